@@ -1,0 +1,183 @@
+//! Text analysis per language.
+//!
+//! Every language gets one analyzer: split on non-alphanumerics, drop very long
+//! tokens, lowercase, fold accents, drop stop words (and, in French, the elided
+//! articles `l'`, `d'`, `qu'` … which the tokenizer leaves as lone tokens), then stem.
+//!
+//! Accents are folded *before* stemming, on purpose: the Snowball stemmers treat
+//! `é` and `e` differently, so stemming first would send `réalisées` and `realisees`
+//! to different stems. Folding first makes the accented and unaccented spellings of
+//! a word always meet on the same term, at the price of a slightly coarser stem.
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    StopWordFilter, TextAnalyzer, TokenizerManager,
+};
+
+/// A language Savoirs analyses text in. Records in any other language are analysed
+/// with the French analyzer, the foundation's working language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    Fr,
+    En,
+    Es,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 3] = [Lang::Fr, Lang::En, Lang::Es];
+
+    /// Maps a record's language code to its analyzer language.
+    pub fn from_code(code: &str) -> Lang {
+        match code {
+            "en" => Lang::En,
+            "es" => Lang::Es,
+            _ => Lang::Fr,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::En => "en",
+            Lang::Es => "es",
+        }
+    }
+
+    /// Name under which the analyzer is registered in the index.
+    pub fn analyzer_name(self) -> &'static str {
+        match self {
+            Lang::Fr => "savoirs_fr",
+            Lang::En => "savoirs_en",
+            Lang::Es => "savoirs_es",
+        }
+    }
+
+    fn stemmer(self) -> Language {
+        match self {
+            Lang::Fr => Language::French,
+            Lang::En => Language::English,
+            Lang::Es => Language::Spanish,
+        }
+    }
+}
+
+/// French stop words, already folded (the filter runs after accent folding), plus
+/// the elided forms that the tokenizer splits off at the apostrophe.
+const FRENCH_STOP_WORDS: &[&str] = &[
+    // elisions: l'appropriation, d'action, qu'elle, j'ai, n'est, s'inscrit, c'est, m'a, t'a
+    "l", "d", "qu", "j", "n", "s", "c", "m", "t", "jusqu", "lorsqu", "puisqu", "quoiqu",
+    // articles, pronouns, prepositions, conjunctions
+    "le", "la", "les", "un", "une", "des", "du", "de", "au", "aux", "et", "ou", "a", "en", "dans",
+    "par", "pour", "sur", "avec", "sans", "sous", "ce", "cet", "cette", "ces", "se", "sa", "son",
+    "ses", "leur", "leurs", "que", "qui", "quoi", "dont", "il", "elle", "ils", "elles", "on",
+    "nous", "vous", "je", "tu", "me", "te", "lui", "y", "ne", "pas", "plus", "est", "sont", "ete",
+    "etre", "avoir", "ont", "mais", "donc", "or", "ni", "car", "si", "notre", "nos", "votre",
+    "vos", "mon", "ma", "mes", "ton", "ta", "tes",
+];
+
+const ENGLISH_STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
+    "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these",
+    "they", "this", "to", "was", "will", "with",
+];
+
+const SPANISH_STOP_WORDS: &[&str] = &[
+    "el", "la", "los", "las", "un", "una", "unos", "unas", "de", "del", "al", "y", "o", "en",
+    "por", "para", "con", "sin", "que", "se", "su", "sus", "es", "son", "lo", "le", "les",
+];
+
+fn stop_words(lang: Lang) -> &'static [&'static str] {
+    match lang {
+        Lang::Fr => FRENCH_STOP_WORDS,
+        Lang::En => ENGLISH_STOP_WORDS,
+        Lang::Es => SPANISH_STOP_WORDS,
+    }
+}
+
+/// Builds the analyzer for one language.
+pub fn analyzer(lang: Lang) -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(48))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(StopWordFilter::remove(
+            stop_words(lang).iter().map(|w| (*w).to_owned()),
+        ))
+        .filter(Stemmer::new(lang.stemmer()))
+        .build()
+}
+
+/// Name of the analyzer for exact labels (partner names, keywords): lowercase and
+/// folded, never stemmed.
+pub const LABEL_ANALYZER: &str = "savoirs_label";
+
+fn label_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(48))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// Registers every Savoirs analyzer on an index's tokenizer manager.
+pub fn register(manager: &TokenizerManager) {
+    for lang in Lang::ALL {
+        manager.register(lang.analyzer_name(), analyzer(lang));
+    }
+    manager.register(LABEL_ANALYZER, label_analyzer());
+}
+
+/// Lowercased, accent-folded words of `text` joined by spaces: a key for sorting.
+pub fn terms_plain(text: &str) -> String {
+    label_terms(text).join(" ")
+}
+
+/// Lowercased, accent-folded, unstemmed words of `text`: how labels are matched.
+pub fn label_terms(text: &str) -> Vec<String> {
+    tokens(&mut label_analyzer(), text)
+}
+
+/// Runs `text` through the analyzer of `lang` and returns the terms it produces.
+pub fn terms(lang: Lang, text: &str) -> Vec<String> {
+    tokens(&mut analyzer(lang), text)
+}
+
+fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        out.push(stream.token().text.clone());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accents_plurals_and_case_meet() {
+        assert_eq!(terms(Lang::Fr, "Méthodes"), terms(Lang::Fr, "methode"));
+        assert_eq!(terms(Lang::Fr, "réalisées"), terms(Lang::Fr, "REALISEES"));
+        assert_eq!(
+            terms(Lang::Fr, "intelligences collectives"),
+            terms(Lang::Fr, "intelligence collective")
+        );
+    }
+
+    #[test]
+    fn french_elisions_are_dropped() {
+        assert_eq!(
+            terms(Lang::Fr, "l'appropriation"),
+            terms(Lang::Fr, "appropriation")
+        );
+        assert_eq!(terms(Lang::Fr, "d’action"), terms(Lang::Fr, "action"));
+        assert_eq!(terms(Lang::Fr, "qu'elle"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn english_is_stemmed_as_english() {
+        assert_eq!(terms(Lang::En, "Mappings"), terms(Lang::En, "mapping"));
+        assert!(terms(Lang::En, "the").is_empty());
+    }
+}

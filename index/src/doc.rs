@@ -1,0 +1,137 @@
+//! Plain values exchanged with the index: what goes in ([`IndexDoc`]), what a search
+//! asks ([`SearchRequest`]) and what it answers ([`SearchResults`]).
+
+use serde::Serialize;
+
+/// One record as the index sees it. Built by the application from a stored record;
+/// the index knows nothing else about records.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IndexDoc {
+    pub id: String,
+    pub kind: String,
+    pub lang: String,
+    pub status: String,
+    /// Where the record is read, e.g. `/action/accompagner-des-partenaires`.
+    pub url: String,
+    pub revision: u64,
+    pub title: String,
+    /// Short descriptive labels searched with a high weight: partner names, acronyms
+    /// and aliases, keywords, people.
+    pub labels: Vec<String>,
+    pub summary: String,
+    /// Every long section, concatenated.
+    pub body: String,
+    /// Partners shown with a hit and counted in the partner facet.
+    pub partners: Vec<String>,
+    pub keywords: Vec<String>,
+    pub period: Option<Period>,
+    /// Last update, seconds since the Unix epoch.
+    pub updated: i64,
+    /// Amount in minor units, for sorting.
+    pub amount: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Period {
+    pub start: i64,
+    pub end: i64,
+}
+
+/// Result order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    #[default]
+    Relevance,
+    Newest,
+    Oldest,
+    Title,
+    Amount,
+}
+
+impl Sort {
+    pub fn parse(s: &str) -> Option<Sort> {
+        Some(match s {
+            "" | "relevance" => Sort::Relevance,
+            "newest" => Sort::Newest,
+            "oldest" => Sort::Oldest,
+            "title" => Sort::Title,
+            "amount" => Sort::Amount,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Relevance => "relevance",
+            Sort::Newest => "newest",
+            Sort::Oldest => "oldest",
+            Sort::Title => "title",
+            Sort::Amount => "amount",
+        }
+    }
+}
+
+/// A search. Filters with several values match any of them; different filters must
+/// all match.
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    pub text: String,
+    pub kinds: Vec<String>,
+    pub partners: Vec<String>,
+    pub keywords: Vec<String>,
+    pub langs: Vec<String>,
+    pub years: Vec<i64>,
+    /// Statuses the reader may see; empty means every status.
+    pub statuses: Vec<String>,
+    pub sort: Sort,
+    /// Zero-based offset of the first hit.
+    pub offset: usize,
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Hit {
+    pub id: String,
+    pub kind: String,
+    pub lang: String,
+    pub status: String,
+    pub url: String,
+    pub title: String,
+    /// The title as HTML, matches wrapped in `<mark>`, everything else escaped.
+    pub title_html: String,
+    /// An excerpt as HTML, matches wrapped in `<mark>`, everything else escaped.
+    pub snippet: String,
+    pub score: f32,
+    pub revision: u64,
+    pub partners: Vec<String>,
+    pub keywords: Vec<String>,
+    pub period: Option<Period>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Facets {
+    pub kind: Vec<FacetCount>,
+    pub partner: Vec<FacetCount>,
+    pub keyword: Vec<FacetCount>,
+    pub year: Vec<FacetCount>,
+    pub lang: Vec<FacetCount>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchResults {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+    /// Set when not every word could be matched and the results hold records that
+    /// match only some of them.
+    pub partial: bool,
+    /// Set when the query's syntax could not be read as written and was searched
+    /// as plain words instead; says what was done.
+    pub notice: Option<String>,
+}

@@ -1,0 +1,521 @@
+//! `savoirs-index`: the full-text index of Savoirs, built on tantivy.
+//!
+//! The index is *derived*: the application's store is the truth, and this crate only
+//! ever receives plain [`IndexDoc`] values and change batches tagged with the store's
+//! change-log sequence number. The last applied sequence is written in the tantivy
+//! commit payload, so after a crash the application asks [`SearchIndex::applied_seq`]
+//! and replays what is missing.
+//!
+//! - [`analysis`]: per-language analyzers (French, English, Spanish).
+//! - [`schema`]: the fields, and how much each weighs.
+//! - [`query`]: the forgiving query syntax and the query builder.
+//! - [`snippet`]: highlighted, escaped excerpts.
+//! - [`doc`]: the values exchanged with the application.
+
+pub mod analysis;
+pub mod doc;
+pub mod query;
+pub mod schema;
+pub mod snippet;
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{AllQuery, Query};
+use tantivy::schema::{Facet, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument,
+    Term,
+};
+
+pub use analysis::Lang;
+pub use doc::{FacetCount, Facets, Hit, IndexDoc, Period, SearchRequest, SearchResults, Sort};
+pub use schema::SCHEMA_VERSION;
+
+use crate::query::{Match, ParsedQuery};
+use crate::schema::{Fields, Role};
+
+/// Memory the index writer may buffer before flushing a segment.
+const WRITER_MEMORY: usize = 64 * 1024 * 1024;
+const SNIPPET_CHARS: usize = 220;
+/// Most values returned per facet.
+const FACET_VALUES: usize = 20;
+
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("search index error: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    #[error("search index I/O error on {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+pub type Result<T> = std::result::Result<T, IndexError>;
+
+/// One change to apply to the index.
+#[derive(Debug, Clone)]
+pub enum Change {
+    Upsert(Box<IndexDoc>),
+    Delete(String),
+}
+
+/// What opening an index found.
+#[derive(Debug)]
+pub struct Opened {
+    pub index: SearchIndex,
+    /// Why the existing index was thrown away and recreated empty, if it was; the
+    /// caller must then replay the whole store.
+    pub recreated: Option<String>,
+}
+
+/// The search index of one data directory. One per process: it holds the only
+/// writer, and a reader whose searchers are cheap to take per request.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex").finish_non_exhaustive()
+    }
+}
+
+fn payload(seq: u64) -> String {
+    format!("savoirs-index schema={SCHEMA_VERSION} seq={seq}")
+}
+
+/// Reads `(schema, seq)` back from a commit payload.
+fn parse_payload(payload: &str) -> Option<(u32, u64)> {
+    let rest = payload.strip_prefix("savoirs-index schema=")?;
+    let (schema, seq) = rest.split_once(" seq=")?;
+    Some((schema.parse().ok()?, seq.parse().ok()?))
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it if needed. An index that cannot be
+    /// opened, or that was built with another schema version, is deleted and
+    /// recreated empty; [`Opened::recreated`] says why.
+    pub fn open(dir: &Path) -> Result<Opened> {
+        let io = |source| IndexError::Io {
+            path: dir.display().to_string(),
+            source,
+        };
+        std::fs::create_dir_all(dir).map_err(io)?;
+        let fields = Fields::build();
+        let mut recreated = None;
+        let index = if dir.join("meta.json").exists() {
+            match Self::open_existing(dir) {
+                Ok(index) => index,
+                Err(reason) => {
+                    recreated = Some(reason);
+                    std::fs::remove_dir_all(dir).map_err(io)?;
+                    std::fs::create_dir_all(dir).map_err(io)?;
+                    Index::create_in_dir(dir, fields.schema.clone())?
+                }
+            }
+        } else {
+            let has_files = std::fs::read_dir(dir).map_err(io)?.next().is_some();
+            if has_files {
+                recreated = Some("the index has no meta.json".to_owned());
+                std::fs::remove_dir_all(dir).map_err(io)?;
+                std::fs::create_dir_all(dir).map_err(io)?;
+            }
+            Index::create_in_dir(dir, fields.schema.clone())?
+        };
+        Ok(Opened {
+            index: Self::from_index(index, fields)?,
+            recreated,
+        })
+    }
+
+    /// An index held in memory, for tests and tools.
+    pub fn in_memory() -> Result<SearchIndex> {
+        let fields = Fields::build();
+        let index = Index::create_in_ram(fields.schema.clone());
+        Self::from_index(index, fields)
+    }
+
+    fn open_existing(dir: &Path) -> std::result::Result<Index, String> {
+        let index = Index::open_in_dir(dir).map_err(|e| format!("it could not be opened: {e}"))?;
+        let metas = index
+            .load_metas()
+            .map_err(|e| format!("its metadata could not be read: {e}"))?;
+        match metas.payload.as_deref().and_then(parse_payload) {
+            Some((SCHEMA_VERSION, _)) => {}
+            Some((other, _)) => {
+                return Err(format!(
+                    "it was built with schema {other}, this version uses schema {SCHEMA_VERSION}"
+                ));
+            }
+            None if metas.segments.is_empty() => {}
+            None => return Err("its commit carries no Savoirs payload".to_owned()),
+        }
+        // Every segment's files must be there: searching a missing one would fail
+        // later, in the middle of a request.
+        let reader = index
+            .reader()
+            .map_err(|e| format!("it could not be read: {e}"))?;
+        let searcher = reader.searcher();
+        searcher
+            .search(&AllQuery, &Count)
+            .map_err(|e| format!("it could not be searched: {e}"))?;
+        Ok(index)
+    }
+
+    fn from_index(index: Index, fields: Fields) -> Result<SearchIndex> {
+        analysis::register(index.tokenizers());
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get().clamp(1, 4))
+            .unwrap_or(1);
+        let writer = index.writer_with_num_threads(threads, WRITER_MEMORY)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex {
+            index,
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+        })
+    }
+
+    /// The last change-log sequence number whose changes are committed in the index,
+    /// or 0 for an empty index.
+    pub fn applied_seq(&self) -> Result<u64> {
+        let metas = self.index.load_metas()?;
+        Ok(metas
+            .payload
+            .as_deref()
+            .and_then(parse_payload)
+            .map_or(0, |(_, seq)| seq))
+    }
+
+    /// Applies a batch of changes and commits them together with `seq`, the store's
+    /// change-log position they bring the index up to. Searchers taken after this
+    /// returns see the changes.
+    pub fn apply(&self, changes: Vec<Change>, seq: u64) -> Result<()> {
+        let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        for change in changes {
+            match change {
+                Change::Upsert(doc) => {
+                    writer.delete_term(Term::from_field_text(self.fields.id, &doc.id));
+                    writer.add_document(self.to_document(&doc))?;
+                }
+                Change::Delete(id) => {
+                    writer.delete_term(Term::from_field_text(self.fields.id, &id));
+                }
+            }
+        }
+        self.commit(&mut writer, seq)
+    }
+
+    /// Empties the index (kept uncommitted until the next [`apply`](Self::apply), so a
+    /// rebuild is atomic for readers).
+    pub fn clear(&self) -> Result<()> {
+        let writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        writer.delete_all_documents()?;
+        Ok(())
+    }
+
+    /// Adds documents without committing; for bulk rebuilds followed by
+    /// [`apply`](Self::apply) with an empty batch.
+    pub fn add_uncommitted(&self, docs: &[IndexDoc]) -> Result<()> {
+        let writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        for doc in docs {
+            writer.delete_term(Term::from_field_text(self.fields.id, &doc.id));
+            writer.add_document(self.to_document(doc))?;
+        }
+        Ok(())
+    }
+
+    fn commit(&self, writer: &mut IndexWriter, seq: u64) -> Result<()> {
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&payload(seq));
+        prepared.commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    fn to_document(&self, d: &IndexDoc) -> TantivyDocument {
+        let f = &self.fields;
+        let lang = Lang::from_code(&d.lang);
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.id, &d.id);
+        doc.add_text(f.kind, &d.kind);
+        doc.add_text(f.lang, &d.lang);
+        doc.add_text(f.status, &d.status);
+        doc.add_text(f.url, &d.url);
+        doc.add_u64(f.revision, d.revision);
+        doc.add_text(f.text(lang, Role::Title), &d.title);
+        doc.add_text(f.text(lang, Role::Summary), &d.summary);
+        doc.add_text(f.text(lang, Role::Body), &d.body);
+        for label in &d.labels {
+            doc.add_text(f.text(lang, Role::Labels), label);
+            doc.add_text(f.label_text, label);
+        }
+        doc.add_facet(f.facets, query::facet("kind", &d.kind));
+        doc.add_facet(f.facets, query::facet("lang", &d.lang));
+        doc.add_facet(f.facets, query::facet("status", &d.status));
+        for p in &d.partners {
+            doc.add_text(f.partners, p);
+            doc.add_facet(f.facets, query::facet("partner", p));
+        }
+        for k in &d.keywords {
+            doc.add_text(f.keywords, k);
+            doc.add_facet(f.facets, query::facet("keyword", k));
+        }
+        if let Some(p) = d.period {
+            doc.add_i64(f.period_start, p.start);
+            doc.add_i64(f.period_end, p.end);
+            // A period counts for every year it covers (bounded, in case of bad data).
+            for year in p.start..=p.end.min(p.start + 50) {
+                doc.add_facet(f.facets, query::facet("year", &year.to_string()));
+            }
+        }
+        doc.add_i64(f.updated, d.updated);
+        if let Some(a) = d.amount {
+            doc.add_i64(f.amount, a);
+        }
+        doc.add_text(f.title_sort, sort_key(&d.title));
+        doc
+    }
+
+    /// Number of documents in the committed index.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Every indexed record as `(id, revision)`, for consistency checks.
+    pub fn revisions(&self) -> Result<Vec<(String, u64)>> {
+        let searcher = self.reader.searcher();
+        let addresses = searcher.search(&AllQuery, &tantivy::collector::DocSetCollector)?;
+        let mut out = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            out.push((
+                text_value(&doc, self.fields.id),
+                doc.get_first(self.fields.revision)
+                    .and_then(|v| v.as_u64())
+                    .unwrap_or(0),
+            ));
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// Runs a search. Odd syntax never fails: see [`query::parse`].
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
+        let searcher = self.reader.searcher();
+        let parsed = query::parse(&req.text);
+        let limit = req.limit.clamp(1, 100);
+        let mut partial = false;
+        let mut q = query::build(&self.fields, &parsed, req, Match::All);
+        let mut found = self.collect(&searcher, q.as_ref(), req.sort, req.offset, limit)?;
+        if found.0 == 0 && parsed.words.len() > 1 {
+            q = query::build(&self.fields, &parsed, req, Match::Any);
+            found = self.collect(&searcher, q.as_ref(), req.sort, req.offset, limit)?;
+            partial = found.0 > 0;
+        }
+        let (total, addresses, facets) = found;
+        let hits = self.hits(&searcher, q.as_ref(), &parsed, addresses)?;
+        Ok(SearchResults {
+            total,
+            hits,
+            facets,
+            partial,
+            notice: parsed.notice.clone(),
+        })
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn collect(
+        &self,
+        searcher: &Searcher,
+        q: &dyn Query,
+        sort: Sort,
+        offset: usize,
+        limit: usize,
+    ) -> Result<(usize, Vec<(f32, DocAddress)>, Facets)> {
+        let mut facet_collector = FacetCollector::for_field("facets");
+        for dimension in ["kind", "partner", "keyword", "year", "lang"] {
+            facet_collector.add_facet(Facet::from_path([dimension]));
+        }
+        let top = TopDocs::with_limit(limit).and_offset(offset);
+        let (total, addresses, facet_counts) = match sort {
+            Sort::Relevance => {
+                searcher.search(q, &(Count, top.order_by_score(), facet_collector))?
+            }
+            Sort::Newest | Sort::Oldest | Sort::Amount => {
+                let (field, order) = match sort {
+                    Sort::Newest => ("updated", Order::Desc),
+                    Sort::Oldest => ("updated", Order::Asc),
+                    _ => ("amount", Order::Desc),
+                };
+                let (total, docs, facets) = searcher.search(
+                    q,
+                    &(
+                        Count,
+                        top.order_by_fast_field::<i64>(field, order),
+                        facet_collector,
+                    ),
+                )?;
+                (
+                    total,
+                    docs.into_iter().map(|(_, a)| (0.0, a)).collect(),
+                    facets,
+                )
+            }
+            Sort::Title => {
+                let (total, docs, facets) = searcher.search(
+                    q,
+                    &(
+                        Count,
+                        top.order_by_string_fast_field("title_sort", Order::Asc),
+                        facet_collector,
+                    ),
+                )?;
+                (
+                    total,
+                    docs.into_iter().map(|(_, a)| (0.0, a)).collect(),
+                    facets,
+                )
+            }
+        };
+        let counts = |dimension: &str| -> Vec<FacetCount> {
+            let mut values: Vec<FacetCount> = facet_counts
+                .get(Facet::from_path([dimension]))
+                .map(|(facet, count)| FacetCount {
+                    value: facet
+                        .to_path()
+                        .last()
+                        .map(|s| (*s).to_owned())
+                        .unwrap_or_default(),
+                    count,
+                })
+                .collect();
+            values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+            values.truncate(FACET_VALUES);
+            values
+        };
+        let mut year = counts("year");
+        year.sort_by(|a, b| b.value.cmp(&a.value));
+        let facets = Facets {
+            kind: counts("kind"),
+            partner: counts("partner"),
+            keyword: counts("keyword"),
+            year,
+            lang: counts("lang"),
+        };
+        Ok((total, addresses, facets))
+    }
+
+    fn hits(
+        &self,
+        searcher: &Searcher,
+        q: &dyn Query,
+        parsed: &ParsedQuery,
+        addresses: Vec<(f32, DocAddress)>,
+    ) -> Result<Vec<Hit>> {
+        let f = &self.fields;
+        // Generators are made once per search and language, not once per hit.
+        let mut generators: Vec<(Lang, Role, SnippetGenerator)> = Vec::new();
+        let mut hits = Vec::with_capacity(addresses.len());
+        for (score, address) in addresses {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let lang = Lang::from_code(&text_value(&doc, f.lang));
+            let title = text_value(&doc, f.text(lang, Role::Title));
+            let summary = text_value(&doc, f.text(lang, Role::Summary));
+            let body = text_value(&doc, f.text(lang, Role::Body));
+            let mut snippet_for = |role: Role, text: &str, max: usize| -> Result<String> {
+                if parsed.is_empty() || text.is_empty() {
+                    return Ok(String::new());
+                }
+                let position = generators
+                    .iter()
+                    .position(|(l, r, _)| *l == lang && *r == role);
+                let index = match position {
+                    Some(i) => i,
+                    None => {
+                        let mut g = SnippetGenerator::create(searcher, q, f.text(lang, role))?;
+                        g.set_max_num_chars(max);
+                        generators.push((lang, role, g));
+                        generators.len() - 1
+                    }
+                };
+                let snippet = generators[index].2.snippet(text);
+                Ok(if snippet.highlighted().is_empty() {
+                    String::new()
+                } else {
+                    snippet::to_marked_html(&snippet)
+                })
+            };
+            let title_html = match snippet_for(Role::Title, &title, 10_000)? {
+                s if s.is_empty() => snippet::leading_excerpt(&title, 10_000),
+                s => s,
+            };
+            let mut excerpt = snippet_for(Role::Summary, &summary, SNIPPET_CHARS)?;
+            if excerpt.is_empty() {
+                excerpt = snippet_for(Role::Body, &body, SNIPPET_CHARS)?;
+            }
+            if excerpt.is_empty() {
+                let lead = if summary.is_empty() { &body } else { &summary };
+                excerpt = snippet::leading_excerpt(lead, SNIPPET_CHARS);
+            }
+            let period = match (
+                doc.get_first(f.period_start).and_then(|v| v.as_i64()),
+                doc.get_first(f.period_end).and_then(|v| v.as_i64()),
+            ) {
+                (Some(start), Some(end)) => Some(Period { start, end }),
+                _ => None,
+            };
+            hits.push(Hit {
+                id: text_value(&doc, f.id),
+                kind: text_value(&doc, f.kind),
+                lang: lang.code().to_owned(),
+                status: text_value(&doc, f.status),
+                url: text_value(&doc, f.url),
+                title,
+                title_html,
+                snippet: excerpt,
+                score,
+                revision: doc
+                    .get_first(f.revision)
+                    .and_then(|v| v.as_u64())
+                    .unwrap_or(0),
+                partners: text_values(&doc, f.partners),
+                keywords: text_values(&doc, f.keywords),
+                period,
+            });
+        }
+        Ok(hits)
+    }
+}
+
+fn text_value(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn text_values(doc: &TantivyDocument, field: tantivy::schema::Field) -> Vec<String> {
+    doc.get_all(field)
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Key for sorting by title: case- and accent-insensitive.
+fn sort_key(title: &str) -> String {
+    analysis::terms_plain(title)
+}
+
+#[cfg(test)]
+mod tests;

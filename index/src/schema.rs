@@ -1,0 +1,142 @@
+//! The index schema: one tantivy index holds every record kind.
+//!
+//! Searchable text lives in per-language fields (`title_fr`, `body_en` …): a record
+//! fills only the fields of its own language, so each is analysed by the right
+//! stemmer, and a query is run against every language's fields at once.
+
+use tantivy::schema::{
+    FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions,
+};
+
+use crate::analysis::{LABEL_ANALYZER, Lang};
+
+/// Bumped whenever the schema or the analyzers change: an index built with another
+/// version is rebuilt from the store at start-up.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The searchable text roles of a record, from the most to the least weighty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Title,
+    /// Partner names, keywords, people: short labels that describe the record.
+    Labels,
+    Summary,
+    Body,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Title, Role::Labels, Role::Summary, Role::Body];
+
+    fn name(self) -> &'static str {
+        match self {
+            Role::Title => "title",
+            Role::Labels => "labels",
+            Role::Summary => "summary",
+            Role::Body => "body",
+        }
+    }
+
+    /// Relative weight of a match in this role: title above summary above body.
+    pub fn boost(self) -> f32 {
+        match self {
+            Role::Title => 4.0,
+            Role::Labels => 2.5,
+            Role::Summary => 2.0,
+            Role::Body => 1.0,
+        }
+    }
+}
+
+/// Handles on every field of the schema.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    pub schema: Schema,
+    pub id: Field,
+    pub kind: Field,
+    pub lang: Field,
+    pub status: Field,
+    pub url: Field,
+    pub revision: Field,
+    pub facets: Field,
+    pub partners: Field,
+    pub keywords: Field,
+    pub period_start: Field,
+    pub period_end: Field,
+    pub updated: Field,
+    pub amount: Field,
+    pub title_sort: Field,
+    /// Exact (unstemmed) labels: partner names and acronyms, keywords.
+    pub label_text: Field,
+    text: Vec<(Lang, Role, Field)>,
+}
+
+impl Fields {
+    pub fn build() -> Fields {
+        let mut b = Schema::builder();
+        let id = b.add_text_field("id", STRING | STORED);
+        let kind = b.add_text_field("kind", STRING | STORED);
+        let lang = b.add_text_field("lang", STRING | STORED);
+        let status = b.add_text_field("status", STRING | STORED);
+        let url = b.add_text_field("url", STORED);
+        let revision = b.add_u64_field("revision", STORED);
+        let facets = b.add_facet_field("facets", FacetOptions::default());
+        let partners = b.add_text_field("partners", STORED);
+        let keywords = b.add_text_field("keywords", STORED);
+        let period_start = b.add_i64_field("period_start", STORED);
+        let period_end = b.add_i64_field("period_end", STORED);
+        let updated = b.add_i64_field("updated", FAST | STORED | INDEXED);
+        let amount = b.add_i64_field("amount", FAST);
+        let title_sort = b.add_text_field("title_sort", STRING | FAST);
+        let label_text = b.add_text_field(
+            "label_text",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(LABEL_ANALYZER)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            ),
+        );
+        let mut text = Vec::new();
+        for l in Lang::ALL {
+            for role in Role::ALL {
+                let indexing = TextFieldIndexing::default()
+                    .set_tokenizer(l.analyzer_name())
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+                // Stored so that snippets can be cut from them.
+                let options = TextOptions::default()
+                    .set_indexing_options(indexing)
+                    .set_stored();
+                let name = format!("{}_{}", role.name(), l.code());
+                text.push((l, role, b.add_text_field(&name, options)));
+            }
+        }
+        Fields {
+            schema: b.build(),
+            id,
+            kind,
+            lang,
+            status,
+            url,
+            revision,
+            facets,
+            partners,
+            keywords,
+            period_start,
+            period_end,
+            updated,
+            amount,
+            title_sort,
+            label_text,
+            text,
+        }
+    }
+
+    /// The text field for a language and role.
+    pub fn text(&self, lang: Lang, role: Role) -> Field {
+        self.text
+            .iter()
+            .find(|(l, r, _)| *l == lang && *r == role)
+            .map(|(_, _, f)| *f)
+            .unwrap_or(self.label_text)
+    }
+}

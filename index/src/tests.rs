@@ -1,0 +1,241 @@
+//! Tests of the index as a whole: analysis, weighting, filters, snippets, payload.
+
+use super::*;
+
+fn doc(id: &str, lang: &str, title: &str, summary: &str, body: &str) -> IndexDoc {
+    IndexDoc {
+        id: id.into(),
+        kind: "method".into(),
+        lang: lang.into(),
+        status: "published".into(),
+        url: format!("/method/{id}"),
+        revision: 1,
+        title: title.into(),
+        summary: summary.into(),
+        body: body.into(),
+        updated: 1_700_000_000,
+        ..IndexDoc::default()
+    }
+}
+
+fn search(index: &SearchIndex, text: &str) -> SearchResults {
+    index
+        .search(&SearchRequest {
+            text: text.into(),
+            limit: 10,
+            ..SearchRequest::default()
+        })
+        .expect("search")
+}
+
+fn ids(r: &SearchResults) -> Vec<&str> {
+    r.hits.iter().map(|h| h.id.as_str()).collect()
+}
+
+fn sample() -> SearchIndex {
+    let index = SearchIndex::in_memory().expect("index");
+    let docs = vec![
+        doc(
+            "a",
+            "fr",
+            "Méthodes participatives pour animer un débat",
+            "Des outils pour que chacun parle.",
+            "",
+        ),
+        doc(
+            "b",
+            "fr",
+            "Cartographie d'un quartier",
+            "Une carte dessinée ensemble.",
+            "Les méthodes participatives aident la cartographie.",
+        ),
+        doc(
+            "c",
+            "en",
+            "Participatory mapping",
+            "Drawing maps together with residents.",
+            "",
+        ),
+        doc(
+            "d",
+            "fr",
+            "Budget",
+            "Le <script>budget</script> de l'appropriation des outils.",
+            "",
+        ),
+    ];
+    let changes = docs
+        .into_iter()
+        .map(|d| Change::Upsert(Box::new(d)))
+        .collect();
+    index.apply(changes, 4).expect("apply");
+    index
+}
+
+#[test]
+fn accents_plurals_and_elisions_match() {
+    let index = sample();
+    assert_eq!(ids(&search(&index, "methode participative"))[0], "a");
+    assert_eq!(ids(&search(&index, "MÉTHODES")).len(), 2);
+    assert_eq!(ids(&search(&index, "l'appropriation")), vec!["d"]);
+    assert_eq!(ids(&search(&index, "mappings")), vec!["c"]);
+}
+
+#[test]
+fn title_outweighs_body() {
+    let index = sample();
+    let r = search(&index, "cartographie");
+    assert_eq!(ids(&r), vec!["b"]);
+    let r = search(&index, "méthodes participatives");
+    assert_eq!(ids(&r), vec!["a", "b"], "title match first");
+}
+
+#[test]
+fn snippets_mark_matches_and_escape_the_rest() {
+    let index = sample();
+    let r = search(&index, "budget");
+    let hit = &r.hits[0];
+    assert!(
+        hit.snippet.contains("<mark>budget</mark>"),
+        "{}",
+        hit.snippet
+    );
+    assert!(hit.snippet.contains("&lt;script&gt;"), "{}", hit.snippet);
+    assert_eq!(hit.title_html, "<mark>Budget</mark>");
+}
+
+#[test]
+fn all_words_first_then_any() {
+    let index = sample();
+    let r = search(&index, "cartographie zzzzzz");
+    assert!(r.partial);
+    assert_eq!(ids(&r), vec!["b"]);
+    let r = search(&index, "zzzzzz");
+    assert_eq!(r.total, 0);
+}
+
+#[test]
+fn filters_and_facets() {
+    let index = SearchIndex::in_memory().expect("index");
+    let mut a = doc("a", "fr", "Forum électronique", "", "");
+    a.kind = "action".into();
+    a.partners = vec!["RITIMO".into()];
+    a.period = Some(Period {
+        start: 2006,
+        end: 2007,
+    });
+    let mut b = doc("b", "fr", "Forum ouvert", "", "");
+    b.status = "draft".into();
+    index
+        .apply(
+            vec![Change::Upsert(Box::new(a)), Change::Upsert(Box::new(b))],
+            2,
+        )
+        .expect("apply");
+    let r = search(&index, "forum");
+    assert_eq!(r.total, 2);
+    assert!(r.facets.kind.contains(&FacetCount {
+        value: "action".into(),
+        count: 1
+    }));
+    assert_eq!(r.facets.year.len(), 2);
+    let visible = index
+        .search(&SearchRequest {
+            text: "forum".into(),
+            statuses: vec!["published".into()],
+            limit: 10,
+            ..SearchRequest::default()
+        })
+        .expect("search");
+    assert_eq!(ids(&visible), vec!["a"]);
+    let by_year = index
+        .search(&SearchRequest {
+            years: vec![2007],
+            limit: 10,
+            ..SearchRequest::default()
+        })
+        .expect("search");
+    assert_eq!(ids(&by_year), vec!["a"]);
+    let by_partner = index
+        .search(&SearchRequest {
+            partners: vec!["RITIMO".into()],
+            limit: 10,
+            ..SearchRequest::default()
+        })
+        .expect("search");
+    assert_eq!(ids(&by_partner), vec!["a"]);
+}
+
+#[test]
+fn upsert_replaces_and_delete_removes() {
+    let index = sample();
+    let mut a = doc("a", "fr", "Forum ouvert", "", "");
+    a.revision = 2;
+    index
+        .apply(vec![Change::Upsert(Box::new(a))], 5)
+        .expect("apply");
+    assert_eq!(search(&index, "débat").total, 0);
+    assert_eq!(ids(&search(&index, "forum")), vec!["a"]);
+    index
+        .apply(vec![Change::Delete("a".into())], 6)
+        .expect("apply");
+    assert_eq!(search(&index, "forum").total, 0);
+    assert_eq!(index.applied_seq().expect("seq"), 6);
+    assert_eq!(index.revisions().expect("revisions").len(), 3);
+}
+
+#[test]
+fn reopening_keeps_the_sequence_and_a_broken_index_is_recreated() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    {
+        let opened = SearchIndex::open(dir.path()).expect("open");
+        assert!(opened.recreated.is_none());
+        let d = doc("a", "fr", "Forum", "", "");
+        opened
+            .index
+            .apply(vec![Change::Upsert(Box::new(d))], 7)
+            .expect("apply");
+    }
+    {
+        let opened = SearchIndex::open(dir.path()).expect("reopen");
+        assert!(opened.recreated.is_none());
+        assert_eq!(opened.index.applied_seq().expect("seq"), 7);
+        assert_eq!(opened.index.num_docs(), 1);
+    }
+    std::fs::write(dir.path().join("meta.json"), b"{ not json").expect("damage");
+    let opened = SearchIndex::open(dir.path()).expect("recreate");
+    assert!(opened.recreated.is_some());
+    assert_eq!(opened.index.applied_seq().expect("seq"), 0);
+    assert_eq!(opened.index.num_docs(), 0);
+}
+
+#[test]
+fn sorts() {
+    let index = SearchIndex::in_memory().expect("index");
+    let mut a = doc("a", "fr", "Zèbre", "", "");
+    a.updated = 10;
+    a.amount = Some(5);
+    let mut b = doc("b", "fr", "abeille", "", "");
+    b.updated = 20;
+    b.amount = Some(50);
+    index
+        .apply(
+            vec![Change::Upsert(Box::new(a)), Change::Upsert(Box::new(b))],
+            2,
+        )
+        .expect("apply");
+    let sorted = |sort| {
+        let r = index
+            .search(&SearchRequest {
+                sort,
+                limit: 10,
+                ..SearchRequest::default()
+            })
+            .expect("search");
+        ids(&r).into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    assert_eq!(sorted(Sort::Title), vec!["b", "a"]);
+    assert_eq!(sorted(Sort::Newest), vec!["b", "a"]);
+    assert_eq!(sorted(Sort::Oldest), vec!["a", "b"]);
+    assert_eq!(sorted(Sort::Amount), vec!["b", "a"]);
+}
