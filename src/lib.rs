@@ -1,1 +1,21 @@
-//! x
+//! Savoirs: a collaborative knowledge base with full-text search.
+//!
+//! A tour of the modules, from the data up:
+//!
+//! - [`model`]: records (action sheets, methodology documents, resources,
+//!   partners), their JSON shape and their validation.
+//! - [`store`]: redb, the source of truth: records, revisions, change log.
+//! - [`search`]: turns stored records into index documents and keeps the tantivy
+//!   index (crate `savoirs-index`) in step with the store's change log.
+//! - [`import`] and [`export`]: the interchange formats.
+//! - [`http`]: the axum server — HTML pages (crate `savoirs-templates`) and the
+//!   JSON API.
+//! - [`cli`]: the `savoirs` command.
+
+pub mod cli;
+pub mod export;
+pub mod http;
+pub mod import;
+pub mod model;
+pub mod search;
+pub mod store;

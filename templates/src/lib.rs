@@ -1,1 +1,18 @@
-//! x
+//! `savoirs-templates`: the HTML of Savoirs, written with maud, and its static
+//! assets. Views take plain structs named after their page (`SearchView`,
+//! `DocumentView` …) and return markup; they know nothing of storage or routing.
+//! Every string is escaped by maud; the only pre-escaped HTML comes from
+//! [`markdown`] (sanitized) and from the index's snippets (escaped there, with
+//! `<mark>` added).
+
+pub mod format;
+pub mod markdown;
+pub mod routes;
+mod layout;
+pub mod views;
+
+pub use layout::Page;
+pub use maud::Markup;
+
+/// The stylesheet, served at [`routes::STYLESHEET`].
+pub const STYLESHEET: &str = include_str!("../static/style.css");

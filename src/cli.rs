@@ -1,0 +1,307 @@
+//! The `savoirs` command: argument parsing and the commands themselves.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::export;
+use crate::http::{self, AppState};
+use crate::import::{self, Format};
+use crate::search::{self, Indexer};
+use crate::store::{Author, Store};
+
+/// Demo content shipped with the binary, loaded by `serve --demo` into an empty
+/// data directory.
+pub const DEMO: &str = include_str!("../demo/demo.jsonl");
+
+#[derive(Debug, Parser)]
+#[command(name = "savoirs", version, about = "A collaborative knowledge base with full-text search")]
+pub struct Cli {
+    /// Data directory (store and index).
+    #[arg(long, global = true, default_value = "./data", env = "SAVOIRS_DATA")]
+    pub data: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server.
+    Serve {
+        /// Address to listen on (port 0 picks a free port).
+        #[arg(long, default_value = "127.0.0.1:3000")]
+        addr: SocketAddr,
+        /// Load the demo content first if the data directory is empty.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Import JSON Lines (.jsonl) or plain-text action sheets (.txt).
+    Import {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Export every record to standard output (or --output).
+    Export {
+        #[arg(long, value_enum, default_value = "jsonl")]
+        format: export::Format,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Rebuild the search index from the store.
+    Reindex,
+    /// Verify the store and compare it with the search index.
+    Check,
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    let result = match cli.command {
+        Command::Serve { addr, demo } => serve(&cli.data, addr, demo),
+        Command::Import { files } => import_files(&cli.data, &files),
+        Command::Export { format, output } => export_to(&cli.data, format, output.as_deref()),
+        Command::Reindex => reindex(&cli.data),
+        Command::Check => check(&cli.data),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn open_store(data: &Path) -> Result<Store> {
+    Ok(Store::open(data)?)
+}
+
+fn progress_bar(len: u64, what: &str) -> ProgressBar {
+    let bar = ProgressBar::new(len);
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} ({per_sec}, {eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(what.to_owned());
+    bar
+}
+
+const IMPORT_AUTHOR: Author<'static> = Author {
+    name: "import",
+    message: "Imported",
+};
+
+fn serve(data: &Path, addr: SocketAddr, demo: bool) -> Result<ExitCode> {
+    let store = open_store(data)?;
+    if demo && store.read()?.count()? == 0 {
+        let (items, rejected) = import::parse("demo.jsonl", Format::JsonLines, DEMO);
+        let author = Author {
+            name: "demo",
+            message: "Demo content",
+        };
+        let report = import::save(&store, "demo.jsonl", items, &author, |_| {})?;
+        for r in rejected.iter().chain(&report.rejected) {
+            tracing::warn!("demo content: {r}");
+        }
+        tracing::info!("loaded {} demo records", report.imported);
+    }
+    let started = std::time::Instant::now();
+    let index = search::open_index(&store)?;
+    tracing::info!(
+        "search index ready: {} documents in {:?}",
+        index.num_docs(),
+        started.elapsed()
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr}"))?;
+        let local = listener.local_addr()?;
+        let store = Arc::new(store);
+        let index = Arc::new(index);
+        let indexer = Indexer::spawn(store.clone(), index.clone());
+        let state = AppState {
+            store,
+            index,
+            indexer,
+        };
+        // Scripts and tests read this line to learn the port.
+        println!("Savoirs listening on http://{local}");
+        let _ = std::io::stdout().flush();
+        http::serve(listener, state, shutdown_signal()).await?;
+        tracing::info!("server stopped");
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// Completes on SIGTERM or Ctrl-C.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+fn import_files(data: &Path, files: &[PathBuf]) -> Result<ExitCode> {
+    let store = open_store(data)?;
+    let mut imported = 0;
+    let mut rejected = Vec::new();
+    for path in files {
+        let name = path.display().to_string();
+        let text = match import::read_file(path) {
+            Ok(text) => text,
+            Err(reason) => {
+                rejected.push(import::Rejection {
+                    file: name,
+                    line: None,
+                    reason,
+                });
+                continue;
+            }
+        };
+        let (items, bad) = import::parse(&name, Format::detect(path, &text), &text);
+        rejected.extend(bad);
+        let bar = progress_bar(items.len() as u64, "import");
+        if items.len() < 1_000 {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+        }
+        let report = import::save(&store, &name, items, &IMPORT_AUTHOR, |n| bar.inc(n as u64))?;
+        bar.finish_and_clear();
+        imported += report.imported;
+        rejected.extend(report.rejected);
+    }
+    let index = search::open_index(&store)?;
+    // open_index has already caught up with what was just imported.
+    let _ = index;
+    for r in &rejected {
+        eprintln!("rejected: {r}");
+    }
+    eprintln!(
+        "imported {imported} record(s) from {} file(s); {} rejected",
+        files.len(),
+        rejected.len()
+    );
+    Ok(if rejected.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn export_to(data: &Path, format: export::Format, output: Option<&Path>) -> Result<ExitCode> {
+    let store = open_store(data)?;
+    let reader = store.read()?;
+    let n = match output {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?;
+            let mut out = std::io::BufWriter::new(file);
+            let n = export::write(&reader, format, &mut out)?;
+            out.flush()?;
+            n
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            let n = export::write(&reader, format, &mut out)?;
+            out.flush()?;
+            n
+        }
+    };
+    eprintln!("exported {n} record(s)");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn reindex(data: &Path) -> Result<ExitCode> {
+    let store = open_store(data)?;
+    let opened = savoirs_index::SearchIndex::open(&data.join("index"))?;
+    if let Some(reason) = &opened.recreated {
+        eprintln!("the previous index was discarded: {reason}");
+    }
+    let total = store.read()?.count()?;
+    let bar = progress_bar(total, "reindex");
+    let n = search::rebuild(&store, &opened.index, |done, _| bar.set_position(done))?;
+    bar.finish_and_clear();
+    eprintln!("reindexed {n} record(s)");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(data: &Path) -> Result<ExitCode> {
+    let mut store = open_store(data)?;
+    let mut problems = Vec::new();
+    if !store.check_integrity()? {
+        problems.push("the store file failed its integrity check and was repaired".to_owned());
+    }
+    let opened = savoirs_index::SearchIndex::open(&data.join("index"))?;
+    if let Some(reason) = &opened.recreated {
+        problems.push(format!("the search index was unusable: {reason}"));
+    }
+    let reader = store.read()?;
+    let mut expected = Vec::new();
+    reader.for_each(|r| {
+        expected.push((r.meta.id, r.meta.revision));
+        Ok(())
+    })?;
+    let indexed = opened.index.revisions()?;
+    let mut duplicates = indexed.clone();
+    duplicates.dedup_by(|a, b| a.0 == b.0);
+    if duplicates.len() != indexed.len() {
+        problems.push(format!(
+            "{} record(s) are indexed more than once",
+            indexed.len() - duplicates.len()
+        ));
+    }
+    let want: std::collections::BTreeMap<_, _> = expected.into_iter().collect();
+    let have: std::collections::BTreeMap<_, _> = indexed.into_iter().collect();
+    for (id, rev) in &want {
+        match have.get(id) {
+            None => problems.push(format!("record {id} is missing from the index")),
+            Some(r) if r != rev => problems.push(format!(
+                "record {id} is at revision {rev} in the store but {r} in the index"
+            )),
+            Some(_) => {}
+        }
+    }
+    for id in have.keys().filter(|id| !want.contains_key(*id)) {
+        problems.push(format!("the index holds {id}, which is not in the store"));
+    }
+    if problems.is_empty() {
+        println!("ok: {} record(s), store and index agree", want.len());
+        Ok(ExitCode::SUCCESS)
+    } else {
+        for p in &problems {
+            println!("problem: {p}");
+        }
+        println!(
+            "{} problem(s) found; `savoirs reindex` rebuilds the index from the store",
+            problems.len()
+        );
+        Ok(ExitCode::from(1))
+    }
+}

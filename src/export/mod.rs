@@ -1,0 +1,161 @@
+//! Exports: JSON Lines (exactly what `import` reads back), CSV of action sheets,
+//! and Markdown.
+
+use std::io::Write;
+
+use crate::model::{Body, Record};
+use crate::store::{Reader, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("writing the export failed: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("writing the CSV failed: {0}")]
+    Csv(#[from] csv::Error),
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Jsonl,
+    Csv,
+    Markdown,
+}
+
+/// Records in export order: partners first (documents name them), then action
+/// sheets, methodology documents and resources; within a kind, by id.
+fn ordered(reader: &Reader) -> Result<Vec<Record>, StoreError> {
+    let mut records = reader.all(None)?;
+    records.sort_by(|a, b| (a.kind(), &a.meta.id).cmp(&(b.kind(), &b.meta.id)));
+    Ok(records)
+}
+
+/// A record in its interchange form: partner links carry the partner's current
+/// name beside its id, and store bookkeeping (the revision number) is left out.
+pub fn interchange(record: &Record, reader: &Reader) -> Result<serde_json::Value, StoreError> {
+    let mut record = record.clone();
+    if let Some(refs) = record.partner_refs_mut() {
+        for link in refs {
+            if let Some(Record { body: Body::Partner(p), .. }) = reader.get(&link.id)? {
+                link.name = p.label().to_owned();
+            }
+        }
+    }
+    let mut object = record.to_json();
+    object.remove("revision");
+    Ok(serde_json::Value::Object(object))
+}
+
+pub fn write(reader: &Reader, format: Format, out: &mut dyn Write) -> Result<usize, ExportError> {
+    let records = ordered(reader)?;
+    match format {
+        Format::Jsonl => {
+            for record in &records {
+                serde_json::to_writer(&mut *out, &interchange(record, reader)?)
+                    .map_err(std::io::Error::other)?;
+                out.write_all(b"\n")?;
+            }
+            Ok(records.len())
+        }
+        Format::Csv => write_csv(reader, &records, out),
+        Format::Markdown => {
+            for record in &records {
+                out.write_all(markdown(record, reader)?.as_bytes())?;
+                out.write_all(b"\n")?;
+            }
+            Ok(records.len())
+        }
+    }
+}
+
+fn partner_names(record: &Record, reader: &Reader) -> Result<Vec<String>, StoreError> {
+    let mut names = Vec::new();
+    for link in record.partner_refs() {
+        if let Some(Record { body: Body::Partner(p), .. }) = reader.get(&link.id)? {
+            names.push(format!("{} ({})", p.label(), link.role));
+        }
+    }
+    Ok(names)
+}
+
+/// Action sheets, one row each, with the columns of the sheet; amounts as numbers.
+fn write_csv(reader: &Reader, records: &[Record], out: &mut dyn Write) -> Result<usize, ExportError> {
+    let mut csv = csv::Writer::from_writer(out);
+    csv.write_record([
+        "id", "title", "period_start", "period_end", "archive", "referent", "pilot", "amount",
+        "currency", "partners", "keywords", "summary", "synthesis", "strategy", "history",
+        "presentation", "lang", "status", "updated",
+    ])?;
+    let mut n = 0;
+    for record in records {
+        let Body::Action(a) = &record.body else { continue };
+        let amount = a.amount.as_ref();
+        csv.write_record([
+            record.meta.id.clone(),
+            a.title.clone(),
+            a.period.map(|p| p.start.to_string()).unwrap_or_default(),
+            a.period.map(|p| p.end.to_string()).unwrap_or_default(),
+            a.archive.clone(),
+            a.referent.clone(),
+            a.pilot.clone(),
+            amount
+                .map(|m| format!("{}.{:02}", m.minor / 100, m.minor % 100))
+                .unwrap_or_default(),
+            amount.map(|m| m.currency.clone()).unwrap_or_default(),
+            partner_names(record, reader)?.join("; "),
+            a.keywords.join("; "),
+            a.summary.clone(),
+            a.synthesis.clone(),
+            a.strategy.clone(),
+            a.history.clone(),
+            a.presentation.clone(),
+            record.meta.lang.clone(),
+            record.meta.status.as_str().to_owned(),
+            record.meta.updated.to_rfc3339(),
+        ])?;
+        n += 1;
+    }
+    csv.flush()?;
+    Ok(n)
+}
+
+/// A record as a Markdown document with YAML-style front matter.
+pub fn markdown(record: &Record, reader: &Reader) -> Result<String, StoreError> {
+    let mut md = String::new();
+    md.push_str("---\n");
+    md.push_str(&format!("kind: {}\nid: {}\nlang: {}\n", record.kind(), record.meta.id, record.meta.lang));
+    let partners = partner_names(record, reader)?;
+    if !partners.is_empty() {
+        md.push_str(&format!("partners: {}\n", partners.join("; ")));
+    }
+    if !record.keywords().is_empty() {
+        md.push_str(&format!("keywords: {}\n", record.keywords().join("; ")));
+    }
+    md.push_str("---\n\n");
+    md.push_str(&format!("# {}\n\n", record.title()));
+    let sections: Vec<(&str, &str)> = match &record.body {
+        Body::Action(a) => vec![
+            ("Résumé", &a.summary),
+            ("Synthèse", &a.synthesis),
+            ("Inscription dans la stratégie d'ensemble", &a.strategy),
+            ("Historique", &a.history),
+            ("Présentation", &a.presentation),
+        ],
+        Body::Method(m) => vec![("Résumé", &m.summary), ("", &m.body)],
+        Body::Resource(r) => vec![("", &r.description)],
+        Body::Partner(p) => vec![("", &p.description)],
+    };
+    for (heading, text) in sections {
+        if text.trim().is_empty() {
+            continue;
+        }
+        if !heading.is_empty() {
+            md.push_str(&format!("## {heading}\n\n"));
+        }
+        md.push_str(text.trim());
+        md.push_str("\n\n");
+    }
+    Ok(md)
+}

@@ -1,0 +1,107 @@
+//! One error type for every handler. Users get a plain message (an HTML page or a
+//! JSON object, depending on the route); internal errors are logged with an id that
+//! the page shows, so a report can be matched to its log line.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use savoirs_templates::views::ErrorView;
+
+use crate::search::SyncError;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    BadRequest(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Index(#[from] savoirs_index::IndexError),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<SyncError> for AppError {
+    fn from(e: SyncError) -> Self {
+        match e {
+            SyncError::Store(e) => AppError::Store(e),
+            SyncError::Index(e) => AppError::Index(e),
+        }
+    }
+}
+
+impl AppError {
+    pub fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Store(_) | AppError::Index(_) | AppError::Internal(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        }
+    }
+
+    /// The message shown to the user, and for internal errors the id of the log line.
+    fn public(&self) -> (String, Option<String>) {
+        match self {
+            AppError::NotFound => ("Cette page n'existe pas.".into(), None),
+            AppError::BadRequest(m) => (m.clone(), None),
+            internal => {
+                let id = format!("{:08x}", fastrand::u32(..));
+                tracing::error!(error_id = %id, "{internal}");
+                (
+                    "Une erreur interne est survenue. Elle a été enregistrée ; si elle se reproduit, transmettez sa référence à l'administrateur.".into(),
+                    Some(id),
+                )
+            }
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status_code();
+        let (message, error_id) = self.public();
+        let title = match status {
+            StatusCode::NOT_FOUND => "Page introuvable",
+            StatusCode::BAD_REQUEST => "Requête incorrecte",
+            _ => "Erreur interne",
+        };
+        let view = ErrorView {
+            status: status.as_u16(),
+            title: title.to_owned(),
+            message,
+            error_id,
+        };
+        (status, Html(view.render().into_string())).into_response()
+    }
+}
+
+/// The same errors, answered as JSON: `{"error": "…", "error_id": "…"}`.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.0.status_code();
+        let (message, error_id) = match &self.0 {
+            AppError::NotFound => ("not found".to_owned(), None),
+            AppError::BadRequest(m) => (m.clone(), None),
+            _ => {
+                let (_, id) = self.0.public();
+                ("internal error".to_owned(), id)
+            }
+        };
+        let body = serde_json::json!({ "error": message, "error_id": error_id });
+        (status, Json(body)).into_response()
+    }
+}

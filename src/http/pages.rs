@@ -1,0 +1,113 @@
+//! The home page and the results page.
+
+use axum::Router;
+use axum::extract::{RawQuery, State};
+use axum::response::Html;
+use axum::routing::get;
+use savoirs_index::SearchRequest;
+use savoirs_templates::routes;
+use savoirs_templates::views::{FacetGroup, HomeView, RecordLink, ResultItem, SearchView};
+
+use super::params::SearchParams;
+use super::{AppError, AppState};
+use crate::model::{Kind, Status};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(routes::HOME, get(home))
+        .route(routes::SEARCH, get(search))
+}
+
+const RECENT: usize = 8;
+
+async fn home(State(state): State<AppState>) -> Result<Html<String>, AppError> {
+    let view = state
+        .blocking(|s| {
+            // Counts come from the index's kind facet, which already respects
+            // visibility.
+            let all = s.index.search(&SearchRequest {
+                statuses: vec![Status::Published.as_str().to_owned()],
+                limit: 1,
+                ..SearchRequest::default()
+            })?;
+            let counts = Kind::ALL
+                .iter()
+                .map(|k| {
+                    let n = all
+                        .facets
+                        .kind
+                        .iter()
+                        .find(|f| f.value == k.as_str())
+                        .map_or(0, |f| f.count);
+                    (k.as_str().to_owned(), n)
+                })
+                .collect();
+            let reader = s.store.read()?;
+            let mut recent = Vec::new();
+            for id in reader.recently_changed(RECENT * 4)? {
+                if let Some(r) = reader.get(&id)? {
+                    if r.meta.status == Status::Published && r.kind() != Kind::Partner {
+                        recent.push(RecordLink {
+                            kind: r.kind().as_str().to_owned(),
+                            title: r.title().to_owned(),
+                            url: r.url(),
+                        });
+                    }
+                }
+                if recent.len() == RECENT {
+                    break;
+                }
+            }
+            Ok(HomeView { counts, recent })
+        })
+        .await?;
+    Ok(Html(view.render().into_string()))
+}
+
+async fn search(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> Result<Html<String>, AppError> {
+    let params = SearchParams::parse(query.as_deref())?;
+    let request = params.request();
+    let results = state
+        .blocking(move |s| Ok(s.index.search(&request)?))
+        .await?;
+    let facet = |param, label, values: &[savoirs_index::FacetCount]| FacetGroup {
+        param,
+        label,
+        values: values.iter().map(|f| (f.value.clone(), f.count)).collect(),
+    };
+    let f = &results.facets;
+    let view = SearchView {
+        query: params.q.clone(),
+        filters: params.filters(),
+        sort: params.sort.as_str().to_owned(),
+        total: results.total,
+        page: params.page,
+        per_page: params.per_page,
+        items: results
+            .hits
+            .iter()
+            .map(|h| ResultItem {
+                kind: h.kind.clone(),
+                url: h.url.clone(),
+                title_html: h.title_html.clone(),
+                snippet_html: h.snippet.clone(),
+                partners: h.partners.clone(),
+                keywords: h.keywords.clone(),
+                period: h.period.map(|p| (p.start, p.end)),
+            })
+            .collect(),
+        facets: vec![
+            facet("kind", "Type", &f.kind),
+            facet("partner", "Partenaires", &f.partner),
+            facet("keyword", "Mots-clés", &f.keyword),
+            facet("year", "Années", &f.year),
+            facet("lang", "Langue", &f.lang),
+        ],
+        partial: results.partial,
+        notice: results.notice,
+    };
+    Ok(Html(view.render().into_string()))
+}

@@ -1,0 +1,286 @@
+//! Importing files into the store.
+//!
+//! Each file is read whole and parsed into items before anything is written, so a
+//! bad line is reported with its file, line number and reason while the good ones
+//! are imported. Items are saved in batches, one transaction each; a batch in which
+//! one record fails is retried record by record, so no record is ever half-written
+//! and no good record is lost because of a bad neighbour.
+
+pub mod jsonl;
+pub mod sheet;
+
+use std::path::Path;
+
+use crate::model::{self, Body, Record};
+use crate::store::{Author, Store, StoreError, Writer};
+
+/// Largest file accepted, so that a wrong path (a disk image, a video) fails fast.
+pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+const BATCH: usize = 500;
+
+/// One record to import.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub record: Record,
+    /// A partner described inside a document (as in an action sheet): if an
+    /// organisation by that name exists, it is completed rather than duplicated.
+    pub merge_partner: bool,
+}
+
+/// A record that was not imported, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    pub file: String,
+    /// 1-based line number, when the format has lines.
+    pub line: Option<usize>,
+    pub reason: String,
+}
+
+impl std::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.file, line, self.reason),
+            None => write!(f, "{}: {}", self.file, self.reason),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub imported: usize,
+    pub rejected: Vec<Rejection>,
+}
+
+/// Formats `import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    JsonLines,
+    Sheet,
+}
+
+impl Format {
+    /// By extension, else by content: JSON Lines start with `{`.
+    pub fn detect(path: &Path, text: &str) -> Format {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("jsonl" | "ndjson" | "json") => Format::JsonLines,
+            Some("txt") => Format::Sheet,
+            _ if text.trim_start().starts_with('{') => Format::JsonLines,
+            _ => Format::Sheet,
+        }
+    }
+}
+
+/// Parses a file's text into items with their line numbers, and the lines that
+/// could not be read.
+pub fn parse(file: &str, format: Format, text: &str) -> (Vec<(Option<usize>, Item)>, Vec<Rejection>) {
+    let mut items = Vec::new();
+    let mut rejected = Vec::new();
+    match format {
+        Format::JsonLines => {
+            for (i, line) in text.lines().enumerate() {
+                let line_no = i + 1;
+                let line = line.trim_start_matches('\u{feff}').trim();
+                if line.is_empty() {
+                    continue;
+                }
+                match jsonl::parse_line(line) {
+                    Ok(item) => items.push((Some(line_no), item)),
+                    Err(reason) => rejected.push(Rejection {
+                        file: file.to_owned(),
+                        line: Some(line_no),
+                        reason,
+                    }),
+                }
+            }
+        }
+        Format::Sheet => match sheet::parse(text) {
+            Ok(parsed) => items.extend(parsed.into_iter().map(|item| (None, item))),
+            Err(reason) => rejected.push(Rejection {
+                file: file.to_owned(),
+                line: None,
+                reason,
+            }),
+        },
+    }
+    (items, rejected)
+}
+
+/// Reads a file, refusing what is too large or not UTF-8.
+pub fn read_file(path: &Path) -> Result<String, String> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| format!("cannot read: {e}"))?
+        .len();
+    if size > MAX_FILE_BYTES {
+        return Err(format!(
+            "file is {size} bytes, more than the {MAX_FILE_BYTES} bytes accepted"
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// Saves parsed items. `progress(n)` is called after each committed batch with the
+/// number of items it held.
+pub fn save(
+    store: &Store,
+    file: &str,
+    items: Vec<(Option<usize>, Item)>,
+    author: &Author<'_>,
+    mut progress: impl FnMut(usize),
+) -> Result<Report, StoreError> {
+    let mut report = Report::default();
+    for batch in items.chunks(BATCH) {
+        let whole = store.write(|w| {
+            for (_, item) in batch {
+                save_item(w, item.clone(), author)?;
+            }
+            Ok(())
+        });
+        match whole {
+            Ok(()) => report.imported += batch.len(),
+            Err(StoreError::Invalid(_) | StoreError::Corrupt { .. }) => {
+                // Find the culprits: one transaction per record.
+                for (line, item) in batch {
+                    match store.write(|w| save_item(w, item.clone(), author)) {
+                        Ok(_) => report.imported += 1,
+                        Err(e @ (StoreError::Invalid(_) | StoreError::Corrupt { .. })) => {
+                            report.rejected.push(Rejection {
+                                file: file.to_owned(),
+                                line: *line,
+                                reason: e.to_string(),
+                            });
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
+            Err(e) => return Err(e),
+        }
+        progress(batch.len());
+    }
+    Ok(report)
+}
+
+fn invalid(field: &str, message: String) -> StoreError {
+    StoreError::Invalid(vec![model::FieldError {
+        field: field.to_owned(),
+        message,
+    }])
+}
+
+/// Resolves an item's links, then saves it.
+fn save_item(w: &mut Writer<'_>, item: Item, author: &Author<'_>) -> Result<Record, StoreError> {
+    let mut record = item.record;
+    if let Body::Partner(p) = &record.body
+        && record.meta.id.is_empty()
+    {
+        // One record per organisation: a partner already known by one of its names
+        // is completed, not duplicated.
+        let mut existing = None;
+        for name in p.names() {
+            if let Some(id) = w.partner_by_name(name)? {
+                existing = Some(id);
+                break;
+            }
+        }
+        if let Some(id) = existing {
+            let Some(mut current) = w.get(&id)? else {
+                return Err(invalid("name", format!("partner {id} is missing")));
+            };
+            if let (Body::Partner(cur), Body::Partner(new)) = (&mut current.body, &record.body) {
+                let before = cur.clone();
+                fill(&mut cur.acronym, &new.acronym);
+                fill(&mut cur.description, &new.description);
+                fill(&mut cur.website, &new.website);
+                fill(&mut cur.country, &new.country);
+                fill(&mut cur.partner_type, &new.partner_type);
+                if !item.merge_partner {
+                    for alias in &new.aliases {
+                        if !cur.aliases.contains(alias) {
+                            cur.aliases.push(alias.clone());
+                        }
+                    }
+                }
+                if *cur == before {
+                    return Ok(current);
+                }
+            }
+            current.meta.updated = model::now();
+            return w.save(current, author);
+        }
+    }
+    let mut created_partners = Vec::new();
+    if let Some(refs) = record.partner_refs_mut() {
+        for (i, link) in refs.iter_mut().enumerate() {
+            if !link.id.is_empty() {
+                match w.get(&link.id)? {
+                    Some(r) if r.kind() == model::Kind::Partner => continue,
+                    _ => {
+                        return Err(invalid(
+                            &format!("partners[{i}].id"),
+                            format!("no partner has the id {:?}", link.id),
+                        ));
+                    }
+                }
+            }
+            let name = link.name.trim();
+            if name.is_empty() {
+                return Err(invalid(&format!("partners[{i}]"), "needs a name or an id".into()));
+            }
+            link.id = match w.partner_by_name(name)? {
+                Some(id) => id,
+                None => {
+                    if !created_partners.iter().any(|n| n == name) {
+                        created_partners.push(name.to_owned());
+                    }
+                    String::new()
+                }
+            };
+        }
+    }
+    for name in created_partners {
+        let partner = Record::new(Body::Partner(model::Partner {
+            name: name.clone(),
+            ..model::Partner::default()
+        }));
+        let saved = w.save(partner, author)?;
+        if let Some(refs) = record.partner_refs_mut() {
+            for link in refs.iter_mut().filter(|l| l.id.is_empty() && l.name.trim() == name) {
+                link.id = saved.meta.id.clone();
+            }
+        }
+    }
+    if let Body::Method(m) = &mut record.body {
+        for (i, related) in m.related.iter_mut().enumerate() {
+            if w.get(related)?.is_some() {
+                continue;
+            }
+            let slug = model::slugify(related);
+            let mut found = None;
+            for kind in [model::Kind::Action, model::Kind::Method, model::Kind::Resource] {
+                if let Some(id) = w.id_by_slug(kind, &slug)? {
+                    found = Some(id);
+                    break;
+                }
+            }
+            *related = found.ok_or_else(|| {
+                invalid(
+                    &format!("related[{i}]"),
+                    format!("no record has the id or title {related:?}"),
+                )
+            })?;
+        }
+    }
+    w.save(record, author)
+}
+
+fn fill(target: &mut String, value: &str) {
+    if target.is_empty() && !value.is_empty() {
+        value.clone_into(target);
+    }
+}

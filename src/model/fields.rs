@@ -1,0 +1,92 @@
+//! Structured fields shared by several kinds: amounts, periods, partner links.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// An amount of money, kept in minor units (cents) so that sums are exact.
+/// In JSON it reads and writes as `{"value": 520000, "currency": "EUR"}` with the
+/// value in major units (`1234.5` for 1 234,50).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Amount {
+    pub minor: i64,
+    /// ISO 4217 code, e.g. `EUR`.
+    pub currency: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AmountJson {
+    value: serde_json::Number,
+    #[serde(default = "default_currency")]
+    currency: String,
+}
+
+fn default_currency() -> String {
+    "EUR".to_owned()
+}
+
+impl Serialize for Amount {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let value = if self.minor % 100 == 0 {
+            serde_json::Number::from(self.minor / 100)
+        } else {
+            serde_json::Number::from_f64(self.minor as f64 / 100.0)
+                .unwrap_or_else(|| serde_json::Number::from(self.minor / 100))
+        };
+        AmountJson {
+            value,
+            currency: self.currency.clone(),
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let json = AmountJson::deserialize(d)?;
+        let minor = if let Some(i) = json.value.as_i64() {
+            i.checked_mul(100)
+        } else {
+            json.value
+                .as_f64()
+                .map(|f| (f * 100.0).round())
+                .filter(|f| f.is_finite() && f.abs() < 9.0e15)
+                .map(|f| f as i64)
+        };
+        let minor = minor.ok_or_else(|| serde::de::Error::custom("amount value out of range"))?;
+        Ok(Amount {
+            minor,
+            currency: json.currency,
+        })
+    }
+}
+
+/// The years an action ran, both included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Period {
+    pub start: i32,
+    pub end: i32,
+}
+
+/// Roles a partner can have in a record.
+pub const ROLES: [&str; 8] = [
+    "pilot", "partner", "funder", "author", "publisher", "user", "host", "member",
+];
+
+/// A link from a record to a partner. Stored with `id` only; on import `name` may
+/// stand in for the id (it is resolved, or a partner record is created), and on
+/// export both are written so that the file reads well.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartnerRef {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub id: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    #[serde(default = "default_role")]
+    pub role: String,
+}
+
+fn default_role() -> String {
+    "partner".to_owned()
+}

@@ -1,0 +1,126 @@
+//! Validation of a record before it is stored: every problem is reported with the
+//! field it concerns, so forms can show it beside the field and imports can name it.
+
+use super::{Body, LANGS, Record, ROLES};
+
+/// One problem with one field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+const MAX_TITLE: usize = 500;
+const MAX_TEXT: usize = 1_000_000;
+
+/// Checks a record; an empty list means it may be stored.
+pub fn validate(record: &Record) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let mut err = |field: &str, message: String| {
+        errors.push(FieldError {
+            field: field.to_owned(),
+            message,
+        });
+    };
+    if !LANGS.contains(&record.meta.lang.as_str()) {
+        err(
+            "lang",
+            format!("unknown language {:?} (expected one of fr, en, es)", record.meta.lang),
+        );
+    }
+    let title_field = if matches!(record.body, Body::Partner(_)) { "name" } else { "title" };
+    let title = record.title().trim();
+    if title.is_empty() {
+        err(title_field, "is required and must not be empty".into());
+    } else if title.chars().count() > MAX_TITLE {
+        err(title_field, format!("is longer than {MAX_TITLE} characters"));
+    }
+    for (i, p) in record.partner_refs().iter().enumerate() {
+        if p.id.is_empty() && p.name.trim().is_empty() {
+            err(&format!("partners[{i}]"), "needs a name or an id".into());
+        }
+        if !ROLES.contains(&p.role.as_str()) {
+            err(
+                &format!("partners[{i}].role"),
+                format!("unknown role {:?} (expected one of {})", p.role, ROLES.join(", ")),
+            );
+        }
+    }
+    for (i, k) in record.keywords().iter().enumerate() {
+        if k.trim().is_empty() {
+            err(&format!("keywords[{i}]"), "must not be empty".into());
+        }
+    }
+    match &record.body {
+        Body::Action(a) => {
+            if let Some(p) = a.period {
+                if !(1000..=9999).contains(&p.start) || !(1000..=9999).contains(&p.end) {
+                    err("period", "years must have four digits".into());
+                } else if p.start > p.end {
+                    err("period", format!("starts in {} after it ends in {}", p.start, p.end));
+                }
+            }
+            if let Some(amount) = &a.amount {
+                if amount.minor < 0 {
+                    err("amount.value", "must not be negative".into());
+                }
+                let c = &amount.currency;
+                if c.len() != 3 || !c.chars().all(|ch| ch.is_ascii_uppercase()) {
+                    err(
+                        "amount.currency",
+                        format!("{c:?} is not a three-letter currency code such as EUR"),
+                    );
+                }
+            }
+            for (name, text) in [
+                ("summary", &a.summary),
+                ("synthesis", &a.synthesis),
+                ("strategy", &a.strategy),
+                ("history", &a.history),
+                ("presentation", &a.presentation),
+            ] {
+                if text.len() > MAX_TEXT {
+                    err(name, format!("is longer than {MAX_TEXT} bytes"));
+                }
+            }
+        }
+        Body::Method(m) => {
+            if m.body.len() > MAX_TEXT {
+                err("body", format!("is longer than {MAX_TEXT} bytes"));
+            }
+        }
+        Body::Resource(r) => check_url(&mut err, "url", &r.url),
+        Body::Partner(p) => check_url(&mut err, "website", &p.website),
+    }
+    errors
+}
+
+fn check_url(err: &mut impl FnMut(&str, String), field: &str, url: &str) {
+    if !url.is_empty() && !(url.starts_with("https://") || url.starts_with("http://")) {
+        err(field, format!("{url:?} must start with http:// or https://"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Action, Amount, Period};
+
+    #[test]
+    fn reports_each_bad_field() {
+        let record = Record::new(Body::Action(Action {
+            title: "  ".into(),
+            period: Some(Period { start: 2008, end: 2006 }),
+            amount: Some(Amount { minor: 100, currency: "euros".into() }),
+            ..Action::default()
+        }));
+        let fields: Vec<String> = validate(&record).into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, vec!["title", "period", "amount.currency"]);
+    }
+}

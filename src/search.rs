@@ -1,0 +1,209 @@
+//! Glue between the store and the index: what a record looks like to the index,
+//! and how the index follows the store's change log.
+//!
+//! The index records, in its commit payload, the last change-log sequence number it
+//! has applied. [`catch_up`] applies everything after it; it runs at start-up (so a
+//! crash between a store commit and an index commit heals by itself), after every
+//! import, and in the server's background indexer after every write.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use savoirs_index::{Change, IndexDoc, IndexError, Period, SearchIndex};
+
+use crate::model::{Body, Record};
+use crate::store::{Reader, Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Index(#[from] IndexError),
+}
+
+/// Changes applied per index commit while catching up.
+const BATCH: usize = 2_000;
+
+/// The index document for a record. `reader` resolves partner links to names.
+pub fn index_doc(record: &Record, reader: &Reader) -> Result<IndexDoc, StoreError> {
+    let mut doc = IndexDoc {
+        id: record.meta.id.clone(),
+        kind: record.kind().as_str().to_owned(),
+        lang: record.meta.lang.clone(),
+        status: record.meta.status.as_str().to_owned(),
+        url: record.url(),
+        revision: record.meta.revision,
+        title: record.title().to_owned(),
+        updated: record.meta.updated.timestamp(),
+        keywords: record.keywords().to_vec(),
+        ..IndexDoc::default()
+    };
+    doc.labels.extend(record.keywords().iter().cloned());
+    for link in record.partner_refs() {
+        if let Some(Record {
+            body: Body::Partner(p),
+            ..
+        }) = reader.get(&link.id)?
+        {
+            doc.partners.push(p.label().to_owned());
+            doc.labels.extend(p.names().map(str::to_owned));
+        }
+    }
+    match &record.body {
+        Body::Action(a) => {
+            doc.summary = plain_text(&a.summary);
+            doc.body = [&a.synthesis, &a.strategy, &a.history, &a.presentation]
+                .map(|s| plain_text(s))
+                .join("\n\n");
+            doc.labels
+                .extend([&a.referent, &a.pilot, &a.archive].map(String::clone));
+            doc.period = a.period.map(|p| Period {
+                start: p.start.into(),
+                end: p.end.into(),
+            });
+            doc.amount = a.amount.as_ref().map(|a| a.minor);
+        }
+        Body::Method(m) => {
+            doc.summary = plain_text(&m.summary);
+            doc.body = plain_text(&m.body);
+            doc.labels.extend(m.authors.iter().cloned());
+            doc.labels.push(m.source.clone());
+        }
+        Body::Resource(r) => {
+            doc.summary = plain_text(&r.description);
+            doc.labels.push(r.resource_type.clone());
+        }
+        Body::Partner(p) => {
+            doc.summary = plain_text(&p.description);
+            doc.labels.extend(p.names().map(str::to_owned));
+            doc.labels.push(p.country.clone());
+            doc.partners.push(p.label().to_owned());
+        }
+    }
+    doc.labels.retain(|l| !l.trim().is_empty());
+    Ok(doc)
+}
+
+/// The words of a Markdown text without its markup, so that excerpts read well.
+pub fn plain_text(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Parser, TagEnd};
+    let mut out = String::with_capacity(markdown.len());
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => out.push('\n'),
+            _ => {}
+        }
+    }
+    out.trim_end().to_owned()
+}
+
+/// Applies every change the index has not seen yet. Returns how many records were
+/// (re)indexed.
+pub fn catch_up(store: &Store, index: &SearchIndex) -> Result<usize, SyncError> {
+    let mut applied = index.applied_seq()?;
+    let mut total = 0;
+    loop {
+        let reader = store.read()?;
+        let changes = reader.changes_after(applied, BATCH)?;
+        let Some(&(last, _)) = changes.last() else {
+            return Ok(total);
+        };
+        let mut ids: Vec<String> = changes.into_iter().map(|(_, id)| id).collect();
+        ids.sort();
+        ids.dedup();
+        let mut batch = Vec::with_capacity(ids.len());
+        for id in ids {
+            batch.push(match reader.get(&id)? {
+                Some(record) => Change::Upsert(Box::new(index_doc(&record, &reader)?)),
+                None => Change::Delete(id),
+            });
+        }
+        total += batch.len();
+        index.apply(batch, last)?;
+        applied = last;
+    }
+}
+
+/// Rebuilds the whole index from the store. `progress(done, total)` is called as
+/// records are indexed. Readers keep seeing the old index until the final commit.
+pub fn rebuild(
+    store: &Store,
+    index: &SearchIndex,
+    mut progress: impl FnMut(u64, u64),
+) -> Result<u64, SyncError> {
+    let reader = store.read()?;
+    let total = reader.count()?;
+    let last = reader.last_seq()?;
+    index.clear()?;
+    let mut done = 0;
+    let mut chunk = Vec::with_capacity(BATCH);
+    reader.for_each(|record| {
+        chunk.push(index_doc(&record, &reader)?);
+        if chunk.len() == BATCH {
+            index.add_uncommitted(&chunk).map_err(|e| StoreError::Corrupt {
+                what: "search index".into(),
+                message: e.to_string(),
+            })?;
+            done += chunk.len() as u64;
+            chunk.clear();
+            progress(done, total);
+        }
+        Ok(())
+    })?;
+    index.add_uncommitted(&chunk)?;
+    done += chunk.len() as u64;
+    progress(done, total);
+    index.apply(Vec::new(), last)?;
+    Ok(done)
+}
+
+/// Opens the index of a data directory and brings it up to date with the store,
+/// rebuilding it when it had to be recreated.
+pub fn open_index(store: &Store) -> Result<SearchIndex, SyncError> {
+    let opened = SearchIndex::open(&store.dir().join("index"))?;
+    let index = opened.index;
+    if let Some(reason) = opened.recreated {
+        tracing::warn!("search index rebuilt from the store: {reason}");
+        rebuild(store, &index, |_, _| {})?;
+    } else {
+        let replayed = catch_up(store, &index)?;
+        if replayed > 0 {
+            tracing::info!("search index caught up with {replayed} change(s) from the store");
+        }
+    }
+    Ok(index)
+}
+
+/// The server's background indexer: wakes when told a write committed (and every
+/// few seconds in any case), and applies the change log to the index.
+#[derive(Debug, Clone)]
+pub struct Indexer {
+    wake: Arc<tokio::sync::Notify>,
+}
+
+impl Indexer {
+    pub fn spawn(store: Arc<Store>, index: Arc<SearchIndex>) -> Indexer {
+        let wake = Arc::new(tokio::sync::Notify::new());
+        let notified = wake.clone();
+        tokio::spawn(async move {
+            loop {
+                let _ = tokio::time::timeout(Duration::from_secs(5), notified.notified()).await;
+                let (store, index) = (store.clone(), index.clone());
+                match tokio::task::spawn_blocking(move || catch_up(&store, &index)).await {
+                    Ok(Ok(_)) => {}
+                    Ok(Err(e)) => tracing::error!("indexing failed, will retry: {e}"),
+                    Err(e) => tracing::error!("indexer task failed, will retry: {e}"),
+                }
+            }
+        });
+        Indexer { wake }
+    }
+
+    /// Tells the indexer that the store changed.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+}

@@ -1,0 +1,527 @@
+//! The store: redb holds every record, every revision and the change log, and is
+//! the source of truth. A write is acknowledged only once its transaction has
+//! committed durably; the search index is derived from the change log afterwards.
+//!
+//! All writes go through [`Store::write`], which runs a closure on a [`Writer`]
+//! inside one transaction: everything it saves commits together or not at all.
+
+mod lock;
+mod tables;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use redb::{
+    Database, ReadTransaction, ReadableDatabase, ReadableMultimapTable, ReadableTable,
+    ReadableTableMetadata, WriteTransaction,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::model::{self, FieldError, Kind, Record};
+use lock::DirLock;
+use tables::*;
+
+/// Version of the on-disk layout. Bump it with every incompatible change, and
+/// teach [`Store::open`] to upgrade older stores.
+pub const FORMAT: u32 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "the data directory {dir} is in use by another Savoirs process ({holder}); stop it first, or choose another directory with --data"
+    )]
+    Locked { dir: String, holder: String },
+    #[error(
+        "the store in {dir} was written by a newer version of Savoirs (format {found}); this version reads format {FORMAT} at most: upgrade Savoirs to open it"
+    )]
+    NewerFormat { dir: String, found: u32 },
+    #[error("{path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("storage error: {0}")]
+    Db(#[from] redb::Error),
+    #[error("stored data could not be read ({what}): {message}")]
+    Corrupt { what: String, message: String },
+    #[error("invalid record: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<FieldError>),
+}
+
+impl StoreError {
+    fn io(path: &Path, source: std::io::Error) -> StoreError {
+        StoreError::Io {
+            path: path.display().to_string(),
+            source,
+        }
+    }
+}
+
+macro_rules! from_redb {
+    ($($t:ty),*) => {$(
+        impl From<$t> for StoreError {
+            fn from(e: $t) -> Self {
+                StoreError::Db(e.into())
+            }
+        }
+    )*};
+}
+from_redb!(
+    redb::DatabaseError,
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError
+);
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// One saved version of a record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Revision {
+    pub number: u64,
+    pub author: String,
+    pub time: DateTime<Utc>,
+    pub message: String,
+    /// The whole record as it was saved, in its interchange JSON form.
+    pub record: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Who saves, and why: written into the revision.
+#[derive(Debug, Clone)]
+pub struct Author<'a> {
+    pub name: &'a str,
+    pub message: &'a str,
+}
+
+#[derive(Debug)]
+pub struct Store {
+    db: Database,
+    dir: PathBuf,
+    _lock: DirLock,
+}
+
+impl Store {
+    /// Opens (or creates) the store of a data directory, taking its lock.
+    pub fn open(dir: &Path) -> Result<Store> {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
+        let lock = DirLock::acquire(dir)?;
+        let path = dir.join("savoirs.redb");
+        let db = Database::create(&path)?;
+        let store = Store {
+            db,
+            dir: dir.to_owned(),
+            _lock: lock,
+        };
+        store.check_format()?;
+        Ok(store)
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn check_format(&self) -> Result<()> {
+        let txn = self.db.begin_write()?;
+        {
+            let mut meta = txn.open_table(META)?;
+            let found = meta.get("format")?.map(|v| read_u32(v.value()));
+            match found {
+                Some(found) if found > FORMAT => {
+                    return Err(StoreError::NewerFormat {
+                        dir: self.dir.display().to_string(),
+                        found,
+                    });
+                }
+                Some(_) => {}
+                None => {
+                    meta.insert("format", FORMAT.to_le_bytes().as_slice())?;
+                }
+            }
+            // Create every table so that readers never meet a missing one.
+            txn.open_table(RECORDS)?;
+            txn.open_table(SLUGS)?;
+            txn.open_table(REVISIONS)?;
+            txn.open_table(CHANGES)?;
+            txn.open_table(PARTNER_NAMES)?;
+            txn.open_multimap_table(BACKLINKS)?;
+        }
+        txn.commit()?;
+        Ok(())
+    }
+
+    /// Runs `f` in one write transaction and commits durably if it succeeds; if it
+    /// fails, nothing it did is kept.
+    pub fn write<T>(&self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+        let txn = self.db.begin_write()?;
+        let mut writer = Writer { txn: &txn };
+        let out = f(&mut writer)?;
+        txn.commit()?;
+        Ok(out)
+    }
+
+    /// A consistent snapshot to read from.
+    pub fn read(&self) -> Result<Reader> {
+        Ok(Reader {
+            txn: self.db.begin_read()?,
+        })
+    }
+
+    /// Verifies redb's own checksums; true when the file is intact.
+    pub fn check_integrity(&mut self) -> Result<bool> {
+        Ok(self.db.check_integrity()?)
+    }
+}
+
+fn read_u32(bytes: &[u8]) -> u32 {
+    bytes.try_into().map(u32::from_le_bytes).unwrap_or(u32::MAX)
+}
+
+fn decode_record(id: &str, bytes: &[u8]) -> Result<Record> {
+    let corrupt = |message: String| StoreError::Corrupt {
+        what: format!("record {id}"),
+        message,
+    };
+    let object = serde_json::from_slice(bytes).map_err(|e| corrupt(e.to_string()))?;
+    Record::from_json(object).map_err(corrupt)
+}
+
+fn encode(value: &impl Serialize) -> Vec<u8> {
+    // Serializing our own plain structs to JSON cannot fail.
+    serde_json::to_vec(value).unwrap_or_default()
+}
+
+const ID_ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
+
+fn new_id() -> String {
+    (0..8)
+        .map(|_| char::from(ID_ALPHABET[fastrand::usize(..ID_ALPHABET.len())]))
+        .collect()
+}
+
+/// Ids are short and URL-safe; imported ids must be too.
+pub fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// Reads shared by [`Reader`] and [`Writer`]: both transactions can open tables.
+macro_rules! reads {
+    () => {
+        /// The record with this id.
+        pub fn get(&self, id: &str) -> Result<Option<Record>> {
+            let table = self.txn.open_table(RECORDS)?;
+            let found = table.get(id)?;
+            found.map(|v| decode_record(id, v.value())).transpose()
+        }
+
+        /// The id of the record of `kind` that has, or once had, this slug.
+        pub fn id_by_slug(&self, kind: Kind, slug: &str) -> Result<Option<String>> {
+            let table = self.txn.open_table(SLUGS)?;
+            let found = table.get(format!("{kind}/{slug}").as_str())?;
+            Ok(found.map(|v| v.value().to_owned()))
+        }
+
+        /// The partner known by this name, acronym or alias.
+        pub fn partner_by_name(&self, name: &str) -> Result<Option<String>> {
+            let table = self.txn.open_table(PARTNER_NAMES)?;
+            let found = table.get(model::name_key(name).as_str())?;
+            Ok(found.map(|v| v.value().to_owned()))
+        }
+
+        /// The last change-log sequence number (0 for an empty store).
+        pub fn last_seq(&self) -> Result<u64> {
+            let table = self.txn.open_table(CHANGES)?;
+            let last = table.last()?;
+            Ok(last.map_or(0, |(k, _)| k.value()))
+        }
+    };
+}
+
+/// A read-only snapshot of the store.
+pub struct Reader {
+    txn: ReadTransaction,
+}
+
+impl Reader {
+    reads!();
+
+    /// Every record of a kind (or of all kinds), in id order.
+    pub fn all(&self, kind: Option<Kind>) -> Result<Vec<Record>> {
+        let mut out = Vec::new();
+        self.for_each(|record| {
+            if kind.is_none_or(|k| record.kind() == k) {
+                out.push(record);
+            }
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Calls `f` on every record, in id order, without holding them all in memory.
+    pub fn for_each(&self, mut f: impl FnMut(Record) -> Result<()>) -> Result<()> {
+        let table = self.txn.open_table(RECORDS)?;
+        for entry in table.iter()? {
+            let (k, v) = entry?;
+            f(decode_record(k.value(), v.value())?)?;
+        }
+        Ok(())
+    }
+
+    pub fn count(&self) -> Result<u64> {
+        Ok(self.txn.open_table(RECORDS)?.len()?)
+    }
+
+    /// Records that link to `id` (as a partner or a related record).
+    pub fn backlinks(&self, id: &str) -> Result<Vec<Record>> {
+        let table = self.txn.open_multimap_table(BACKLINKS)?;
+        let mut out = Vec::new();
+        for source in table.get(id)? {
+            let source = source?;
+            if let Some(record) = self.get(source.value())? {
+                out.push(record);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every revision of a record, oldest first.
+    pub fn revisions(&self, id: &str) -> Result<Vec<Revision>> {
+        let table = self.txn.open_table(REVISIONS)?;
+        let mut out = Vec::new();
+        for entry in table.range((id, 0)..=(id, u64::MAX))? {
+            let (_, v) = entry?;
+            let revision = serde_json::from_slice(v.value()).map_err(|e| StoreError::Corrupt {
+                what: format!("revision of {id}"),
+                message: e.to_string(),
+            })?;
+            out.push(revision);
+        }
+        Ok(out)
+    }
+
+    /// Change-log entries after `seq`, at most `limit`, in order.
+    pub fn changes_after(&self, seq: u64, limit: usize) -> Result<Vec<(u64, String)>> {
+        let table = self.txn.open_table(CHANGES)?;
+        let mut out = Vec::new();
+        for entry in table.range(seq.saturating_add(1)..)?.take(limit) {
+            let (k, v) = entry?;
+            out.push((k.value(), v.value().to_owned()));
+        }
+        Ok(out)
+    }
+
+    /// Ids of the most recently changed records, newest first, each once.
+    pub fn recently_changed(&self, limit: usize) -> Result<Vec<String>> {
+        let table = self.txn.open_table(CHANGES)?;
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        for entry in table.iter()?.rev() {
+            let (_, v) = entry?;
+            if seen.insert(v.value().to_owned()) {
+                out.push(v.value().to_owned());
+                if out.len() == limit {
+                    break;
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Writes inside one transaction of [`Store::write`].
+pub struct Writer<'t> {
+    txn: &'t WriteTransaction,
+}
+
+impl Writer<'_> {
+    reads!();
+
+    /// Saves a record: gives it an id and a slug if it has none, validates it,
+    /// writes it with a new revision, updates name and link tables and appends to
+    /// the change log. Returns the record as stored.
+    pub fn save(&mut self, mut record: Record, author: &Author<'_>) -> Result<Record> {
+        let errors = model::validate(&record);
+        if !errors.is_empty() {
+            return Err(StoreError::Invalid(errors));
+        }
+        if record.meta.id.is_empty() {
+            record.meta.id = loop {
+                let id = new_id();
+                if self.get(&id)?.is_none() {
+                    break id;
+                }
+            };
+        } else if !valid_id(&record.meta.id) {
+            return Err(StoreError::Invalid(vec![FieldError {
+                field: "id".into(),
+                message: format!(
+                    "{:?} is not a valid id (letters, digits, - and _ only, at most 64)",
+                    record.meta.id
+                ),
+            }]));
+        }
+        let previous = self.get(&record.meta.id)?;
+        if let Some(prev) = &previous {
+            if prev.kind() != record.kind() {
+                return Err(StoreError::Invalid(vec![FieldError {
+                    field: "id".into(),
+                    message: format!(
+                        "{} already belongs to a record of kind {}",
+                        record.meta.id,
+                        prev.kind()
+                    ),
+                }]));
+            }
+            record.meta.created = prev.meta.created;
+        }
+        record.meta.revision = previous.as_ref().map_or(0, |p| p.meta.revision) + 1;
+        record.meta.slug = self.free_slug(&record)?;
+        for p in record.partner_refs_mut().into_iter().flatten() {
+            // Links are by id; names are looked up again when shown or exported.
+            p.name.clear();
+        }
+        self.index_names(&record, previous.as_ref())?;
+        self.index_links(&record, previous.as_ref())?;
+
+        let id = record.meta.id.clone();
+        let json = record.to_json();
+        self.txn
+            .open_table(RECORDS)?
+            .insert(id.as_str(), encode(&json).as_slice())?;
+        let revision = Revision {
+            number: record.meta.revision,
+            author: author.name.to_owned(),
+            time: model::now(),
+            message: author.message.to_owned(),
+            record: json,
+        };
+        self.txn
+            .open_table(REVISIONS)?
+            .insert((id.as_str(), revision.number), encode(&revision).as_slice())?;
+        self.log_change(&id)?;
+        // A partner's names appear in the index entries of the records that link to
+        // it: they must be reindexed too.
+        if record.kind() == Kind::Partner && previous.is_some() {
+            let sources: Vec<String> = {
+                let table = self.txn.open_multimap_table(BACKLINKS)?;
+                let mut sources = Vec::new();
+                for s in table.get(id.as_str())? {
+                    sources.push(s?.value().to_owned());
+                }
+                sources
+            };
+            for source in sources {
+                self.log_change(&source)?;
+            }
+        }
+        Ok(record)
+    }
+
+    fn log_change(&mut self, id: &str) -> Result<()> {
+        let seq = self.last_seq()? + 1;
+        self.txn.open_table(CHANGES)?.insert(seq, id)?;
+        Ok(())
+    }
+
+    /// The record's own slug if it is free (or already its own), else one derived
+    /// from its title, made unique with a number.
+    fn free_slug(&self, record: &Record) -> Result<String> {
+        let kind = record.kind();
+        let id = &record.meta.id;
+        let wanted = if record.meta.slug.is_empty() {
+            let title = match &record.body {
+                model::Body::Partner(p) => p.label(),
+                _ => record.title(),
+            };
+            model::slugify(title)
+        } else {
+            model::slugify(&record.meta.slug)
+        };
+        let mut slugs = self.txn.open_table(SLUGS)?;
+        let mut candidate = wanted.clone();
+        let mut n = 1;
+        loop {
+            let owner = slugs
+                .get(format!("{kind}/{candidate}").as_str())?
+                .map(|v| v.value().to_owned());
+            match owner {
+                None => {
+                    slugs.insert(format!("{kind}/{candidate}").as_str(), id.as_str())?;
+                    return Ok(candidate);
+                }
+                Some(owner) if owner == *id => return Ok(candidate),
+                Some(_) => {
+                    n += 1;
+                    candidate = format!("{wanted}-{n}");
+                }
+            }
+        }
+    }
+
+    fn index_names(&mut self, record: &Record, previous: Option<&Record>) -> Result<()> {
+        let model::Body::Partner(partner) = &record.body else {
+            return Ok(());
+        };
+        let mut names = self.txn.open_table(PARTNER_NAMES)?;
+        if let Some(model::Body::Partner(old)) = previous.map(|p| &p.body) {
+            for name in old.names() {
+                let key = model::name_key(name);
+                let owner = names.get(key.as_str())?.map(|v| v.value().to_owned());
+                if owner.as_deref() == Some(record.meta.id.as_str()) {
+                    names.remove(key.as_str())?;
+                }
+            }
+        }
+        for name in partner.names() {
+            let key = model::name_key(name);
+            if key.is_empty() {
+                continue;
+            }
+            let owner = names.get(key.as_str())?.map(|v| v.value().to_owned());
+            match owner {
+                Some(owner) if owner != record.meta.id => {
+                    return Err(StoreError::Invalid(vec![FieldError {
+                        field: "name".into(),
+                        message: format!("{name:?} is already the name of partner {owner}"),
+                    }]));
+                }
+                _ => {
+                    names.insert(key.as_str(), record.meta.id.as_str())?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn index_links(&mut self, record: &Record, previous: Option<&Record>) -> Result<()> {
+        let targets = |r: &Record| -> BTreeSet<String> {
+            r.partner_refs()
+                .iter()
+                .map(|p| p.id.clone())
+                .chain(r.related().iter().cloned())
+                .collect()
+        };
+        let id = record.meta.id.as_str();
+        let mut links = self.txn.open_multimap_table(BACKLINKS)?;
+        if let Some(prev) = previous {
+            for target in targets(prev) {
+                links.remove(target.as_str(), id)?;
+            }
+        }
+        for target in targets(record) {
+            if target.is_empty() {
+                return Err(StoreError::Invalid(vec![FieldError {
+                    field: "partners".into(),
+                    message: "a partner link has no id".into(),
+                }]));
+            }
+            links.insert(target.as_str(), id)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

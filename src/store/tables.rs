@@ -1,0 +1,18 @@
+//! Every redb table of the store, declared once.
+
+use redb::{MultimapTableDefinition, TableDefinition};
+
+/// Store-wide values: `format` (u32, little-endian), `next_seq` (u64).
+pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+/// Record id → the record as JSON.
+pub const RECORDS: TableDefinition<&str, &[u8]> = TableDefinition::new("records");
+/// `kind/slug` → record id. Old slugs stay, so old URLs keep working.
+pub const SLUGS: TableDefinition<&str, &str> = TableDefinition::new("slugs");
+/// (record id, revision number) → the revision as JSON (full snapshot).
+pub const REVISIONS: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("revisions");
+/// Change-log sequence number → id of the record that changed.
+pub const CHANGES: TableDefinition<u64, &str> = TableDefinition::new("changes");
+/// Comparison key of a partner's name, acronym or alias → partner id.
+pub const PARTNER_NAMES: TableDefinition<&str, &str> = TableDefinition::new("partner_names");
+/// Linked record id (a partner, a related record) → ids of records linking to it.
+pub const BACKLINKS: MultimapTableDefinition<&str, &str> = MultimapTableDefinition::new("backlinks");

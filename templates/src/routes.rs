@@ -1,0 +1,38 @@
+//! URL paths shared by the views that link to them and the server that serves them.
+
+pub const HOME: &str = "/";
+pub const SEARCH: &str = "/search";
+pub const API_SEARCH: &str = "/api/v1/search";
+pub const STYLESHEET: &str = "/static/style.css";
+
+/// `/partner/ritimo`, `/action/accompagner-des-partenaires` …
+pub fn record(kind: &str, slug: &str) -> String {
+    format!("/{kind}/{slug}")
+}
+
+/// A search URL with the given parameters, properly encoded.
+pub fn search(params: &[(&str, &str)]) -> String {
+    let mut url = String::from(SEARCH);
+    for (i, (k, v)) in params.iter().enumerate() {
+        url.push(if i == 0 { '?' } else { '&' });
+        url.push_str(k);
+        url.push('=');
+        url.push_str(&encode(v));
+    }
+    url
+}
+
+/// Percent-encodes a query-string value.
+pub fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}

@@ -1,0 +1,19 @@
+//! One module per page.
+
+pub mod document;
+pub mod error;
+pub mod home;
+pub mod search;
+
+pub use document::{DocumentView, LinkedPartner, Section};
+pub use error::{ErrorView, NotFoundView};
+pub use home::HomeView;
+pub use search::{FacetGroup, ResultItem, SearchView};
+
+/// A link to a record: its title and where it lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordLink {
+    pub kind: String,
+    pub title: String,
+    pub url: String,
+}
