@@ -21,7 +21,11 @@ use crate::store::{Author, Store};
 pub const DEMO: &str = include_str!("../demo/demo.jsonl");
 
 #[derive(Debug, Parser)]
-#[command(name = "savoirs", version, about = "A collaborative knowledge base with full-text search")]
+#[command(
+    name = "savoirs",
+    version,
+    about = "A collaborative knowledge base with full-text search"
+)]
 pub struct Cli {
     /// Data directory (store and index).
     #[arg(long, global = true, default_value = "./data", env = "SAVOIRS_DATA")]

@@ -143,10 +143,12 @@ pub fn rebuild(
     reader.for_each(|record| {
         chunk.push(index_doc(&record, &reader)?);
         if chunk.len() == BATCH {
-            index.add_uncommitted(&chunk).map_err(|e| StoreError::Corrupt {
-                what: "search index".into(),
-                message: e.to_string(),
-            })?;
+            index
+                .add_uncommitted(&chunk)
+                .map_err(|e| StoreError::Corrupt {
+                    what: "search index".into(),
+                    message: e.to_string(),
+                })?;
             done += chunk.len() as u64;
             chunk.clear();
             progress(done, total);

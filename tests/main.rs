@@ -1,1 +1,10 @@
-//! x
+//! Integration tests: each starts the real `savoirs` binary on `127.0.0.1:0` with a
+//! temporary data directory and talks to it over HTTP, as a person or a script
+//! would. One test binary with modules keeps link time down.
+
+mod support;
+
+mod documents;
+mod import_export;
+mod restart;
+mod search;

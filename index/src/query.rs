@@ -136,10 +136,10 @@ pub fn build(
             any_text = true;
         }
     }
-    if mode == Match::All {
-        if let Some(q) = proximity_query(fields, &parsed.words) {
-            clauses.push((Occur::Should, q));
-        }
+    if mode == Match::All
+        && let Some(q) = proximity_query(fields, &parsed.words)
+    {
+        clauses.push((Occur::Should, q));
     }
     for word in &parsed.excluded {
         if let Some(q) = text_query(fields, word) {

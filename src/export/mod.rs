@@ -38,7 +38,11 @@ pub fn interchange(record: &Record, reader: &Reader) -> Result<serde_json::Value
     let mut record = record.clone();
     if let Some(refs) = record.partner_refs_mut() {
         for link in refs {
-            if let Some(Record { body: Body::Partner(p), .. }) = reader.get(&link.id)? {
+            if let Some(Record {
+                body: Body::Partner(p),
+                ..
+            }) = reader.get(&link.id)?
+            {
                 link.name = p.label().to_owned();
             }
         }
@@ -73,7 +77,11 @@ pub fn write(reader: &Reader, format: Format, out: &mut dyn Write) -> Result<usi
 fn partner_names(record: &Record, reader: &Reader) -> Result<Vec<String>, StoreError> {
     let mut names = Vec::new();
     for link in record.partner_refs() {
-        if let Some(Record { body: Body::Partner(p), .. }) = reader.get(&link.id)? {
+        if let Some(Record {
+            body: Body::Partner(p),
+            ..
+        }) = reader.get(&link.id)?
+        {
             names.push(format!("{} ({})", p.label(), link.role));
         }
     }
@@ -81,16 +89,38 @@ fn partner_names(record: &Record, reader: &Reader) -> Result<Vec<String>, StoreE
 }
 
 /// Action sheets, one row each, with the columns of the sheet; amounts as numbers.
-fn write_csv(reader: &Reader, records: &[Record], out: &mut dyn Write) -> Result<usize, ExportError> {
+fn write_csv(
+    reader: &Reader,
+    records: &[Record],
+    out: &mut dyn Write,
+) -> Result<usize, ExportError> {
     let mut csv = csv::Writer::from_writer(out);
     csv.write_record([
-        "id", "title", "period_start", "period_end", "archive", "referent", "pilot", "amount",
-        "currency", "partners", "keywords", "summary", "synthesis", "strategy", "history",
-        "presentation", "lang", "status", "updated",
+        "id",
+        "title",
+        "period_start",
+        "period_end",
+        "archive",
+        "referent",
+        "pilot",
+        "amount",
+        "currency",
+        "partners",
+        "keywords",
+        "summary",
+        "synthesis",
+        "strategy",
+        "history",
+        "presentation",
+        "lang",
+        "status",
+        "updated",
     ])?;
     let mut n = 0;
     for record in records {
-        let Body::Action(a) = &record.body else { continue };
+        let Body::Action(a) = &record.body else {
+            continue;
+        };
         let amount = a.amount.as_ref();
         csv.write_record([
             record.meta.id.clone(),
@@ -125,7 +155,12 @@ fn write_csv(reader: &Reader, records: &[Record], out: &mut dyn Write) -> Result
 pub fn markdown(record: &Record, reader: &Reader) -> Result<String, StoreError> {
     let mut md = String::new();
     md.push_str("---\n");
-    md.push_str(&format!("kind: {}\nid: {}\nlang: {}\n", record.kind(), record.meta.id, record.meta.lang));
+    md.push_str(&format!(
+        "kind: {}\nid: {}\nlang: {}\n",
+        record.kind(),
+        record.meta.id,
+        record.meta.lang
+    ));
     let partners = partner_names(record, reader)?;
     if !partners.is_empty() {
         md.push_str(&format!("partners: {}\n", partners.join("; ")));

@@ -3,9 +3,9 @@
 use axum::extract::{RawQuery, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use serde::Serialize;
 use savoirs_index::{Facets, Period};
 use savoirs_templates::routes;
+use serde::Serialize;
 
 use super::params::SearchParams;
 use super::{ApiError, AppState};

@@ -45,14 +45,15 @@ async fn home(State(state): State<AppState>) -> Result<Html<String>, AppError> {
             let reader = s.store.read()?;
             let mut recent = Vec::new();
             for id in reader.recently_changed(RECENT * 4)? {
-                if let Some(r) = reader.get(&id)? {
-                    if r.meta.status == Status::Published && r.kind() != Kind::Partner {
-                        recent.push(RecordLink {
-                            kind: r.kind().as_str().to_owned(),
-                            title: r.title().to_owned(),
-                            url: r.url(),
-                        });
-                    }
+                if let Some(r) = reader.get(&id)?
+                    && r.meta.status == Status::Published
+                    && r.kind() != Kind::Partner
+                {
+                    recent.push(RecordLink {
+                        kind: r.kind().as_str().to_owned(),
+                        title: r.title().to_owned(),
+                        url: r.url(),
+                    });
                 }
                 if recent.len() == RECENT {
                     break;

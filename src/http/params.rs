@@ -110,7 +110,11 @@ impl SearchParams {
         ] {
             out.extend(values.iter().map(|v| (name.to_owned(), v.clone())));
         }
-        out.extend(self.years.iter().map(|y| ("year".to_owned(), y.to_string())));
+        out.extend(
+            self.years
+                .iter()
+                .map(|y| ("year".to_owned(), y.to_string())),
+        );
         out
     }
 }
@@ -121,12 +125,22 @@ mod tests {
 
     #[test]
     fn reads_repeated_filters_and_refuses_bad_values() {
-        let p = SearchParams::parse(Some("q=forum+%C3%A9lectronique&kind=action&kind=method&year=2006&page=2"))
-            .expect("params");
+        let p = SearchParams::parse(Some(
+            "q=forum+%C3%A9lectronique&kind=action&kind=method&year=2006&page=2",
+        ))
+        .expect("params");
         assert_eq!(p.q, "forum électronique");
         assert_eq!(p.kinds, vec!["action", "method"]);
         assert_eq!(p.request().offset, 10);
-        for bad in ["page=0", "page=x", "per_page=1000", "kind=poem", "year=20", "sort=best", "lang=de"] {
+        for bad in [
+            "page=0",
+            "page=x",
+            "per_page=1000",
+            "kind=poem",
+            "year=20",
+            "sort=best",
+            "lang=de",
+        ] {
             let err = SearchParams::parse(Some(bad)).expect_err(bad);
             assert!(matches!(err, AppError::BadRequest(_)), "{bad}");
         }

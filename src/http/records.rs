@@ -3,8 +3,8 @@
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, Uri};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::http::{StatusCode, Uri, header};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use savoirs_index::SearchRequest;
 use savoirs_templates::views::{DocumentView, LinkedPartner, NotFoundView, RecordLink, Section};
@@ -26,6 +26,7 @@ async fn record(
     State(state): State<AppState>,
     Path((kind, slug)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
+    let missing = slug.clone();
     let Some(kind) = Kind::parse(&kind) else {
         return Ok(not_found_for(&state, &format!("{kind} {slug}")).await);
     };
@@ -47,13 +48,18 @@ async fn record(
             if record.meta.slug != slug {
                 return Ok(Some(Found::Moved(record.url())));
             }
-            Ok(Some(Found::Page(Box::new(document_view(&record, &reader)?))))
+            Ok(Some(Found::Page(Box::new(document_view(
+                &record, &reader,
+            )?))))
         })
         .await?;
     match found {
         Some(Found::Page(view)) => Ok(Html(view.render().into_string()).into_response()),
-        Some(Found::Moved(url)) => Ok(Redirect::permanent(&url).into_response()),
-        None => Ok(not_found_for(&state, &format!("{kind}")).await),
+        // 301 rather than 308: this is a GET, and every client knows 301.
+        Some(Found::Moved(url)) => {
+            Ok((StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, url)]).into_response())
+        }
+        None => Ok(not_found_for(&state, &missing).await),
     }
 }
 
@@ -76,23 +82,25 @@ fn section(heading: &str, markdown: &str) -> Section {
 fn document_view(record: &Record, reader: &Reader) -> Result<DocumentView, AppError> {
     let mut partners = Vec::new();
     for link in record.partner_refs() {
-        if let Some(p) = reader.get(&link.id)? {
-            if let Body::Partner(body) = &p.body {
-                if p.meta.status == Status::Published {
-                    partners.push(LinkedPartner {
-                        label: body.label().to_owned(),
-                        name: body.name.clone(),
-                        url: p.url(),
-                        role: link.role.clone(),
-                        description: body.description.clone(),
-                    });
-                }
-            }
+        if let Some(p) = reader.get(&link.id)?
+            && let Body::Partner(body) = &p.body
+            && p.meta.status == Status::Published
+        {
+            partners.push(LinkedPartner {
+                label: body.label().to_owned(),
+                name: body.name.clone(),
+                url: p.url(),
+                role: link.role.clone(),
+                description: body.description.clone(),
+            });
         }
     }
     let mut related = Vec::new();
     for id in record.related() {
-        if let Some(r) = reader.get(id)?.filter(|r| r.meta.status == Status::Published) {
+        if let Some(r) = reader
+            .get(id)?
+            .filter(|r| r.meta.status == Status::Published)
+        {
             related.push(link(&r));
         }
     }
@@ -101,7 +109,11 @@ fn document_view(record: &Record, reader: &Reader) -> Result<DocumentView, AppEr
         if source.meta.status != Status::Published {
             continue;
         }
-        if let Some(l) = source.partner_refs().iter().find(|l| l.id == record.meta.id) {
+        if let Some(l) = source
+            .partner_refs()
+            .iter()
+            .find(|l| l.id == record.meta.id)
+        {
             backlinks.push((link(&source), l.role.clone()));
         } else if record.kind() != Kind::Partner {
             related.push(link(&source));
@@ -145,7 +157,10 @@ fn document_view(record: &Record, reader: &Reader) -> Result<DocumentView, AppEr
             view.sections = vec![
                 section("Résumé", &a.summary),
                 section("Synthèse", &a.synthesis),
-                section("Inscription de l'action dans la stratégie d'ensemble", &a.strategy),
+                section(
+                    "Inscription de l'action dans la stratégie d'ensemble",
+                    &a.strategy,
+                ),
                 section("Historique", &a.history),
                 section("Présentation", &a.presentation),
             ];
@@ -161,7 +176,8 @@ fn document_view(record: &Record, reader: &Reader) -> Result<DocumentView, AppEr
         }
         Body::Resource(r) => {
             if !r.resource_type.is_empty() {
-                view.facts.push(("Type".into(), resource_type_label(&r.resource_type).into()));
+                view.facts
+                    .push(("Type".into(), resource_type_label(&r.resource_type).into()));
             }
             if !r.url.is_empty() {
                 view.link = Some(("Adresse".into(), r.url.clone()));
@@ -174,10 +190,12 @@ fn document_view(record: &Record, reader: &Reader) -> Result<DocumentView, AppEr
                 view.facts.push(("Sigle".into(), p.acronym.clone()));
             }
             if !p.aliases.is_empty() {
-                view.facts.push(("Autres noms".into(), p.aliases.join(" ; ")));
+                view.facts
+                    .push(("Autres noms".into(), p.aliases.join(" ; ")));
             }
             if !p.partner_type.is_empty() {
-                view.facts.push(("Type".into(), partner_type_label(&p.partner_type).into()));
+                view.facts
+                    .push(("Type".into(), partner_type_label(&p.partner_type).into()));
             }
             if !p.country.is_empty() {
                 view.facts.push(("Pays".into(), p.country.clone()));

@@ -51,8 +51,7 @@ fn apply_meta(
     meta: &mut Meta,
     fields: serde_json::Map<String, serde_json::Value>,
 ) -> Result<(), String> {
-    let line: MetaLine =
-        serde_json::from_value(fields.into()).map_err(|e| e.to_string())?;
+    let line: MetaLine = serde_json::from_value(fields.into()).map_err(|e| e.to_string())?;
     if let Some(id) = line.id {
         meta.id = id;
     }

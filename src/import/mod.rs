@@ -72,7 +72,11 @@ impl Format {
 
 /// Parses a file's text into items with their line numbers, and the lines that
 /// could not be read.
-pub fn parse(file: &str, format: Format, text: &str) -> (Vec<(Option<usize>, Item)>, Vec<Rejection>) {
+pub fn parse(
+    file: &str,
+    format: Format,
+    text: &str,
+) -> (Vec<(Option<usize>, Item)>, Vec<Rejection>) {
     let mut items = Vec::new();
     let mut rejected = Vec::new();
     match format {
@@ -230,7 +234,10 @@ fn save_item(w: &mut Writer<'_>, item: Item, author: &Author<'_>) -> Result<Reco
             }
             let name = link.name.trim();
             if name.is_empty() {
-                return Err(invalid(&format!("partners[{i}]"), "needs a name or an id".into()));
+                return Err(invalid(
+                    &format!("partners[{i}]"),
+                    "needs a name or an id".into(),
+                ));
             }
             link.id = match w.partner_by_name(name)? {
                 Some(id) => id,
@@ -250,7 +257,10 @@ fn save_item(w: &mut Writer<'_>, item: Item, author: &Author<'_>) -> Result<Reco
         }));
         let saved = w.save(partner, author)?;
         if let Some(refs) = record.partner_refs_mut() {
-            for link in refs.iter_mut().filter(|l| l.id.is_empty() && l.name.trim() == name) {
+            for link in refs
+                .iter_mut()
+                .filter(|l| l.id.is_empty() && l.name.trim() == name)
+            {
                 link.id = saved.meta.id.clone();
             }
         }
@@ -262,7 +272,11 @@ fn save_item(w: &mut Writer<'_>, item: Item, author: &Author<'_>) -> Result<Reco
             }
             let slug = model::slugify(related);
             let mut found = None;
-            for kind in [model::Kind::Action, model::Kind::Method, model::Kind::Resource] {
+            for kind in [
+                model::Kind::Action,
+                model::Kind::Method,
+                model::Kind::Resource,
+            ] {
                 if let Some(id) = w.id_by_slug(kind, &slug)? {
                     found = Some(id);
                     break;

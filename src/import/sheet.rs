@@ -50,7 +50,10 @@ pub fn parse(text: &str) -> Result<Vec<Item>, String> {
 
     let text = text.replace("\r\n", "\n");
     for raw in text.split('\n') {
-        let line = raw.trim();
+        // Non-breaking spaces (French typography) must not defeat the layout's
+        // labels; content keeps them.
+        let plain = raw.replace(['\u{a0}', '\u{202f}'], " ");
+        let line = plain.trim();
         if line.is_empty() || is_furniture(line) {
             continue;
         }
@@ -82,12 +85,13 @@ pub fn parse(text: &str) -> Result<Vec<Item>, String> {
             section = None;
             continue;
         }
-        if action.title.is_empty() && section.is_none() {
-            if let Some((period, title)) = title_line(line) {
-                action.period = Some(period);
-                action.title = title.to_owned();
-                continue;
-            }
+        if action.title.is_empty()
+            && section.is_none()
+            && let Some((period, title)) = title_line(line)
+        {
+            action.period = Some(period);
+            action.title = title.to_owned();
+            continue;
         }
         if let Some(s) = section_of(line) {
             // "Synthèse" followed by "Synthèse de l'action" opens one section, not two.
@@ -122,8 +126,7 @@ pub fn parse(text: &str) -> Result<Vec<Item>, String> {
     }
     if action.title.is_empty() {
         return Err(
-            "no title line found (expected a line like \"(2006-2007) Title of the action\")"
-                .into(),
+            "no title line found (expected a line like \"(2006-2007) Title of the action\")".into(),
         );
     }
     for (s, p) in paragraphs {
@@ -280,8 +283,20 @@ mod tests {
         };
         assert_eq!(a.referent, "Philippe Amouroux");
         assert_eq!(a.pilot, "");
-        assert_eq!(a.amount, Some(Amount { minor: 52_000_000, currency: "EUR".into() }));
-        assert_eq!(a.period, Some(Period { start: 2006, end: 2007 }));
+        assert_eq!(
+            a.amount,
+            Some(Amount {
+                minor: 52_000_000,
+                currency: "EUR".into()
+            })
+        );
+        assert_eq!(
+            a.period,
+            Some(Period {
+                start: 2006,
+                end: 2007
+            })
+        );
         assert_eq!(a.archive, "Archive 2006-2007");
         assert!(a.title.starts_with("Accompagner des partenaires"));
         assert!(a.summary.starts_with("Compte tenu"));
@@ -289,13 +304,21 @@ mod tests {
         assert!(a.strategy.starts_with("L'objectif principal"));
         assert!(a.history.starts_with("La fondation a depuis"));
         assert!(a.presentation.starts_with("L'accompagnement vise"));
-        assert_eq!(a.presentation.matches("\n- ").count(), 8, "{}", a.presentation);
+        assert_eq!(
+            a.presentation.matches("\n- ").count(),
+            8,
+            "{}",
+            a.presentation
+        );
         assert!(a.presentation.ends_with("besoins de partenaires."));
     }
 
     #[test]
     fn amounts() {
-        assert_eq!(parse_amount("520 000 Euros").map(|a| a.minor), Ok(52_000_000));
+        assert_eq!(
+            parse_amount("520 000 Euros").map(|a| a.minor),
+            Ok(52_000_000)
+        );
         assert_eq!(parse_amount("12 500,50 €").map(|a| a.minor), Ok(1_250_050));
         assert!(parse_amount("beaucoup").is_err());
     }

@@ -70,7 +70,14 @@ pub struct Period {
 
 /// Roles a partner can have in a record.
 pub const ROLES: [&str; 8] = [
-    "pilot", "partner", "funder", "author", "publisher", "user", "host", "member",
+    "pilot",
+    "partner",
+    "funder",
+    "author",
+    "publisher",
+    "user",
+    "host",
+    "member",
 ];
 
 /// A link from a record to a partner. Stored with `id` only; on import `name` may

@@ -94,7 +94,9 @@ fn is_zero(n: &u64) -> bool {
 }
 
 /// Names of [`Meta`]'s fields, used to split a flat JSON object in two.
-const META_KEYS: [&str; 7] = ["id", "slug", "lang", "status", "created", "updated", "revision"];
+const META_KEYS: [&str; 7] = [
+    "id", "slug", "lang", "status", "created", "updated", "revision",
+];
 
 /// The kind-specific part of a record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -209,7 +211,11 @@ pub struct Partner {
 impl Partner {
     /// The short name shown in lists: the acronym when there is one.
     pub fn label(&self) -> &str {
-        if self.acronym.is_empty() { &self.name } else { &self.acronym }
+        if self.acronym.is_empty() {
+            &self.name
+        } else {
+            &self.acronym
+        }
     }
 
     /// Every name the organisation is known by.
@@ -340,7 +346,10 @@ impl Record {
 /// Splits a flat object into its [`Meta`] keys and the rest.
 pub fn split_meta(
     object: serde_json::Map<String, serde_json::Value>,
-) -> (serde_json::Map<String, serde_json::Value>, serde_json::Map<String, serde_json::Value>) {
+) -> (
+    serde_json::Map<String, serde_json::Value>,
+    serde_json::Map<String, serde_json::Value>,
+) {
     object
         .into_iter()
         .partition(|(k, _)| META_KEYS.contains(&k.as_str()))
@@ -376,7 +385,11 @@ pub fn slugify(text: &str) -> String {
         slug.truncate(cut);
     }
     let slug = slug.trim_matches('-').to_owned();
-    if slug.is_empty() { "sans-titre".to_owned() } else { slug }
+    if slug.is_empty() {
+        "sans-titre".to_owned()
+    } else {
+        slug
+    }
 }
 
 /// A key under which names are compared: case, accents, punctuation and spacing
@@ -396,7 +409,10 @@ mod tests {
 
     #[test]
     fn slugs_are_readable() {
-        assert_eq!(slugify("Méthodes participatives !"), "methodes-participatives");
+        assert_eq!(
+            slugify("Méthodes participatives !"),
+            "methodes-participatives"
+        );
         assert_eq!(slugify("  l'œuvre   d’art "), "l-oeuvre-d-art");
         assert_eq!(slugify("***"), "sans-titre");
         assert!(slugify(&"mot ".repeat(40)).len() <= 60);
@@ -404,7 +420,10 @@ mod tests {
 
     #[test]
     fn names_compare_loosely() {
-        assert_eq!(name_key("Économie  Solidaire"), name_key("economie solidaire"));
+        assert_eq!(
+            name_key("Économie  Solidaire"),
+            name_key("economie solidaire")
+        );
         assert_eq!(name_key("RITIMO"), "ritimo");
     }
 

@@ -1,7 +1,7 @@
 //! Validation of a record before it is stored: every problem is reported with the
 //! field it concerns, so forms can show it beside the field and imports can name it.
 
-use super::{Body, LANGS, Record, ROLES};
+use super::{Body, LANGS, ROLES, Record};
 
 /// One problem with one field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,15 +31,25 @@ pub fn validate(record: &Record) -> Vec<FieldError> {
     if !LANGS.contains(&record.meta.lang.as_str()) {
         err(
             "lang",
-            format!("unknown language {:?} (expected one of fr, en, es)", record.meta.lang),
+            format!(
+                "unknown language {:?} (expected one of fr, en, es)",
+                record.meta.lang
+            ),
         );
     }
-    let title_field = if matches!(record.body, Body::Partner(_)) { "name" } else { "title" };
+    let title_field = if matches!(record.body, Body::Partner(_)) {
+        "name"
+    } else {
+        "title"
+    };
     let title = record.title().trim();
     if title.is_empty() {
         err(title_field, "is required and must not be empty".into());
     } else if title.chars().count() > MAX_TITLE {
-        err(title_field, format!("is longer than {MAX_TITLE} characters"));
+        err(
+            title_field,
+            format!("is longer than {MAX_TITLE} characters"),
+        );
     }
     for (i, p) in record.partner_refs().iter().enumerate() {
         if p.id.is_empty() && p.name.trim().is_empty() {
@@ -48,7 +58,11 @@ pub fn validate(record: &Record) -> Vec<FieldError> {
         if !ROLES.contains(&p.role.as_str()) {
             err(
                 &format!("partners[{i}].role"),
-                format!("unknown role {:?} (expected one of {})", p.role, ROLES.join(", ")),
+                format!(
+                    "unknown role {:?} (expected one of {})",
+                    p.role,
+                    ROLES.join(", ")
+                ),
             );
         }
     }
@@ -63,7 +77,10 @@ pub fn validate(record: &Record) -> Vec<FieldError> {
                 if !(1000..=9999).contains(&p.start) || !(1000..=9999).contains(&p.end) {
                     err("period", "years must have four digits".into());
                 } else if p.start > p.end {
-                    err("period", format!("starts in {} after it ends in {}", p.start, p.end));
+                    err(
+                        "period",
+                        format!("starts in {} after it ends in {}", p.start, p.end),
+                    );
                 }
             }
             if let Some(amount) = &a.amount {
@@ -102,8 +119,12 @@ pub fn validate(record: &Record) -> Vec<FieldError> {
 }
 
 fn check_url(err: &mut impl FnMut(&str, String), field: &str, url: &str) {
-    if !url.is_empty() && !(url.starts_with("https://") || url.starts_with("http://")) {
-        err(field, format!("{url:?} must start with http:// or https://"));
+    let web = url.starts_with("https://") || url.starts_with("http://");
+    if !url.is_empty() && !web {
+        err(
+            field,
+            format!("{url:?} must start with http:// or https://"),
+        );
     }
 }
 
@@ -116,8 +137,14 @@ mod tests {
     fn reports_each_bad_field() {
         let record = Record::new(Body::Action(Action {
             title: "  ".into(),
-            period: Some(Period { start: 2008, end: 2006 }),
-            amount: Some(Amount { minor: 100, currency: "euros".into() }),
+            period: Some(Period {
+                start: 2008,
+                end: 2006,
+            }),
+            amount: Some(Amount {
+                minor: 100,
+                currency: "euros".into(),
+            }),
             ..Action::default()
         }));
         let fields: Vec<String> = validate(&record).into_iter().map(|e| e.field).collect();

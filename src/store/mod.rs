@@ -37,7 +37,10 @@ pub enum StoreError {
     )]
     NewerFormat { dir: String, found: u32 },
     #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("storage error: {0}")]
     Db(#[from] redb::Error),
     #[error("stored data could not be read ({what}): {message}")]

@@ -15,4 +15,5 @@ pub const CHANGES: TableDefinition<u64, &str> = TableDefinition::new("changes");
 /// Comparison key of a partner's name, acronym or alias → partner id.
 pub const PARTNER_NAMES: TableDefinition<&str, &str> = TableDefinition::new("partner_names");
 /// Linked record id (a partner, a related record) → ids of records linking to it.
-pub const BACKLINKS: MultimapTableDefinition<&str, &str> = MultimapTableDefinition::new("backlinks");
+pub const BACKLINKS: MultimapTableDefinition<&str, &str> =
+    MultimapTableDefinition::new("backlinks");

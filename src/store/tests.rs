@@ -36,15 +36,23 @@ fn saves_write_revisions_and_changes() {
     let r = store.read().expect("read");
     assert_eq!(r.revisions(&saved.meta.id).expect("revisions").len(), 2);
     assert_eq!(r.last_seq().expect("seq"), 2);
-    assert_eq!(r.partner_by_name("ritimo").expect("name"), Some(saved.meta.id.clone()));
-    assert_eq!(r.partner_by_name("réseau  RITIMO").expect("name"), Some(saved.meta.id));
+    assert_eq!(
+        r.partner_by_name("ritimo").expect("name"),
+        Some(saved.meta.id.clone())
+    );
+    assert_eq!(
+        r.partner_by_name("réseau  RITIMO").expect("name"),
+        Some(saved.meta.id)
+    );
 }
 
 #[test]
 fn slugs_are_unique_per_kind_and_links_have_backlinks() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::open(dir.path()).expect("open");
-    let p = store.write(|w| w.save(partner("Ecosol", ""), &ME)).expect("save");
+    let p = store
+        .write(|w| w.save(partner("Ecosol", ""), &ME))
+        .expect("save");
     let action = |title: &str| {
         Record::new(Body::Action(Action {
             title: title.into(),
@@ -58,10 +66,16 @@ fn slugs_are_unique_per_kind_and_links_have_backlinks() {
     };
     let a = store.write(|w| w.save(action("Forum"), &ME)).expect("save");
     let b = store.write(|w| w.save(action("Forum"), &ME)).expect("save");
-    assert_eq!((a.meta.slug.as_str(), b.meta.slug.as_str()), ("forum", "forum-2"));
+    assert_eq!(
+        (a.meta.slug.as_str(), b.meta.slug.as_str()),
+        ("forum", "forum-2")
+    );
     let r = store.read().expect("read");
     assert_eq!(r.backlinks(&p.meta.id).expect("links").len(), 2);
-    assert_eq!(r.id_by_slug(Kind::Action, "forum-2").expect("slug"), Some(b.meta.id));
+    assert_eq!(
+        r.id_by_slug(Kind::Action, "forum-2").expect("slug"),
+        Some(b.meta.id)
+    );
 }
 
 #[test]
@@ -83,8 +97,14 @@ fn a_second_process_and_a_newer_format_are_refused_clearly() {
         let _store = Store::open(dir.path()).expect("open");
         let err = Store::open(dir.path()).expect_err("locked");
         let message = err.to_string();
-        assert!(message.contains("in use by another Savoirs process"), "{message}");
-        assert!(message.contains(&format!("pid {}", std::process::id())), "{message}");
+        assert!(
+            message.contains("in use by another Savoirs process"),
+            "{message}"
+        );
+        assert!(
+            message.contains(&format!("pid {}", std::process::id())),
+            "{message}"
+        );
     }
     {
         let store = Store::open(dir.path()).expect("reopen");
@@ -96,5 +116,8 @@ fn a_second_process_and_a_newer_format_are_refused_clearly() {
         txn.commit().expect("commit");
     }
     let err = Store::open(dir.path()).expect_err("newer");
-    assert!(err.to_string().contains("newer version of Savoirs"), "{err}");
+    assert!(
+        err.to_string().contains("newer version of Savoirs"),
+        "{err}"
+    );
 }

@@ -30,7 +30,11 @@ pub fn amount(minor: i64, currency: &str) -> String {
 
 /// `2006–2007`, or `2006` for a single year.
 pub fn period(start: i64, end: i64) -> String {
-    if start == end { start.to_string() } else { format!("{start}–{end}") }
+    if start == end {
+        start.to_string()
+    } else {
+        format!("{start}–{end}")
+    }
 }
 
 /// The French name of a record kind.

@@ -6,9 +6,9 @@
 //! `<mark>` added).
 
 pub mod format;
+mod layout;
 pub mod markdown;
 pub mod routes;
-mod layout;
 pub mod views;
 
 pub use layout::Page;

@@ -12,9 +12,32 @@ fn cleaner() -> &'static ammonia::Builder<'static> {
     static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
     CLEANER.get_or_init(|| {
         let tags: HashSet<&str> = [
-            "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote",
-            "pre", "code", "em", "strong", "del", "a", "table", "thead", "tbody", "tr", "th",
-            "td", "sup", "sub",
+            "p",
+            "br",
+            "hr",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "ul",
+            "ol",
+            "li",
+            "blockquote",
+            "pre",
+            "code",
+            "em",
+            "strong",
+            "del",
+            "a",
+            "table",
+            "thead",
+            "tbody",
+            "tr",
+            "th",
+            "td",
+            "sup",
+            "sub",
         ]
         .into_iter()
         .collect();
@@ -55,7 +78,16 @@ mod tests {
              <iframe src=x></iframe><svg><circle/></svg><style>p{}</style><form></form>",
         )
         .into_string();
-        for bad in ["<script", "onerror", "javascript:", "<iframe", "<svg", "<style", "<form", "<img"] {
+        for bad in [
+            "<script",
+            "onerror",
+            "javascript:",
+            "<iframe",
+            "<svg",
+            "<style",
+            "<form",
+            "<img",
+        ] {
             assert!(!html.contains(bad), "{bad} survived in {html}");
         }
     }

@@ -149,6 +149,11 @@ impl DocumentView {
                 }
             }
         };
-        Page { title: &self.title, query: "", body }.render()
+        Page {
+            title: &self.title,
+            query: "",
+            body,
+        }
+        .render()
     }
 }

@@ -28,7 +28,12 @@ impl NotFoundView {
                 }
             }
         };
-        Page { title: "Page introuvable", query: &self.words, body }.render()
+        Page {
+            title: "Page introuvable",
+            query: &self.words,
+            body,
+        }
+        .render()
     }
 }
 
@@ -50,6 +55,11 @@ impl ErrorView {
             }
             (search_box("", false))
         };
-        Page { title: &self.title, query: "", body }.render()
+        Page {
+            title: &self.title,
+            query: "",
+            body,
+        }
+        .render()
     }
 }

@@ -48,6 +48,11 @@ impl HomeView {
                 }
             }
         };
-        Page { title: "Accueil", query: "", body }.render()
+        Page {
+            title: "Accueil",
+            query: "",
+            body,
+        }
+        .render()
     }
 }

@@ -165,8 +165,17 @@ impl SearchView {
                 }
             }
         };
-        let title = if self.query.trim().is_empty() { "Recherche" } else { self.query.trim() };
-        Page { title, query: &self.query, body }.render()
+        let title = if self.query.trim().is_empty() {
+            "Recherche"
+        } else {
+            self.query.trim()
+        };
+        Page {
+            title,
+            query: &self.query,
+            body,
+        }
+        .render()
     }
 }
 

@@ -1,0 +1,132 @@
+//! Finding the example sheet by searching in French, through the API and the page.
+
+use crate::support::*;
+
+#[test]
+fn french_queries_find_the_sheet_first() {
+    let dir = with_example();
+    let server = Server::start(dir.path());
+    for q in [
+        "intelligence+collective",
+        "intelligences+collectives",
+        "methodes",
+        "l%27appropriation",
+        "METHODES+D%27ACTION",
+    ] {
+        let result = server.json(&format!("/api/v1/search?q={q}"));
+        let first = &result["hits"][0];
+        assert_eq!(first["kind"], "action", "q={q}: {result}");
+        assert!(
+            first["title"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("Accompagner des partenaires"),
+            "q={q}: {result}"
+        );
+    }
+}
+
+#[test]
+fn the_api_answers_the_documented_shape() {
+    let dir = with_example();
+    let server = Server::start(dir.path());
+    let r = server.json("/api/v1/search?q=intelligence+collective&per_page=5");
+    assert_eq!(r["query"], "intelligence collective");
+    assert_eq!(r["page"], 1);
+    assert_eq!(r["per_page"], 5);
+    assert!(r["total"].as_u64().unwrap_or(0) >= 1);
+    assert!(r["suggestion"].is_null());
+    let hit = &r["hits"][0];
+    for key in [
+        "id", "kind", "title", "url", "snippet", "score", "partners", "keywords",
+    ] {
+        assert!(!hit[key].is_null(), "hit has no {key}: {hit}");
+    }
+    assert_eq!(
+        hit["period"],
+        serde_json::json!({"start": 2006, "end": 2007})
+    );
+    assert!(
+        hit["snippet"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("<mark>")
+    );
+    let partners: Vec<&str> = hit["partners"]
+        .as_array()
+        .expect("partners")
+        .iter()
+        .filter_map(|p| p.as_str())
+        .collect();
+    assert_eq!(partners, vec!["ANCRESOL", "Ecosol", "Exemole", "RITIMO"]);
+    for facet in ["kind", "partner", "keyword", "year", "lang"] {
+        assert!(r["facets"][facet].is_array(), "facet {facet}: {r}");
+    }
+    assert!(
+        r["facets"]["year"]
+            .as_array()
+            .expect("years")
+            .iter()
+            .any(|y| y["value"] == "2006" && y["count"] == 1)
+    );
+
+    let filtered = server.json("/api/v1/search?q=&partner=RITIMO&kind=action&year=2007");
+    assert_eq!(filtered["total"], 1);
+    let none = server.json("/api/v1/search?q=&kind=method");
+    assert_eq!(none["total"], 0);
+}
+
+#[test]
+fn the_results_page_highlights_matches() {
+    let dir = with_example();
+    let server = Server::start(dir.path());
+    let html = server.page("/search?q=intelligence+collective");
+    let hits = select(&html, "ol.hits li.hit");
+    assert!(!hits.is_empty());
+    let first = &hits[0];
+    let title = select(&html, "ol.hits li.hit h2 a");
+    assert!(text(&title[0]).starts_with("Accompagner des partenaires"));
+    assert!(!select(&html, "ol.hits li.hit .snippet mark").is_empty());
+    assert!(first.html().contains("<mark>"));
+    assert!(text(first).contains("2006–2007"));
+    assert!(text(first).contains("RITIMO"));
+}
+
+#[test]
+fn bad_parameters_get_a_clear_400_and_odd_syntax_never_fails() {
+    let dir = with_example();
+    let server = Server::start(dir.path());
+    let response = server.get("/api/v1/search?q=x&page=0");
+    assert_eq!(response.status(), 400);
+    let body: serde_json::Value = response.json().expect("json");
+    assert!(body["error"].as_str().unwrap_or_default().contains("page"));
+    assert_eq!(server.get("/search?q=x&per_page=100000").status(), 400);
+
+    for q in ["%22unbalanced", "-", "%00%01", "((((", "AND+OR+NOT", "*"] {
+        let r = server.get(&format!("/api/v1/search?q={q}"));
+        assert_eq!(r.status(), 200, "q={q}");
+    }
+    let long = "mot+".repeat(3000);
+    assert_eq!(server.get(&format!("/search?q={long}")).status(), 200);
+    let r = server.json("/api/v1/search?q=%22intelligence+collective");
+    assert!(r["notice"].is_string(), "{r}");
+    assert!(r["total"].as_u64().unwrap_or(0) >= 1);
+}
+
+#[test]
+fn pages_never_reflect_markup() {
+    let dir = with_example();
+    let server = Server::start(dir.path());
+    let response = server.get("/search?q=%3Cscript%3Ealert(1)%3C/script%3E");
+    assert_eq!(response.status(), 200);
+    let headers = response.headers().clone();
+    let body = response.text().expect("body");
+    assert!(!body.contains("<script>alert"), "query reflected unescaped");
+    assert!(
+        headers["content-security-policy"]
+            .to_str()
+            .unwrap_or_default()
+            .contains("frame-ancestors 'none'")
+    );
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+}

@@ -1,0 +1,162 @@
+//! Test helpers: a running server, CLI invocations, HTML checked by CSS selector.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+pub const EXAMPLE: &str = "../shared/examples/fiche-action-2006-2007.txt";
+
+/// The example sheet's path from the crate root, where `cargo test` runs.
+pub fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(EXAMPLE)
+}
+
+/// Runs `savoirs --data DIR args…` to completion.
+pub fn savoirs(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_savoirs"))
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run savoirs")
+}
+
+/// Asserts a command succeeded, showing its output if not.
+pub fn assert_success(output: &Output) {
+    assert!(
+        output.status.success(),
+        "status {:?}\nstdout: {}\nstderr: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// A `savoirs serve` process, killed when dropped.
+pub struct Server {
+    child: Child,
+    pub base: String,
+    client: reqwest::blocking::Client,
+}
+
+impl Server {
+    pub fn start(data: &Path) -> Server {
+        Self::start_with(data, &[])
+    }
+
+    pub fn start_with(data: &Path, extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_savoirs"))
+            .arg("--data")
+            .arg(data)
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(extra)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start savoirs serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read the listening line");
+        let base = line
+            .trim()
+            .rsplit(' ')
+            .next()
+            .filter(|u| u.starts_with("http://"))
+            .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+            .to_owned();
+        let client = reqwest::blocking::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(20))
+            .build()
+            .expect("client");
+        Server {
+            child,
+            base,
+            client,
+        }
+    }
+
+    pub fn get(&self, path: &str) -> reqwest::blocking::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"))
+    }
+
+    /// GETs a page that must answer 200 and returns its HTML.
+    pub fn page(&self, path: &str) -> scraper::Html {
+        let response = self.get(path);
+        assert_eq!(response.status(), 200, "GET {path}");
+        scraper::Html::parse_document(&response.text().expect("body"))
+    }
+
+    /// GETs a JSON API path that must answer 200.
+    pub fn json(&self, path: &str) -> serde_json::Value {
+        let response = self.get(path);
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.json().expect("json")
+    }
+
+    /// Kills the server with SIGKILL: no chance to flush or clean up.
+    pub fn kill(mut self) {
+        self.child.kill().expect("kill");
+        self.child.wait().expect("wait");
+    }
+
+    /// Sends SIGTERM and waits for a clean exit.
+    pub fn terminate(mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        let status = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill -TERM");
+        assert!(status.success());
+        self.child.wait().expect("wait")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Elements matching a CSS selector.
+pub fn select<'a>(html: &'a scraper::Html, selector: &str) -> Vec<scraper::ElementRef<'a>> {
+    let s = scraper::Selector::parse(selector).expect("selector");
+    html.select(&s).collect()
+}
+
+/// Text content of an element, whitespace collapsed.
+pub fn text(element: &scraper::ElementRef<'_>) -> String {
+    element
+        .text()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A data directory holding the example sheet, imported through the CLI.
+pub fn with_example() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = savoirs(dir.path(), &["import", example().to_str().expect("path")]);
+    assert_success(&output);
+    dir
+}
+
+/// Titles of the hits of an API search.
+pub fn hit_titles(result: &serde_json::Value) -> Vec<String> {
+    result["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|h| h["title"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
