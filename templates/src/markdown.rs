@@ -74,10 +74,12 @@ mod tests {
     #[test]
     fn strips_everything_dangerous() {
         let html = render(
-            "<script>alert(1)</script><img src=x onerror=alert(1)>[a](javascript:alert(1))\
-             <iframe src=x></iframe><svg><circle/></svg><style>p{}</style><form></form>",
+            "<script>alert(1)</script><img src=x onerror=alert(1)>\
+             <iframe src=x></iframe><svg><circle/></svg><style>p{}</style><form></form>\n\n\
+             [a](javascript:alert(1)) <a href=\"javascript:alert(1)\">b</a>",
         )
         .into_string();
+        assert!(html.contains("<p>"), "the text around is kept: {html}");
         for bad in [
             "<script",
             "onerror",
