@@ -117,7 +117,7 @@ fn serve(data: &Path, addr: SocketAddr, demo: bool) -> Result<ExitCode> {
         tracing::info!("loaded {} demo records", report.imported);
     }
     let started = std::time::Instant::now();
-    let index = search::open_index(&store)?;
+    let index = search::open_index(&store, |_, _| {})?;
     tracing::info!(
         "search index ready: {} documents in {:?}",
         index.num_docs(),
@@ -200,9 +200,16 @@ fn import_files(data: &Path, files: &[PathBuf]) -> Result<ExitCode> {
         imported += report.imported;
         rejected.extend(report.rejected);
     }
-    let index = search::open_index(&store)?;
-    // open_index has already caught up with what was just imported.
-    let _ = index;
+    // Bring the index up to date now, so that the server starts at once.
+    let bar = progress_bar(0, "index");
+    if imported < 1_000 {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    search::open_index(&store, |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })?;
+    bar.finish_and_clear();
     for r in &rejected {
         eprintln!("rejected: {r}");
     }

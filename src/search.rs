@@ -103,7 +103,19 @@ pub fn plain_text(markdown: &str) -> String {
 /// Applies every change the index has not seen yet. Returns how many records were
 /// (re)indexed.
 pub fn catch_up(store: &Store, index: &SearchIndex) -> Result<usize, SyncError> {
+    catch_up_with(store, index, |_, _| {})
+}
+
+/// [`catch_up`], calling `progress(changes applied, changes to apply)` after each
+/// committed batch.
+pub fn catch_up_with(
+    store: &Store,
+    index: &SearchIndex,
+    mut progress: impl FnMut(u64, u64),
+) -> Result<usize, SyncError> {
     let mut applied = index.applied_seq()?;
+    let start = applied;
+    let target = store.read()?.last_seq()?;
     let mut total = 0;
     loop {
         let reader = store.read()?;
@@ -124,6 +136,7 @@ pub fn catch_up(store: &Store, index: &SearchIndex) -> Result<usize, SyncError> 
         total += batch.len();
         index.apply(batch, last)?;
         applied = last;
+        progress(applied - start, target.saturating_sub(start));
     }
 }
 
@@ -163,15 +176,19 @@ pub fn rebuild(
 }
 
 /// Opens the index of a data directory and brings it up to date with the store,
-/// rebuilding it when it had to be recreated.
-pub fn open_index(store: &Store) -> Result<SearchIndex, SyncError> {
+/// rebuilding it when it had to be recreated. `progress(done, total)` reports on
+/// long work.
+pub fn open_index(
+    store: &Store,
+    mut progress: impl FnMut(u64, u64),
+) -> Result<SearchIndex, SyncError> {
     let opened = SearchIndex::open(&store.dir().join("index"))?;
     let index = opened.index;
     if let Some(reason) = opened.recreated {
         tracing::warn!("search index rebuilt from the store: {reason}");
-        rebuild(store, &index, |_, _| {})?;
+        rebuild(store, &index, &mut progress)?;
     } else {
-        let replayed = catch_up(store, &index)?;
+        let replayed = catch_up_with(store, &index, &mut progress)?;
         if replayed > 0 {
             tracing::info!("search index caught up with {replayed} change(s) from the store");
         }

@@ -454,7 +454,7 @@ impl SearchIndex {
                 Ok(if snippet.highlighted().is_empty() {
                     String::new()
                 } else {
-                    snippet::to_marked_html(&snippet)
+                    snippet::to_marked_html(&snippet, text.len())
                 })
             };
             let title_html = match snippet_for(Role::Title, &title, 10_000)? {

@@ -17,10 +17,16 @@ pub fn escape_html(text: &str, out: &mut String) {
     }
 }
 
-/// Renders a snippet's fragment with its highlighted ranges in `<mark>`.
-pub fn to_marked_html(snippet: &Snippet) -> String {
+/// Renders a snippet's fragment with its highlighted ranges in `<mark>`, with an
+/// ellipsis where the fragment cuts into the text (`text_len` is the length of the
+/// text it was cut from).
+pub fn to_marked_html(snippet: &Snippet, text_len: usize) -> String {
     let fragment = snippet.fragment();
+    let range = snippet.fragment_range();
     let mut out = String::with_capacity(fragment.len() + 32);
+    if range.start > 0 {
+        out.push_str("… ");
+    }
     let mut at = 0;
     for range in snippet.highlighted() {
         if range.start < at || range.end > fragment.len() {
@@ -33,6 +39,9 @@ pub fn to_marked_html(snippet: &Snippet) -> String {
         at = range.end;
     }
     escape_html(&fragment[at..], &mut out);
+    if range.end < text_len {
+        out.push_str(" …");
+    }
     out
 }
 
