@@ -1,6 +1,6 @@
 //! The `savoirs` command: argument parsing and the commands themselves.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,7 +14,8 @@ use crate::export;
 use crate::http::{self, AppState};
 use crate::import::{self, Format};
 use crate::search::{self, Indexer};
-use crate::store::{Author, Store};
+use crate::store::users::Role;
+use crate::store::{Author, Store, StoreError};
 
 /// Demo content shipped with the binary, loaded by `serve --demo` into an empty
 /// data directory.
@@ -62,6 +63,24 @@ pub enum Command {
     Reindex,
     /// Verify the store and compare it with the search index.
     Check,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password is read from $SAVOIRS_PASSWORD if set, else
+    /// from the first line of standard input — never from the command line, where
+    /// other users of the machine could read it.
+    Add {
+        name: String,
+        /// contributor, editor or admin
+        #[arg(long)]
+        role: String,
+    },
 }
 
 /// Runs the command line; returns the process exit code.
@@ -72,6 +91,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Export { format, output } => export_to(&cli.data, format, output.as_deref()),
         Command::Reindex => reindex(&cli.data),
         Command::Check => check(&cli.data),
+        Command::User {
+            command: UserCommand::Add { name, role },
+        } => add_user(&cli.data, &name, &role),
     };
     match result {
         Ok(code) => code,
@@ -139,6 +161,7 @@ fn serve(data: &Path, addr: SocketAddr, demo: bool) -> Result<ExitCode> {
             store,
             index,
             indexer,
+            throttle: Default::default(),
         };
         // Scripts and tests read this line to learn the port.
         println!("Savoirs listening on http://{local}");
@@ -261,6 +284,39 @@ fn reindex(data: &Path) -> Result<ExitCode> {
     bar.finish_and_clear();
     eprintln!("reindexed {n} record(s)");
     Ok(ExitCode::SUCCESS)
+}
+
+fn add_user(data: &Path, name: &str, role: &str) -> Result<ExitCode> {
+    let Some(role) = Role::parse(role) else {
+        anyhow::bail!("unknown role {role:?}: expected contributor, editor or admin");
+    };
+    let password = match std::env::var("SAVOIRS_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            if std::io::stdin().is_terminal() {
+                eprint!("Password for {name} (at least 10 characters): ");
+            }
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .context("cannot read the password from standard input")?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    let store = open_store(data)?;
+    match store.add_user(name, role, &password) {
+        Ok(user) => {
+            eprintln!("created the account {} ({})", user.name, user.role.as_str());
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(StoreError::Invalid(problems)) => {
+            for p in problems {
+                eprintln!("error: {}: {}", p.field, p.message);
+            }
+            Ok(ExitCode::from(1))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 fn check(data: &Path) -> Result<ExitCode> {

@@ -32,6 +32,7 @@ pub fn index_doc(record: &Record, reader: &Reader) -> Result<IndexDoc, StoreErro
         kind: record.kind().as_str().to_owned(),
         lang: record.meta.lang.clone(),
         status: record.meta.status.as_str().to_owned(),
+        owner: record.meta.owner.clone(),
         url: record.url(),
         revision: record.meta.revision,
         title: record.title().to_owned(),

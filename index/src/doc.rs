@@ -11,6 +11,8 @@ pub struct IndexDoc {
     pub kind: String,
     pub lang: String,
     pub status: String,
+    /// The account that created the record (may see it before it is published).
+    pub owner: String,
     /// Where the record is read, e.g. `/action/accompagner-des-partenaires`.
     pub url: String,
     pub revision: u64,
@@ -83,6 +85,9 @@ pub struct SearchRequest {
     pub years: Vec<i64>,
     /// Statuses the reader may see; empty means every status.
     pub statuses: Vec<String>,
+    /// With `statuses`: records created by this account are visible whatever their
+    /// status.
+    pub owner: Option<String>,
     pub sort: Sort,
     /// Zero-based offset of the first hit.
     pub offset: usize,

@@ -264,6 +264,9 @@ impl SearchIndex {
         doc.add_facet(f.facets, query::facet("kind", &d.kind));
         doc.add_facet(f.facets, query::facet("lang", &d.lang));
         doc.add_facet(f.facets, query::facet("status", &d.status));
+        if !d.owner.is_empty() {
+            doc.add_facet(f.facets, query::facet("owner", &d.owner));
+        }
         for p in &d.partners {
             doc.add_text(f.partners, p);
             doc.add_facet(f.facets, query::facet("partner", p));

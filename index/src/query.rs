@@ -157,7 +157,18 @@ pub fn build(
     add_facet_filter(&mut clauses, fields, "lang", &req.langs);
     let years: Vec<String> = req.years.iter().map(i64::to_string).collect();
     add_facet_filter(&mut clauses, fields, "year", &years);
-    add_facet_filter(&mut clauses, fields, "status", &req.statuses);
+    if !req.statuses.is_empty() {
+        // Visible: a status the reader may see, or a record of the reader's own.
+        let mut visible: Vec<(Occur, Box<dyn Query>)> = req
+            .statuses
+            .iter()
+            .map(|s| (Occur::Should, facet_term(fields, "status", s)))
+            .collect();
+        if let Some(owner) = &req.owner {
+            visible.push((Occur::Should, facet_term(fields, "owner", owner)));
+        }
+        clauses.push((Occur::Must, Box::new(BooleanQuery::new(visible))));
+    }
     Box::new(BooleanQuery::new(clauses))
 }
 
@@ -177,13 +188,14 @@ fn add_facet_filter(
     }
     let alternatives: Vec<(Occur, Box<dyn Query>)> = values
         .iter()
-        .map(|v| {
-            let term = Term::from_facet(fields.facets, &facet(dimension, v));
-            let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
-            (Occur::Should, q)
-        })
+        .map(|v| (Occur::Should, facet_term(fields, dimension, v)))
         .collect();
     clauses.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
+}
+
+fn facet_term(fields: &Fields, dimension: &str, value: &str) -> Box<dyn Query> {
+    let term = Term::from_facet(fields.facets, &facet(dimension, value));
+    Box::new(TermQuery::new(term, IndexRecordOption::Basic))
 }
 
 /// The query for one word or phrase: it matches in any language's fields and in

@@ -13,7 +13,7 @@ use crate::analysis::{LABEL_ANALYZER, Lang};
 
 /// Bumped whenever the schema or the analyzers change: an index built with another
 /// version is rebuilt from the store at start-up.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The searchable text roles of a record, from the most to the least weighty.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

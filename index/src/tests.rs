@@ -126,6 +126,7 @@ fn filters_and_facets() {
     });
     let mut b = doc("b", "fr", "Forum ouvert", "", "");
     b.status = "draft".into();
+    b.owner = "ana".into();
     index
         .apply(
             vec![Change::Upsert(Box::new(a)), Change::Upsert(Box::new(b))],
@@ -148,6 +149,20 @@ fn filters_and_facets() {
         })
         .expect("search");
     assert_eq!(ids(&visible), vec!["a"]);
+    let own = |owner: &str| {
+        index
+            .search(&SearchRequest {
+                text: "forum".into(),
+                statuses: vec!["published".into()],
+                owner: Some(owner.into()),
+                limit: 10,
+                ..SearchRequest::default()
+            })
+            .expect("search")
+            .total
+    };
+    assert_eq!(own("ana"), 2, "the owner sees their draft");
+    assert_eq!(own("bob"), 1);
     let by_year = index
         .search(&SearchRequest {
             years: vec![2007],

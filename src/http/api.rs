@@ -1,19 +1,17 @@
 //! The JSON API under `/api/v1`: the contract scripts rely on (see the README).
 
+use axum::Json;
 use axum::extract::{RawQuery, State};
-use axum::routing::get;
-use axum::{Json, Router};
 use savoirs_index::{Facets, Period};
 use savoirs_templates::routes;
 use serde::Serialize;
 
 use super::params::SearchParams;
-use super::{ApiError, AppState};
+use super::{ApiError, AppState, Routes, Viewer};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(routes::API_SEARCH, get(search))
-        .route("/api/v1/health", get(health))
+pub fn routes(r: &mut Routes) {
+    r.get(routes::API_SEARCH, search);
+    r.get("/api/v1/health", health);
 }
 
 #[derive(Serialize)]
@@ -48,10 +46,11 @@ struct ApiHit {
 
 async fn search(
     State(state): State<AppState>,
+    viewer: Viewer,
     RawQuery(query): RawQuery,
 ) -> Result<Json<SearchResponse>, ApiError> {
     let params = SearchParams::parse(query.as_deref())?;
-    let request = params.request();
+    let request = params.request(&viewer);
     let results = state
         .blocking(move |s| Ok(s.index.search(&request)?))
         .await?;

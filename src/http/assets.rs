@@ -1,15 +1,13 @@
 //! Static assets, embedded in the binary: the server works offline.
 
-use axum::Router;
 use axum::http::header;
 use axum::response::IntoResponse;
-use axum::routing::get;
 use savoirs_templates::{STYLESHEET, routes};
 
-use super::AppState;
+use super::Routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route(routes::STYLESHEET, get(stylesheet))
+pub fn routes(r: &mut Routes) {
+    r.get(routes::STYLESHEET, stylesheet);
 }
 
 async fn stylesheet() -> impl IntoResponse {

@@ -4,8 +4,9 @@
 
 use axum::Json;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use savoirs_templates::views::ErrorView;
+use savoirs_templates::{Chrome, routes};
 
 use crate::search::SyncError;
 use crate::store::StoreError;
@@ -14,6 +15,12 @@ use crate::store::StoreError;
 pub enum AppError {
     #[error("not found")]
     NotFound,
+    /// The page needs an account: anonymous readers are sent to log in, then back
+    /// to this path.
+    #[error("login required")]
+    LoginRequired(String),
+    #[error("forbidden: {0}")]
+    Forbidden(String),
     #[error("{0}")]
     BadRequest(String),
     #[error(transparent)]
@@ -37,7 +44,11 @@ impl AppError {
     pub fn status_code(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::LoginRequired(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Store(StoreError::Conflict { .. }) => StatusCode::CONFLICT,
+            AppError::Store(StoreError::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Store(_) | AppError::Index(_) | AppError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -48,7 +59,12 @@ impl AppError {
     fn public(&self) -> (String, Option<String>) {
         match self {
             AppError::NotFound => ("Cette page n'existe pas.".into(), None),
+            AppError::LoginRequired(_) => ("Connectez-vous pour continuer.".into(), None),
+            AppError::Forbidden(m) => (m.clone(), None),
             AppError::BadRequest(m) => (m.clone(), None),
+            AppError::Store(e @ (StoreError::Conflict { .. } | StoreError::Invalid(_))) => {
+                (e.to_string(), None)
+            }
             internal => {
                 let id = format!("{:08x}", fastrand::u32(..));
                 tracing::error!(error_id = %id, "{internal}");
@@ -63,11 +79,16 @@ impl AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        if let AppError::LoginRequired(path) = &self {
+            let to = format!("{}?next={}", routes::LOGIN, routes::encode(path));
+            return Redirect::to(&to).into_response();
+        }
         let status = self.status_code();
         let (message, error_id) = self.public();
         let title = match status {
             StatusCode::NOT_FOUND => "Page introuvable",
             StatusCode::BAD_REQUEST => "Requête incorrecte",
+            StatusCode::FORBIDDEN => "Accès refusé",
             _ => "Erreur interne",
         };
         let view = ErrorView {
@@ -76,7 +97,7 @@ impl IntoResponse for AppError {
             message,
             error_id,
         };
-        (status, Html(view.render().into_string())).into_response()
+        (status, Html(view.render(&Chrome::default()).into_string())).into_response()
     }
 }
 
@@ -95,7 +116,12 @@ impl IntoResponse for ApiError {
         let status = self.0.status_code();
         let (message, error_id) = match &self.0 {
             AppError::NotFound => ("not found".to_owned(), None),
+            AppError::LoginRequired(_) => ("authentication required".to_owned(), None),
+            AppError::Forbidden(m) => (m.clone(), None),
             AppError::BadRequest(m) => (m.clone(), None),
+            AppError::Store(e @ (StoreError::Conflict { .. } | StoreError::Invalid(_))) => {
+                (e.to_string(), None)
+            }
             _ => {
                 let (_, id) = self.0.public();
                 ("internal error".to_owned(), id)

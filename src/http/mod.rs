@@ -1,22 +1,35 @@
-//! The HTTP server: HTML pages and the JSON API, one module per resource, each with
-//! its own `router()`, merged here around one shared [`AppState`].
+//! The HTTP server: HTML pages and the JSON API, one module per resource. Each
+//! module declares its routes on a [`Routes`] table, so the full list of routes
+//! exists in one place: the server is built from it, and tests walk it (every
+//! state-changing route must refuse cross-site requests).
 
+mod access;
+mod admin;
 mod api;
 mod assets;
+mod auth;
+mod csrf;
+mod edit;
 mod error;
+mod forms;
+mod history;
 mod pages;
 mod params;
 mod records;
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::http::{HeaderValue, header};
+use axum::handler::Handler;
+use axum::http::{HeaderValue, Method, header};
 use axum::response::Response;
 use savoirs_index::SearchIndex;
 use tokio::net::TcpListener;
 
+pub use access::Viewer;
+pub use auth::Throttle;
 pub use error::{ApiError, AppError};
 
 use crate::search::Indexer;
@@ -30,6 +43,7 @@ pub struct AppState {
     pub store: Arc<Store>,
     pub index: Arc<SearchIndex>,
     pub indexer: Indexer,
+    pub throttle: Arc<Throttle>,
 }
 
 impl AppState {
@@ -45,14 +59,57 @@ impl AppState {
     }
 }
 
+/// The route table: every route of the server, with its method.
+#[derive(Default)]
+pub struct Routes {
+    router: Router<AppState>,
+    list: Vec<(Method, &'static str)>,
+}
+
+impl Routes {
+    pub fn get<H: Handler<T, AppState>, T: 'static>(&mut self, path: &'static str, handler: H) {
+        self.add(Method::GET, path, axum::routing::get(handler));
+    }
+
+    pub fn post<H: Handler<T, AppState>, T: 'static>(&mut self, path: &'static str, handler: H) {
+        self.add(Method::POST, path, axum::routing::post(handler));
+    }
+
+    fn add(
+        &mut self,
+        method: Method,
+        path: &'static str,
+        route: axum::routing::MethodRouter<AppState>,
+    ) {
+        self.router = std::mem::take(&mut self.router).route(path, route);
+        self.list.push((method, path));
+    }
+}
+
+fn table() -> Routes {
+    let mut r = Routes::default();
+    pages::routes(&mut r);
+    api::routes(&mut r);
+    assets::routes(&mut r);
+    auth::routes(&mut r);
+    admin::routes(&mut r);
+    edit::routes(&mut r);
+    history::routes(&mut r);
+    records::routes(&mut r);
+    r
+}
+
+/// Every route as (method, path pattern).
+pub fn route_table() -> Vec<(Method, &'static str)> {
+    table().list
+}
+
 /// The whole application.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .merge(pages::router())
-        .merge(api::router())
-        .merge(assets::router())
-        .merge(records::router())
+    table()
+        .router
         .fallback(records::not_found)
+        .layer(axum::middleware::from_fn(csrf::refuse_cross_site))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
 }
@@ -85,7 +142,10 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

@@ -1,32 +1,33 @@
 //! The home page and the results page.
 
-use axum::Router;
 use axum::extract::{RawQuery, State};
 use axum::response::Html;
-use axum::routing::get;
 use savoirs_index::SearchRequest;
 use savoirs_templates::routes;
 use savoirs_templates::views::{FacetGroup, HomeView, RecordLink, ResultItem, SearchView};
 
+use super::auth::chrome;
 use super::params::SearchParams;
-use super::{AppError, AppState};
-use crate::model::{Kind, Status};
+use super::{AppError, AppState, Routes, Viewer};
+use crate::model::Kind;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(routes::HOME, get(home))
-        .route(routes::SEARCH, get(search))
+pub fn routes(r: &mut Routes) {
+    r.get(routes::HOME, home);
+    r.get(routes::SEARCH, search);
 }
 
 const RECENT: usize = 8;
 
-async fn home(State(state): State<AppState>) -> Result<Html<String>, AppError> {
+async fn home(State(state): State<AppState>, viewer: Viewer) -> Result<Html<String>, AppError> {
+    let chrome = chrome(&viewer);
     let view = state
-        .blocking(|s| {
-            // Counts come from the index's kind facet, which already respects
+        .blocking(move |s| {
+            // Counts come from the index's kind facet, computed with the viewer's
             // visibility.
+            let (statuses, owner) = viewer.visibility();
             let all = s.index.search(&SearchRequest {
-                statuses: vec![Status::Published.as_str().to_owned()],
+                statuses,
+                owner,
                 limit: 1,
                 ..SearchRequest::default()
             })?;
@@ -46,7 +47,7 @@ async fn home(State(state): State<AppState>) -> Result<Html<String>, AppError> {
             let mut recent = Vec::new();
             for id in reader.recently_changed(RECENT * 4)? {
                 if let Some(r) = reader.get(&id)?
-                    && r.meta.status == Status::Published
+                    && viewer.can_view(&r)
                     && r.kind() != Kind::Partner
                 {
                     recent.push(RecordLink {
@@ -62,15 +63,16 @@ async fn home(State(state): State<AppState>) -> Result<Html<String>, AppError> {
             Ok(HomeView { counts, recent })
         })
         .await?;
-    Ok(Html(view.render().into_string()))
+    Ok(Html(view.render(&chrome).into_string()))
 }
 
 async fn search(
     State(state): State<AppState>,
+    viewer: Viewer,
     RawQuery(query): RawQuery,
 ) -> Result<Html<String>, AppError> {
     let params = SearchParams::parse(query.as_deref())?;
-    let request = params.request();
+    let request = params.request(&viewer);
     let results = state
         .blocking(move |s| Ok(s.index.search(&request)?))
         .await?;
@@ -110,5 +112,5 @@ async fn search(
         partial: results.partial,
         notice: results.notice,
     };
-    Ok(Html(view.render().into_string()))
+    Ok(Html(view.render(&chrome(&viewer)).into_string()))
 }

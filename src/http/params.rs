@@ -83,8 +83,9 @@ impl SearchParams {
         Ok(p)
     }
 
-    /// The index request for a reader who sees published records only.
-    pub fn request(&self) -> SearchRequest {
+    /// The index request, limited to what `viewer` may see.
+    pub fn request(&self, viewer: &super::Viewer) -> SearchRequest {
+        let (statuses, owner) = viewer.visibility();
         SearchRequest {
             text: self.q.clone(),
             kinds: self.kinds.clone(),
@@ -92,7 +93,8 @@ impl SearchParams {
             keywords: self.keywords.clone(),
             langs: self.langs.clone(),
             years: self.years.clone(),
-            statuses: vec!["published".to_owned()],
+            statuses,
+            owner,
             sort: self.sort,
             offset: (self.page - 1) * self.per_page,
             limit: self.per_page,
@@ -131,7 +133,7 @@ mod tests {
         .expect("params");
         assert_eq!(p.q, "forum électronique");
         assert_eq!(p.kinds, vec!["action", "method"]);
-        assert_eq!(p.request().offset, 10);
+        assert_eq!(p.request(&super::super::Viewer::default()).offset, 10);
         for bad in [
             "page=0",
             "page=x",

@@ -1,20 +1,47 @@
 //! Record pages (`/action/…`, `/method/…`, `/resource/…`, `/partner/…`) and the
 //! helpful 404 page.
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
 use savoirs_index::SearchRequest;
-use savoirs_templates::views::{DocumentView, LinkedPartner, NotFoundView, RecordLink, Section};
+use savoirs_templates::routes;
+use savoirs_templates::views::{
+    DocumentView, LinkedPartner, NotFoundView, RecordLink, RecordTools, Section,
+};
 
-use super::{AppError, AppState};
+use super::auth::chrome;
+use super::{AppError, AppState, Routes, Viewer};
 use crate::model::{Body, Kind, Record, Status};
 use crate::store::Reader;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/{kind}/{slug}", get(record))
+pub fn routes(r: &mut Routes) {
+    r.get("/{kind}/{slug}", record);
+}
+
+/// The record a `/{kind}/{slug}` address names, by current or former slug or by
+/// id, if the viewer may see it. The second value is true when the address is not
+/// the record's current one.
+pub fn find(
+    reader: &Reader,
+    viewer: &Viewer,
+    kind: &str,
+    slug: &str,
+) -> Result<Option<(Record, bool)>, AppError> {
+    let Some(kind) = Kind::parse(kind) else {
+        return Ok(None);
+    };
+    let id = match reader.id_by_slug(kind, slug)? {
+        Some(id) => id,
+        None => slug.to_owned(),
+    };
+    Ok(reader
+        .get(&id)?
+        .filter(|r| r.kind() == kind && viewer.can_view(r))
+        .map(|r| {
+            let moved = r.meta.slug != slug;
+            (r, moved)
+        }))
 }
 
 enum Found {
@@ -24,42 +51,55 @@ enum Found {
 
 async fn record(
     State(state): State<AppState>,
+    viewer: Viewer,
     Path((kind, slug)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let missing = slug.clone();
-    let Some(kind) = Kind::parse(&kind) else {
-        return Ok(not_found_for(&state, &format!("{kind} {slug}")).await);
-    };
+    let missing = format!("{kind} {slug}");
+    let chrome = chrome(&viewer);
+    let who = viewer.clone();
     let found = state
         .blocking(move |s| {
             let reader = s.store.read()?;
-            // By slug (current or former), then by id; anything but the current
-            // slug answers with a permanent redirect to it.
-            let id = match reader.id_by_slug(kind, &slug)? {
-                Some(id) => id,
-                None => slug.clone(),
-            };
-            let Some(record) = reader.get(&id)? else {
-                return Ok(None);
-            };
-            if record.kind() != kind || record.meta.status != Status::Published {
-                return Ok(None);
-            }
-            if record.meta.slug != slug {
-                return Ok(Some(Found::Moved(record.url())));
-            }
-            Ok(Some(Found::Page(Box::new(document_view(
-                &record, &reader,
-            )?))))
+            // Anything but the current slug answers with a permanent redirect to it.
+            Ok(match find(&reader, &who, &kind, &slug)? {
+                None => None,
+                Some((record, true)) => Some(Found::Moved(record.url())),
+                Some((record, false)) => Some(Found::Page(Box::new(document_view(
+                    &record, &reader, &who,
+                )?))),
+            })
         })
         .await?;
     match found {
-        Some(Found::Page(view)) => Ok(Html(view.render().into_string()).into_response()),
+        Some(Found::Page(view)) => Ok(Html(view.render(&chrome).into_string()).into_response()),
         // 301 rather than 308: this is a GET, and every client knows 301.
         Some(Found::Moved(url)) => {
             Ok((StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, url)]).into_response())
         }
-        None => Ok(not_found_for(&state, &missing).await),
+        None => Ok(not_found_for(&state, &viewer, &missing).await),
+    }
+}
+
+/// What the viewer may do with a record, as the page shows it.
+fn tools(record: &Record, viewer: &Viewer) -> RecordTools {
+    let (kind, slug) = (record.kind().as_str(), record.meta.slug.as_str());
+    let transitions = [
+        (Status::Proposed, "Proposer pour publication"),
+        (Status::Published, "Publier"),
+        (Status::Draft, "Renvoyer en brouillon"),
+        (Status::Archived, "Archiver"),
+    ]
+    .into_iter()
+    .filter(|(to, _)| viewer.can_move(record, *to))
+    .map(|(to, label)| (to.as_str().to_owned(), label.to_owned()))
+    .collect();
+    RecordTools {
+        edit_url: viewer
+            .can_edit(record)
+            .then(|| routes::record_page(kind, slug, "edit")),
+        history_url: routes::record_page(kind, slug, "history"),
+        status_url: routes::record_page(kind, slug, "status"),
+        transitions,
     }
 }
 
@@ -79,12 +119,16 @@ fn section(heading: &str, markdown: &str) -> Section {
 }
 
 /// Builds a record's page from the store.
-fn document_view(record: &Record, reader: &Reader) -> Result<DocumentView, AppError> {
+fn document_view(
+    record: &Record,
+    reader: &Reader,
+    viewer: &Viewer,
+) -> Result<DocumentView, AppError> {
     let mut partners = Vec::new();
     for link in record.partner_refs() {
         if let Some(p) = reader.get(&link.id)?
             && let Body::Partner(body) = &p.body
-            && p.meta.status == Status::Published
+            && viewer.can_view(&p)
         {
             partners.push(LinkedPartner {
                 label: body.label().to_owned(),
@@ -97,16 +141,13 @@ fn document_view(record: &Record, reader: &Reader) -> Result<DocumentView, AppEr
     }
     let mut related = Vec::new();
     for id in record.related() {
-        if let Some(r) = reader
-            .get(id)?
-            .filter(|r| r.meta.status == Status::Published)
-        {
+        if let Some(r) = reader.get(id)?.filter(|r| viewer.can_view(r)) {
             related.push(link(&r));
         }
     }
     let mut backlinks = Vec::new();
     for source in reader.backlinks(&record.meta.id)? {
-        if source.meta.status != Status::Published {
+        if !viewer.can_view(&source) {
             continue;
         }
         if let Some(l) = source
@@ -138,6 +179,7 @@ fn document_view(record: &Record, reader: &Reader) -> Result<DocumentView, AppEr
         revision: record.meta.revision,
         updated: record.meta.updated.format("%d/%m/%Y").to_string(),
         search_within: None,
+        tools: tools(record, viewer),
     };
     match &record.body {
         Body::Action(a) => {
@@ -233,13 +275,13 @@ fn partner_type_label(t: &str) -> &str {
 }
 
 /// Fallback for every unknown path.
-pub async fn not_found(State(state): State<AppState>, uri: Uri) -> Response {
-    not_found_for(&state, uri.path()).await
+pub async fn not_found(State(state): State<AppState>, viewer: Viewer, uri: Uri) -> Response {
+    not_found_for(&state, &viewer, uri.path()).await
 }
 
 /// A 404 page that offers a search built from the words of the missing address,
 /// and the titles that match them best.
-async fn not_found_for(state: &AppState, path: &str) -> Response {
+pub async fn not_found_for(state: &AppState, viewer: &Viewer, path: &str) -> Response {
     let words: String = path
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.chars().count() > 2 && Kind::parse(w).is_none())
@@ -247,6 +289,7 @@ async fn not_found_for(state: &AppState, path: &str) -> Response {
         .collect::<Vec<_>>()
         .join(" ");
     let query = words.clone();
+    let (statuses, owner) = viewer.visibility();
     let similar = state
         .blocking(move |s| {
             if query.is_empty() {
@@ -254,7 +297,8 @@ async fn not_found_for(state: &AppState, path: &str) -> Response {
             }
             let results = s.index.search(&SearchRequest {
                 text: query,
-                statuses: vec![Status::Published.as_str().to_owned()],
+                statuses,
+                owner,
                 limit: 5,
                 ..SearchRequest::default()
             })?;
@@ -271,5 +315,9 @@ async fn not_found_for(state: &AppState, path: &str) -> Response {
         .await
         .unwrap_or_default();
     let view = NotFoundView { words, similar };
-    (StatusCode::NOT_FOUND, Html(view.render().into_string())).into_response()
+    (
+        StatusCode::NOT_FOUND,
+        Html(view.render(&chrome(viewer)).into_string()),
+    )
+        .into_response()
 }

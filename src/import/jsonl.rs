@@ -42,6 +42,7 @@ struct MetaLine {
     status: Option<Status>,
     created: Option<chrono::DateTime<chrono::Utc>>,
     updated: Option<chrono::DateTime<chrono::Utc>>,
+    owner: Option<String>,
     /// Written by older exports; the store numbers revisions itself.
     #[allow(dead_code)]
     revision: Option<u64>,
@@ -70,6 +71,9 @@ fn apply_meta(
     }
     if let Some(updated) = line.updated {
         meta.updated = updated;
+    }
+    if let Some(owner) = line.owner {
+        meta.owner = owner;
     }
     Ok(())
 }

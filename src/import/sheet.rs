@@ -209,14 +209,11 @@ fn parse_amount(text: &str) -> Result<Amount, String> {
     };
     let number: String = text
         .chars()
-        .filter(|c| c.is_ascii_digit() || *c == ',' || *c == '.')
+        .filter(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | ' '))
         .collect();
-    let number = number.replace(',', ".");
-    let value: f64 = number
-        .parse()
-        .map_err(|_| format!("Montant: {text:?} is not an amount"))?;
+    let minor = crate::model::parse_amount_value(&number).map_err(|e| format!("Montant: {e}"))?;
     Ok(Amount {
-        minor: (value * 100.0).round() as i64,
+        minor,
         currency: currency.to_owned(),
     })
 }

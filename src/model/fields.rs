@@ -60,6 +60,24 @@ impl<'de> Deserialize<'de> for Amount {
     }
 }
 
+/// Reads an amount as people type it: `520 000`, `520000`, `1 234,50`, `1234.5`
+/// (spaces, including non-breaking ones, group digits; a comma or a dot marks
+/// cents). Returns minor units.
+pub fn parse_amount_value(text: &str) -> Result<i64, String> {
+    let cleaned: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{202f}')
+        .map(|c| if c == ',' { '.' } else { c })
+        .collect();
+    let value: f64 = cleaned
+        .parse()
+        .map_err(|_| format!("{:?} is not an amount", text.trim()))?;
+    if !value.is_finite() || value < 0.0 || value > 9.0e13 {
+        return Err(format!("{:?} is out of range", text.trim()));
+    }
+    Ok((value * 100.0).round() as i64)
+}
+
 /// The years an action ran, both included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -12,7 +12,7 @@ use std::fmt;
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 
-pub use fields::{Amount, PartnerRef, Period, ROLES};
+pub use fields::{Amount, PartnerRef, Period, ROLES, parse_amount_value};
 pub use validate::{FieldError, validate};
 
 /// The kinds of record, in the order they are exported (partners first, so that
@@ -61,6 +61,17 @@ pub enum Status {
 }
 
 impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::Draft,
+        Status::Proposed,
+        Status::Published,
+        Status::Archived,
+    ];
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Draft => "draft",
@@ -84,6 +95,10 @@ pub struct Meta {
     pub status: Status,
     pub created: DateTime<Utc>,
     pub updated: DateTime<Utc>,
+    /// The account that created the record; it may edit it while it is a draft or
+    /// a proposal. Empty for imported records.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub owner: String,
     /// Number of the record's latest revision; not part of the interchange format.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub revision: u64,
@@ -94,8 +109,8 @@ fn is_zero(n: &u64) -> bool {
 }
 
 /// Names of [`Meta`]'s fields, used to split a flat JSON object in two.
-const META_KEYS: [&str; 7] = [
-    "id", "slug", "lang", "status", "created", "updated", "revision",
+const META_KEYS: [&str; 8] = [
+    "id", "slug", "lang", "status", "created", "updated", "owner", "revision",
 ];
 
 /// The kind-specific part of a record.
@@ -245,6 +260,7 @@ impl Record {
                 status: Status::Published,
                 created: now,
                 updated: now,
+                owner: String::new(),
                 revision: 0,
             },
             body,
@@ -326,7 +342,7 @@ impl Record {
                 out.insert(k, v);
             }
         }
-        for key in ["created", "updated", "revision"] {
+        for key in ["created", "updated", "owner", "revision"] {
             if let Some(v) = meta.get(key) {
                 out.insert(key.into(), v.clone());
             }

@@ -7,6 +7,7 @@
 
 mod lock;
 mod tables;
+pub mod users;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -47,6 +48,8 @@ pub enum StoreError {
     Corrupt { what: String, message: String },
     #[error("invalid record: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     Invalid(Vec<FieldError>),
+    #[error("the record was changed meanwhile: it is now at revision {current}")]
+    Conflict { current: u64 },
 }
 
 impl StoreError {
@@ -146,6 +149,8 @@ impl Store {
             txn.open_table(CHANGES)?;
             txn.open_table(PARTNER_NAMES)?;
             txn.open_multimap_table(BACKLINKS)?;
+            txn.open_table(USERS)?;
+            txn.open_table(SESSIONS)?;
         }
         txn.commit()?;
         Ok(())
@@ -176,6 +181,13 @@ impl Store {
 
 fn read_u32(bytes: &[u8]) -> u32 {
     bytes.try_into().map(u32::from_le_bytes).unwrap_or(u32::MAX)
+}
+
+fn decode_json<T: serde::de::DeserializeOwned>(what: &str, bytes: &[u8]) -> Result<T> {
+    serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt {
+        what: what.to_owned(),
+        message: e.to_string(),
+    })
 }
 
 fn decode_record(id: &str, bytes: &[u8]) -> Result<Record> {
@@ -420,6 +432,21 @@ impl Writer<'_> {
             }
         }
         Ok(record)
+    }
+
+    /// Saves `record` only if the stored one is still at revision `base`: an edit
+    /// begun from an older revision must not overwrite what others saved since.
+    pub fn save_if_current(
+        &mut self,
+        record: Record,
+        base: u64,
+        author: &Author<'_>,
+    ) -> Result<Record> {
+        let current = self.get(&record.meta.id)?.map_or(0, |r| r.meta.revision);
+        if current != base {
+            return Err(StoreError::Conflict { current });
+        }
+        self.save(record, author)
     }
 
     fn log_change(&mut self, id: &str) -> Result<()> {

@@ -15,5 +15,9 @@ pub const CHANGES: TableDefinition<u64, &str> = TableDefinition::new("changes");
 /// Comparison key of a partner's name, acronym or alias → partner id.
 pub const PARTNER_NAMES: TableDefinition<&str, &str> = TableDefinition::new("partner_names");
 /// Linked record id (a partner, a related record) → ids of records linking to it.
+/// Account name → the account as JSON.
+pub const USERS: TableDefinition<&str, &[u8]> = TableDefinition::new("users");
+/// SHA-256 of a session token (hex) → the session as JSON.
+pub const SESSIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("sessions");
 pub const BACKLINKS: MultimapTableDefinition<&str, &str> =
     MultimapTableDefinition::new("backlinks");

@@ -74,6 +74,16 @@ pub fn role_label(role: &str) -> &str {
     }
 }
 
+/// The French name of an account role.
+pub fn role_label_account(role: &str) -> &str {
+    match role {
+        "contributor" => "contributeur",
+        "editor" => "éditeur",
+        "admin" => "administrateur",
+        other => other,
+    }
+}
+
 pub fn lang_label(lang: &str) -> &str {
     match lang {
         "fr" => "français",

@@ -4,6 +4,31 @@ use maud::{DOCTYPE, Markup, html};
 
 use crate::routes;
 
+/// Who is looking, as the page header shows it.
+#[derive(Debug, Clone, Default)]
+pub struct Chrome {
+    pub user: Option<UserBadge>,
+}
+
+#[derive(Debug, Clone)]
+pub struct UserBadge {
+    pub name: String,
+    /// `contributor`, `editor` or `admin`.
+    pub role: String,
+}
+
+impl Chrome {
+    pub fn is_editor(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.role == "editor" || u.role == "admin")
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role == "admin")
+    }
+}
+
 /// A full HTML page.
 pub struct Page<'a> {
     pub title: &'a str,
@@ -13,7 +38,7 @@ pub struct Page<'a> {
 }
 
 impl Page<'_> {
-    pub fn render(self) -> Markup {
+    pub fn render(self, chrome: &Chrome) -> Markup {
         html! {
             (DOCTYPE)
             html lang="fr" {
@@ -28,6 +53,21 @@ impl Page<'_> {
                     header.site {
                         a.brand href=(routes::HOME) { "Savoirs" }
                         (search_box(self.query, false))
+                        nav.account aria-label="Compte" {
+                            @if let Some(user) = &chrome.user {
+                                a href=(routes::NEW) { "Ajouter" }
+                                " " a href=(routes::CHANGES) { "Modifications" }
+                                @if chrome.is_editor() { " " a href=(routes::REVIEW) { "À relire" } }
+                                @if chrome.is_admin() { " " a href=(routes::ADMIN_USERS) { "Comptes" } }
+                                " " a href=(routes::ACCOUNT) { (user.name) " (" (crate::format::role_label_account(&user.role)) ")" }
+                                form.inline action=(routes::LOGOUT) method="post" {
+                                    button.link type="submit" { "Se déconnecter" }
+                                }
+                            } @else {
+                                a href=(routes::CHANGES) { "Modifications" }
+                                " " a href=(routes::LOGIN) { "Se connecter" }
+                            }
+                        }
                     }
                     main #contenu { (self.body) }
                     footer.site {

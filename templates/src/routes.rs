@@ -4,6 +4,31 @@ pub const HOME: &str = "/";
 pub const SEARCH: &str = "/search";
 pub const API_SEARCH: &str = "/api/v1/search";
 pub const STYLESHEET: &str = "/static/style.css";
+pub const LOGIN: &str = "/login";
+pub const LOGOUT: &str = "/logout";
+pub const ACCOUNT: &str = "/account";
+pub const ACCOUNT_PASSWORD: &str = "/account/password";
+pub const ADMIN_USERS: &str = "/admin/users";
+/// Choosing what kind of record to add.
+pub const NEW: &str = "/new";
+pub const CHANGES: &str = "/changes";
+pub const REVIEW: &str = "/review";
+
+/// `/new/action` …
+pub fn new_record(kind: &str) -> String {
+    format!("/new/{kind}")
+}
+
+/// `/admin/users/ana`
+pub fn admin_user(name: &str) -> String {
+    format!("/admin/users/{}", encode(name))
+}
+
+/// Pages about one record: `/action/slug/edit`, `…/history`, `…/diff`, `…/status`,
+/// `…/restore`.
+pub fn record_page(kind: &str, slug: &str, page: &str) -> String {
+    format!("/{kind}/{slug}/{page}")
+}
 
 /// `/partner/ritimo`, `/action/accompagner-des-partenaires` …
 pub fn record(kind: &str, slug: &str) -> String {

@@ -6,7 +6,7 @@
 use maud::{Markup, html};
 
 use super::RecordLink;
-use crate::layout::Page;
+use crate::layout::{Chrome, Page};
 use crate::{format, markdown, routes};
 
 /// A partner as shown on a document: linked to its page, with its description.
@@ -47,10 +47,21 @@ pub struct DocumentView {
     pub updated: String,
     /// For a partner page: search within its documents.
     pub search_within: Option<String>,
+    pub tools: RecordTools,
+}
+
+/// What the viewer may do with the record, as links and buttons.
+#[derive(Default)]
+pub struct RecordTools {
+    pub edit_url: Option<String>,
+    pub history_url: String,
+    pub status_url: String,
+    /// (target status, button label) the viewer may move the record to.
+    pub transitions: Vec<(String, String)>,
 }
 
 impl DocumentView {
-    pub fn render(&self) -> Markup {
+    pub fn render(&self, chrome: &Chrome) -> Markup {
         let body = html! {
             article.document.(self.kind) {
                 header {
@@ -140,11 +151,27 @@ impl DocumentView {
                         @if self.backlinks.is_empty() { p { "Aucun document ne mentionne encore ce partenaire." } }
                     }
                 }
+                @if self.tools.edit_url.is_some() || !self.tools.transitions.is_empty() {
+                    section.tools aria-label="Actions" {
+                        @if let Some(url) = &self.tools.edit_url { a.button href=(url) { "Modifier" } }
+                        @if !self.tools.transitions.is_empty() {
+                            form.status action=(self.tools.status_url) method="post" {
+                                input type="hidden" name="revision" value=(self.revision);
+                                label for="comment" { "Commentaire (facultatif)" }
+                                input #comment type="text" name="comment" maxlength="500";
+                                @for (status, label) in &self.tools.transitions {
+                                    button type="submit" name="status" value=(status) { (label) }
+                                }
+                            }
+                        }
+                    }
+                }
                 footer.record-meta {
                     p {
                         "Langue : " (format::lang_label(&self.lang))
                         " · Révision " (self.revision)
                         " · Mis à jour le " (self.updated)
+                        " · " a href=(self.tools.history_url) { "Historique" }
                     }
                 }
             }
@@ -154,6 +181,6 @@ impl DocumentView {
             query: "",
             body,
         }
-        .render()
+        .render(chrome)
     }
 }

@@ -5,7 +5,7 @@ use maud::{Markup, html};
 
 use super::RecordLink;
 use crate::format;
-use crate::layout::{Page, search_box};
+use crate::layout::{Chrome, Page, search_box};
 
 pub struct NotFoundView {
     /// Words taken from the missing URL, offered as a search.
@@ -14,7 +14,7 @@ pub struct NotFoundView {
 }
 
 impl NotFoundView {
-    pub fn render(&self) -> Markup {
+    pub fn render(&self, chrome: &Chrome) -> Markup {
         let body = html! {
             h1 { "Page introuvable" }
             p { "Cette adresse ne correspond à aucune page. Le document a peut-être changé d'adresse, ou n'est pas (encore) publié." }
@@ -33,7 +33,7 @@ impl NotFoundView {
             query: &self.words,
             body,
         }
-        .render()
+        .render(chrome)
     }
 }
 
@@ -46,7 +46,7 @@ pub struct ErrorView {
 }
 
 impl ErrorView {
-    pub fn render(&self) -> Markup {
+    pub fn render(&self, chrome: &Chrome) -> Markup {
         let body = html! {
             h1 { (self.title) }
             p { (self.message) }
@@ -60,6 +60,6 @@ impl ErrorView {
             query: "",
             body,
         }
-        .render()
+        .render(chrome)
     }
 }

@@ -3,7 +3,7 @@
 use maud::{Markup, html};
 
 use super::RecordLink;
-use crate::layout::{Page, search_box};
+use crate::layout::{Chrome, Page, search_box};
 use crate::{format, routes};
 
 pub struct HomeView {
@@ -13,7 +13,7 @@ pub struct HomeView {
 }
 
 impl HomeView {
-    pub fn render(&self) -> Markup {
+    pub fn render(&self, chrome: &Chrome) -> Markup {
         let body = html! {
             section.hero {
                 h1 { "Chercher dans les savoirs partagés" }
@@ -53,6 +53,6 @@ impl HomeView {
             query: "",
             body,
         }
-        .render()
+        .render(chrome)
     }
 }

@@ -1,11 +1,14 @@
 //! One module per page.
 
+pub mod account;
 pub mod document;
 pub mod error;
+pub mod form;
+pub mod history;
 pub mod home;
 pub mod search;
 
-pub use document::{DocumentView, LinkedPartner, Section};
+pub use document::{DocumentView, LinkedPartner, RecordTools, Section};
 pub use error::{ErrorView, NotFoundView};
 pub use home::HomeView;
 pub use search::{FacetGroup, ResultItem, SearchView};

@@ -2,7 +2,7 @@
 
 use maud::{Markup, PreEscaped, html};
 
-use crate::layout::Page;
+use crate::layout::{Chrome, Page};
 use crate::{format, routes};
 
 /// One hit, ready to show. `title_html` and `snippet_html` are HTML produced by the
@@ -65,7 +65,7 @@ impl SearchView {
         routes::search(&params)
     }
 
-    pub fn render(&self) -> Markup {
+    pub fn render(&self, chrome: &Chrome) -> Markup {
         let pages = self.total.div_ceil(self.per_page.max(1));
         let heading = if self.query.trim().is_empty() {
             "Tous les documents".to_owned()
@@ -175,7 +175,7 @@ impl SearchView {
             query: &self.query,
             body,
         }
-        .render()
+        .render(chrome)
     }
 }
 

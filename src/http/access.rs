@@ -1,0 +1,91 @@
+//! Who may do what: the single place where roles meet records. The README's
+//! permission table is this module in words, and the route × role test checks
+//! the server against it.
+//!
+//! - Anonymous readers see published records only.
+//! - Contributors create action sheets, methods and resources; they see and edit
+//!   their own drafts and proposals, and propose them for publication.
+//! - Editors see and edit everything, create partners, publish, send back with a
+//!   comment, archive.
+//! - Admins can do what editors do, and manage accounts.
+
+use crate::model::{Kind, Record, Status};
+use crate::store::users::{Role, User};
+
+/// The person making a request: an account, or nobody.
+#[derive(Debug, Clone, Default)]
+pub struct Viewer {
+    pub user: Option<User>,
+    /// The session token, to close it on logout.
+    pub token: Option<String>,
+}
+
+impl Viewer {
+    pub fn role(&self) -> Option<Role> {
+        self.user.as_ref().map(|u| u.role)
+    }
+
+    pub fn name(&self) -> Option<&str> {
+        self.user.as_ref().map(|u| u.name.as_str())
+    }
+
+    pub fn is_editor(&self) -> bool {
+        self.role() >= Some(Role::Editor)
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role() == Some(Role::Admin)
+    }
+
+    fn owns(&self, record: &Record) -> bool {
+        !record.meta.owner.is_empty() && self.name() == Some(record.meta.owner.as_str())
+    }
+
+    /// May read the record, its history and its diffs.
+    pub fn can_view(&self, record: &Record) -> bool {
+        record.meta.status == Status::Published || self.is_editor() || self.owns(record)
+    }
+
+    /// May create records of this kind.
+    pub fn can_create(&self, kind: Kind) -> bool {
+        match kind {
+            Kind::Partner => self.is_editor(),
+            _ => self.user.is_some(),
+        }
+    }
+
+    /// May change the record's content (and restore an old revision).
+    pub fn can_edit(&self, record: &Record) -> bool {
+        self.is_editor()
+            || (self.owns(record) && matches!(record.meta.status, Status::Draft | Status::Proposed))
+    }
+
+    /// May move the record from its status to `to`.
+    pub fn can_move(&self, record: &Record, to: Status) -> bool {
+        let from = record.meta.status;
+        if from == to {
+            return false;
+        }
+        if self.is_editor() {
+            return true;
+        }
+        // The owner takes a draft to review, or takes it back.
+        self.owns(record)
+            && matches!(
+                (from, to),
+                (Status::Draft, Status::Proposed) | (Status::Proposed, Status::Draft)
+            )
+    }
+
+    /// The search filter for this viewer: (visible statuses, own records).
+    pub fn visibility(&self) -> (Vec<String>, Option<String>) {
+        if self.is_editor() {
+            (Vec::new(), None)
+        } else {
+            (
+                vec![Status::Published.as_str().to_owned()],
+                self.name().map(str::to_owned),
+            )
+        }
+    }
+}

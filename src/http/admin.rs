@@ -1,0 +1,137 @@
+//! Account management, for admins: create accounts, change roles, suspend.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use savoirs_templates::routes;
+use savoirs_templates::views::account::{AdminUsersView, UserRow};
+
+use super::auth::chrome;
+use super::forms::FormData;
+use super::{AppError, AppState, Routes, Viewer};
+use crate::store::StoreError;
+use crate::store::users::Role;
+
+pub fn routes(r: &mut Routes) {
+    r.get(routes::ADMIN_USERS, users);
+    r.post(routes::ADMIN_USERS, create_user);
+    r.post("/admin/users/{name}", update_user);
+}
+
+fn require_admin(viewer: &Viewer) -> Result<(), AppError> {
+    if viewer.user.is_none() {
+        return Err(AppError::LoginRequired(routes::ADMIN_USERS.into()));
+    }
+    if !viewer.is_admin() {
+        return Err(AppError::Forbidden(
+            "La gestion des comptes est réservée aux administrateurs.".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn view(state: &AppState, viewer: &Viewer) -> Result<AdminUsersView, AppError> {
+    let users = state
+        .store
+        .users()?
+        .into_iter()
+        .map(|u| UserRow {
+            name: u.name,
+            role: u.role.as_str().to_owned(),
+            suspended: u.suspended,
+            created: u.created.format("%d/%m/%Y").to_string(),
+        })
+        .collect();
+    Ok(AdminUsersView {
+        users,
+        new_name: String::new(),
+        new_role: "contributor".into(),
+        message: None,
+        error: None,
+        me: viewer.name().unwrap_or_default().to_owned(),
+    })
+}
+
+async fn users(State(state): State<AppState>, viewer: Viewer) -> Result<Html<String>, AppError> {
+    require_admin(&viewer)?;
+    let who = viewer.clone();
+    let v = state.blocking(move |s| view(s, &who)).await?;
+    Ok(Html(v.render(&chrome(&viewer)).into_string()))
+}
+
+async fn create_user(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    require_admin(&viewer)?;
+    let form = FormData::parse(&body);
+    let who = viewer.clone();
+    let result = state
+        .blocking(move |s| {
+            let name = form.get("name").trim().to_owned();
+            let role = Role::parse(form.get("role"));
+            let outcome = match role {
+                None => Err(format!("Rôle inconnu : « {} ».", form.get("role"))),
+                Some(role) => match s.store.add_user(&name, role, form.get("password")) {
+                    Ok(_) => Ok(()),
+                    Err(StoreError::Invalid(problems)) => Err(problems
+                        .iter()
+                        .map(|p| match p.field.as_str() {
+                            "password" => "Le mot de passe doit avoir au moins 10 caractères.".to_owned(),
+                            "name" if p.message.contains("already") => format!("Le compte « {name} » existe déjà."),
+                            _ => "Nom de compte : de 2 à 40 lettres, chiffres, « - », « _ » ou « . ».".to_owned(),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" ")),
+                    Err(e) => return Err(e.into()),
+                },
+            };
+            let mut v = view(s, &who)?;
+            match outcome {
+                Ok(()) => v.message = Some(format!("Compte « {name} » créé.")),
+                Err(e) => {
+                    v.error = Some(e);
+                    v.new_name = name;
+                    v.new_role = form.get("role").to_owned();
+                    return Ok((StatusCode::UNPROCESSABLE_ENTITY, v));
+                }
+            }
+            Ok((StatusCode::OK, v))
+        })
+        .await?;
+    let (status, v) = result;
+    Ok((status, Html(v.render(&chrome(&viewer)).into_string())).into_response())
+}
+
+async fn update_user(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(name): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    require_admin(&viewer)?;
+    if viewer.name() == Some(name.as_str()) {
+        return Err(AppError::BadRequest(
+            "Vous ne pouvez pas changer votre propre rôle ni vous suspendre.".into(),
+        ));
+    }
+    let form = FormData::parse(&body);
+    let role = Role::parse(form.get("role"))
+        .ok_or_else(|| AppError::BadRequest(format!("Rôle inconnu : « {} ».", form.get("role"))))?;
+    let suspended = form.get("suspended") == "true";
+    state
+        .blocking(move |s| {
+            if s.store.user(&name)?.is_none() {
+                return Err(AppError::NotFound);
+            }
+            s.store.update_user(&name, |u| {
+                u.role = role;
+                u.suspended = suspended;
+            })?;
+            Ok(())
+        })
+        .await?;
+    Ok(Redirect::to(routes::ADMIN_USERS).into_response())
+}

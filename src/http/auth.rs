@@ -1,0 +1,339 @@
+//! Sessions and accounts over HTTP: the [`Viewer`] extractor, logging in and out,
+//! changing one's password, and the throttle on failed logins.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use savoirs_templates::views::account::{AccountView, LoginView};
+use savoirs_templates::{Chrome, UserBadge, routes};
+use serde::Deserialize;
+
+use super::access::Viewer;
+use super::{AppError, AppState, Routes};
+use crate::store::StoreError;
+
+pub const COOKIE: &str = "savoirs_session";
+
+/// Failed logins allowed per account and per client within [`WINDOW`].
+const MAX_FAILURES: usize = 10;
+const WINDOW: Duration = Duration::from_secs(60);
+
+pub fn routes(r: &mut Routes) {
+    r.get(routes::LOGIN, login_form);
+    r.post(routes::LOGIN, login);
+    r.post(routes::LOGOUT, logout);
+    r.get(routes::ACCOUNT, account);
+    r.post(routes::ACCOUNT_PASSWORD, change_password);
+}
+
+/// Counts recent failed logins by key (an account, a client address).
+#[derive(Debug, Default)]
+pub struct Throttle {
+    failures: Mutex<HashMap<String, VecDeque<Instant>>>,
+}
+
+impl Throttle {
+    fn recent(&self, key: &str, now: Instant) -> usize {
+        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(times) = map.get_mut(key) else {
+            return 0;
+        };
+        while times
+            .front()
+            .is_some_and(|t| now.duration_since(*t) > WINDOW)
+        {
+            times.pop_front();
+        }
+        let n = times.len();
+        if n == 0 {
+            map.remove(key);
+        }
+        n
+    }
+
+    pub fn blocked(&self, keys: &[String]) -> bool {
+        let now = Instant::now();
+        keys.iter().any(|k| self.recent(k, now) >= MAX_FAILURES)
+    }
+
+    pub fn fail(&self, keys: &[String]) {
+        let now = Instant::now();
+        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        // Bound the memory an attacker can make us use with made-up names.
+        if map.len() > 100_000 {
+            map.retain(|_, times| {
+                times
+                    .back()
+                    .is_some_and(|t| now.duration_since(*t) <= WINDOW)
+            });
+        }
+        for key in keys {
+            map.entry(key.clone()).or_default().push_back(now);
+        }
+    }
+}
+
+fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value.to_owned())
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let Some(token) = session_token(&parts.headers) else {
+            return Ok(Viewer::default());
+        };
+        let lookup = token.clone();
+        let user = state
+            .blocking(move |s| Ok(s.store.session_user(&lookup)?))
+            .await?;
+        Ok(Viewer {
+            token: user.as_ref().map(|_| token),
+            user,
+        })
+    }
+}
+
+/// The header's view of the viewer.
+pub fn chrome(viewer: &Viewer) -> Chrome {
+    Chrome {
+        user: viewer.user.as_ref().map(|u| UserBadge {
+            name: u.name.clone(),
+            role: u.role.as_str().to_owned(),
+        }),
+    }
+}
+
+/// `Secure` only when the client reached us over HTTPS (through a proxy that
+/// says so): a Secure cookie on plain HTTP would never come back.
+fn cookie(value: &str, max_age: i64, headers: &HeaderMap) -> HeaderValue {
+    let https = headers
+        .get("x-forwarded-proto")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
+    let secure = if https { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("savoirs_session=; Path=/; Max-Age=0"))
+}
+
+/// A local path to go back to after logging in; anything else goes home.
+fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        routes::HOME
+    }
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    #[serde(default)]
+    next: String,
+}
+
+async fn login_form(viewer: Viewer, Query(q): Query<NextQuery>) -> Html<String> {
+    let view = LoginView {
+        name: String::new(),
+        next: safe_next(&q.next).to_owned(),
+        error: None,
+    };
+    Html(view.render(&chrome(&viewer)).into_string())
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<LoginForm>,
+) -> Result<Response, AppError> {
+    let name = form.name.trim().to_owned();
+    let keys = vec![format!("account:{name}"), format!("client:{}", client.ip())];
+    let again = |status: StatusCode, error: &str| {
+        let view = LoginView {
+            name: name.clone(),
+            next: safe_next(&form.next).to_owned(),
+            error: Some(error.to_owned()),
+        };
+        (status, Html(view.render(&chrome(&viewer)).into_string())).into_response()
+    };
+    if state.throttle.blocked(&keys) {
+        return Ok(again(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Trop de tentatives de connexion échouées. Réessayez dans une minute.",
+        ));
+    }
+    let password = form.password;
+    let check = name.clone();
+    let user = state
+        .blocking(move |s| Ok(s.store.authenticate(&check, &password)?))
+        .await?;
+    let Some(user) = user else {
+        state.throttle.fail(&keys);
+        return Ok(again(
+            StatusCode::UNAUTHORIZED,
+            "Nom de compte ou mot de passe incorrect (ou compte suspendu).",
+        ));
+    };
+    // A fresh session id at every login: a token planted before login is useless.
+    let old = viewer.token.clone();
+    let token = state
+        .blocking(move |s| {
+            if let Some(old) = old {
+                s.store.close_session(&old)?;
+            }
+            Ok(s.store.open_session(&user.name)?)
+        })
+        .await?;
+    let max_age = crate::store::users::SESSION_DAYS * 24 * 3600;
+    let mut response = Redirect::to(safe_next(&form.next)).into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, cookie(&token, max_age, &headers));
+    Ok(response)
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    if let Some(token) = viewer.token {
+        state
+            .blocking(move |s| Ok(s.store.close_session(&token)?))
+            .await?;
+    }
+    let mut response = Redirect::to(routes::HOME).into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, cookie("", 0, &headers));
+    Ok(response)
+}
+
+fn require_user(viewer: &Viewer, path: &str) -> Result<(), AppError> {
+    if viewer.user.is_none() {
+        return Err(AppError::LoginRequired(path.to_owned()));
+    }
+    Ok(())
+}
+
+async fn account(viewer: Viewer) -> Result<Html<String>, AppError> {
+    require_user(&viewer, routes::ACCOUNT)?;
+    Ok(Html(
+        account_view(&viewer, None, None)
+            .render(&chrome(&viewer))
+            .into_string(),
+    ))
+}
+
+fn account_view(viewer: &Viewer, message: Option<String>, error: Option<String>) -> AccountView {
+    AccountView {
+        name: viewer.name().unwrap_or_default().to_owned(),
+        role: viewer
+            .role()
+            .map(|r| r.as_str())
+            .unwrap_or_default()
+            .to_owned(),
+        message,
+        error,
+    }
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    axum::Form(form): axum::Form<PasswordForm>,
+) -> Result<Response, AppError> {
+    require_user(&viewer, routes::ACCOUNT)?;
+    let fail = |error: &str| {
+        let view = account_view(&viewer, None, Some(error.to_owned()));
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Html(view.render(&chrome(&viewer)).into_string()),
+        )
+            .into_response()
+    };
+    if form.new != form.confirm {
+        return Ok(fail("Les deux nouveaux mots de passe diffèrent."));
+    }
+    let name = viewer.name().unwrap_or_default().to_owned();
+    let result = state
+        .blocking(move |s| {
+            if s.store.authenticate(&name, &form.current)?.is_none() {
+                return Ok(Err("Le mot de passe actuel est incorrect."));
+            }
+            match s.store.set_password(&name, &form.new) {
+                Ok(_) => Ok(Ok(())),
+                Err(StoreError::Invalid(_)) => Ok(Err(
+                    "Le nouveau mot de passe doit avoir au moins 10 caractères.",
+                )),
+                Err(e) => Err(e.into()),
+            }
+        })
+        .await?;
+    match result {
+        Err(message) => Ok(fail(message)),
+        // Every session, this one included, has ended: log in again.
+        Ok(()) => Ok(Redirect::to(routes::LOGIN).into_response()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_eleventh_failure_in_a_minute_is_blocked() {
+        let t = Throttle::default();
+        let keys = vec!["account:ana".to_owned()];
+        for _ in 0..MAX_FAILURES {
+            assert!(!t.blocked(&keys));
+            t.fail(&keys);
+        }
+        assert!(t.blocked(&keys));
+        assert!(!t.blocked(&["account:bob".to_owned()]));
+    }
+
+    #[test]
+    fn only_local_paths_are_followed_after_login() {
+        assert_eq!(safe_next("/action/x"), "/action/x");
+        assert_eq!(safe_next("//evil.example"), "/");
+        assert_eq!(safe_next("https://evil.example"), "/");
+        assert_eq!(safe_next("/\\evil"), "/");
+    }
+}

@@ -1,0 +1,63 @@
+//! Cross-site request refusal, for every route at once: a request that changes
+//! state (any method but GET, HEAD, OPTIONS) must come from a page of this site.
+//! Browsers say where a request comes from in `Sec-Fetch-Site` and `Origin`; a
+//! request that says it comes from elsewhere is refused with 403. Session cookies
+//! are also `SameSite=Lax`, so a cross-site form never carries them anyway.
+
+use axum::extract::Request;
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use savoirs_templates::Chrome;
+use savoirs_templates::views::ErrorView;
+
+pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) || same_site(&request)
+    {
+        return next.run(request).await;
+    }
+    tracing::warn!(
+        "refused a cross-site {} {}",
+        request.method(),
+        request.uri().path()
+    );
+    let view = ErrorView {
+        status: 403,
+        title: "Requête refusée".into(),
+        message: "Cette requête vient d'un autre site : par sécurité, Savoirs n'accepte les modifications que depuis ses propres pages.".into(),
+        error_id: None,
+    };
+    (
+        StatusCode::FORBIDDEN,
+        Html(view.render(&Chrome::default()).into_string()),
+    )
+        .into_response()
+}
+
+fn same_site(request: &Request) -> bool {
+    let headers = request.headers();
+    if let Some(site) = headers.get("sec-fetch-site") {
+        // "none" is a request the user typed or bookmarked.
+        if !matches!(site.as_bytes(), b"same-origin" | b"none") {
+            return false;
+        }
+    }
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+        let origin = origin.to_str().ok();
+        let matches = match (origin, host) {
+            (Some(origin), Some(host)) => origin
+                .strip_prefix("http://")
+                .or_else(|| origin.strip_prefix("https://"))
+                .is_some_and(|rest| rest == host),
+            _ => false,
+        };
+        if !matches {
+            return false;
+        }
+    }
+    true
+}

@@ -1,0 +1,468 @@
+//! Writing through the browser: creating and editing records, moving them through
+//! the workflow, restoring an old revision. Every save is checked against the
+//! revision the edit began from, so nobody overwrites what another saved meanwhile.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use savoirs_templates::routes;
+use savoirs_templates::views::account::NewRecordView;
+use savoirs_templates::views::form::RecordFormView;
+
+use super::auth::chrome;
+use super::forms::{self, FormData};
+use super::history::revision_diff;
+use super::records::find;
+use super::{AppError, AppState, Routes, Viewer};
+use crate::model::{self, Body, Kind, Record, Status};
+use crate::store::{Author, StoreError};
+
+pub fn routes(r: &mut Routes) {
+    r.get(routes::NEW, choose_kind);
+    r.get("/new/{kind}", new_form);
+    r.post("/new/{kind}", create);
+    r.get("/{kind}/{slug}/edit", edit_form);
+    r.post("/{kind}/{slug}/edit", update);
+    r.post("/{kind}/{slug}/status", change_status);
+    r.post("/{kind}/{slug}/restore", restore);
+}
+
+fn require_login(viewer: &Viewer, path: &str) -> Result<(), AppError> {
+    match viewer.user {
+        Some(_) => Ok(()),
+        None => Err(AppError::LoginRequired(path.to_owned())),
+    }
+}
+
+async fn choose_kind(viewer: Viewer) -> Result<Html<String>, AppError> {
+    require_login(&viewer, routes::NEW)?;
+    let kinds = [Kind::Action, Kind::Method, Kind::Resource, Kind::Partner]
+        .into_iter()
+        .filter(|k| viewer.can_create(*k))
+        .map(|k| k.as_str().to_owned())
+        .collect();
+    Ok(Html(
+        NewRecordView { kinds }
+            .render(&chrome(&viewer))
+            .into_string(),
+    ))
+}
+
+fn empty_record(kind: Kind) -> Record {
+    Record::new(match kind {
+        Kind::Action => Body::Action(model::Action::default()),
+        Kind::Method => Body::Method(model::Method::default()),
+        Kind::Resource => Body::Resource(model::Resource::default()),
+        Kind::Partner => Body::Partner(model::Partner::default()),
+    })
+}
+
+fn creatable(viewer: &Viewer, kind: &str) -> Result<Kind, AppError> {
+    let kind = Kind::parse(kind).ok_or(AppError::NotFound)?;
+    require_login(viewer, &routes::new_record(kind.as_str()))?;
+    if !viewer.can_create(kind) {
+        return Err(AppError::Forbidden(
+            "Seuls les éditeurs peuvent créer ce type de fiche.".into(),
+        ));
+    }
+    Ok(kind)
+}
+
+fn partner_names(state: &AppState) -> Result<Vec<String>, AppError> {
+    let reader = state.store.read()?;
+    let mut names: Vec<String> = reader
+        .all(Some(Kind::Partner))?
+        .into_iter()
+        .filter_map(|r| match r.body {
+            Body::Partner(p) => Some(p.label().to_owned()),
+            _ => None,
+        })
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+/// A form view with nothing filled in yet.
+fn blank_form(kind: Kind, heading: String, action: String, viewer: &Viewer) -> RecordFormView {
+    RecordFormView {
+        kind: kind.as_str().to_owned(),
+        heading,
+        action,
+        values: Default::default(),
+        errors: Default::default(),
+        general_error: None,
+        partners: Vec::new(),
+        partner_names: Vec::new(),
+        base_revision: 0,
+        preview: Vec::new(),
+        can_publish: viewer.is_editor(),
+        conflict: None,
+        message: String::new(),
+    }
+}
+
+fn heading_new(kind: Kind) -> String {
+    format!(
+        "Nouvelle fiche : {}",
+        savoirs_templates::format::kind_label(kind.as_str()).to_lowercase()
+    )
+}
+
+async fn new_form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(kind): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let kind = creatable(&viewer, &kind)?;
+    let mut view = blank_form(
+        kind,
+        heading_new(kind),
+        routes::new_record(kind.as_str()),
+        &viewer,
+    );
+    view.values.insert("lang".into(), "fr".into());
+    view.values.insert("currency".into(), "EUR".into());
+    view.partner_names = state.blocking(partner_names).await?;
+    Ok(Html(view.render(&chrome(&viewer)).into_string()))
+}
+
+/// What the form asked for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Intent {
+    Preview,
+    Save,
+    Publish,
+}
+
+fn intent(form: &FormData) -> Intent {
+    match form.get("intent") {
+        "preview" => Intent::Preview,
+        "publish" => Intent::Publish,
+        _ => Intent::Save,
+    }
+}
+
+/// The outcome of a submitted form.
+enum Outcome {
+    Saved(String),
+    /// Shown again: with a status (200 preview, 422 errors, 409 conflict).
+    Again(StatusCode, Box<RecordFormView>),
+}
+
+fn respond(outcome: Outcome, viewer: &Viewer) -> Response {
+    match outcome {
+        Outcome::Saved(url) => Redirect::to(&url).into_response(),
+        Outcome::Again(status, view) => {
+            (status, Html(view.render(&chrome(viewer)).into_string())).into_response()
+        }
+    }
+}
+
+async fn create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(kind): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let kind = creatable(&viewer, &kind)?;
+    let form = FormData::parse(&body);
+    let who = viewer.clone();
+    let outcome = state
+        .blocking(move |s| {
+            let mut view = blank_form(
+                kind,
+                heading_new(kind),
+                routes::new_record(kind.as_str()),
+                &who,
+            );
+            let mut record = empty_record(kind);
+            record.meta.owner = who.name().unwrap_or_default().to_owned();
+            record.meta.status = Status::Draft;
+            let errors = forms::apply(&mut record, &form, &s.store.read()?)?;
+            let intent = intent(&form);
+            if intent == Intent::Publish && who.is_editor() {
+                record.meta.status = Status::Published;
+            }
+            if !errors.is_empty() || intent == Intent::Preview {
+                view.values = form.values();
+                view.partners = form.partner_rows();
+                view.partner_names = partner_names(s)?;
+                view.message = form.get("message").to_owned();
+                let status = if errors.is_empty() {
+                    view.preview = forms::markdown_sections(&record);
+                    StatusCode::OK
+                } else {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                };
+                view.errors = errors;
+                return Ok(Outcome::Again(status, Box::new(view)));
+            }
+            let message = match form.get("message").trim() {
+                "" => "Création".to_owned(),
+                m => m.to_owned(),
+            };
+            let author = Author {
+                name: who.name().unwrap_or_default(),
+                message: &message,
+            };
+            match s.store.write(|w| w.save(record, &author)) {
+                Ok(saved) => {
+                    s.indexer.wake();
+                    Ok(Outcome::Saved(saved.url()))
+                }
+                Err(StoreError::Invalid(problems)) => {
+                    view.values = form.values();
+                    view.partners = form.partner_rows();
+                    view.general_error = Some(
+                        problems
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join(" ; "),
+                    );
+                    Ok(Outcome::Again(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        Box::new(view),
+                    ))
+                }
+                Err(e) => Err(e.into()),
+            }
+        })
+        .await?;
+    Ok(respond(outcome, &viewer))
+}
+
+/// The record at `/{kind}/{slug}` if the viewer may edit it.
+fn editable(
+    state: &AppState,
+    viewer: &Viewer,
+    kind: &str,
+    slug: &str,
+    page: &str,
+) -> Result<Record, AppError> {
+    let reader = state.store.read()?;
+    let (record, _) = find(&reader, viewer, kind, slug)?.ok_or(AppError::NotFound)?;
+    require_login(viewer, &routes::record_page(kind, slug, page))?;
+    if !viewer.can_edit(&record) {
+        return Err(AppError::Forbidden(
+            "Vous ne pouvez pas modifier cette fiche : seuls son auteur (tant qu'elle n'est pas publiée) et les éditeurs le peuvent.".into(),
+        ));
+    }
+    Ok(record)
+}
+
+fn edit_view(record: &Record, viewer: &Viewer) -> RecordFormView {
+    let kind = record.kind();
+    blank_form(
+        kind,
+        format!("Modifier : {}", record.title()),
+        routes::record_page(kind.as_str(), &record.meta.slug, "edit"),
+        viewer,
+    )
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((kind, slug)): Path<(String, String)>,
+) -> Result<Html<String>, AppError> {
+    let who = viewer.clone();
+    let view = state
+        .blocking(move |s| {
+            let record = editable(s, &who, &kind, &slug, "edit")?;
+            let mut view = edit_view(&record, &who);
+            let (values, partners) = forms::values_of(&record, &s.store.read()?)?;
+            view.values = values;
+            view.partners = partners;
+            view.partner_names = partner_names(s)?;
+            view.base_revision = record.meta.revision;
+            Ok(view)
+        })
+        .await?;
+    Ok(Html(view.render(&chrome(&viewer)).into_string()))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((kind, slug)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = FormData::parse(&body);
+    let who = viewer.clone();
+    let outcome = state
+        .blocking(move |s| {
+            let stored = editable(s, &who, &kind, &slug, "edit")?;
+            let base: u64 = form.get("base_revision").parse().map_err(|_| {
+                AppError::BadRequest("Le formulaire ne dit pas de quelle révision il part.".into())
+            })?;
+            let mut record = stored.clone();
+            let errors = forms::apply(&mut record, &form, &s.store.read()?)?;
+            let intent = intent(&form);
+            if intent == Intent::Publish && who.is_editor() {
+                record.meta.status = Status::Published;
+            }
+            let mut view = edit_view(&stored, &who);
+            view.values = form.values();
+            view.partners = form.partner_rows();
+            view.partner_names = partner_names(s)?;
+            view.message = form.get("message").to_owned();
+            view.base_revision = base;
+            if !errors.is_empty() || intent == Intent::Preview {
+                let status = if errors.is_empty() {
+                    view.preview = forms::markdown_sections(&record);
+                    StatusCode::OK
+                } else {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                };
+                view.errors = errors;
+                return Ok(Outcome::Again(status, Box::new(view)));
+            }
+            record.meta.updated = model::now();
+            let message = match form.get("message").trim() {
+                "" => "Modification".to_owned(),
+                m => m.to_owned(),
+            };
+            let author = Author {
+                name: who.name().unwrap_or_default(),
+                message: &message,
+            };
+            match s.store.write(|w| w.save_if_current(record, base, &author)) {
+                Ok(saved) => {
+                    s.indexer.wake();
+                    Ok(Outcome::Saved(saved.url()))
+                }
+                Err(StoreError::Conflict { current }) => {
+                    // Show what changed since the edit began; keep the user's text.
+                    let reader = s.store.read()?;
+                    view.conflict = Some(revision_diff(&reader, &stored.meta.id, base, current)?);
+                    view.base_revision = current;
+                    Ok(Outcome::Again(StatusCode::CONFLICT, Box::new(view)))
+                }
+                Err(StoreError::Invalid(problems)) => {
+                    view.general_error = Some(
+                        problems
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join(" ; "),
+                    );
+                    Ok(Outcome::Again(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        Box::new(view),
+                    ))
+                }
+                Err(e) => Err(e.into()),
+            }
+        })
+        .await?;
+    Ok(respond(outcome, &viewer))
+}
+
+/// Status changes: propose, publish, send back (with a comment), archive.
+async fn change_status(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((kind, slug)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = FormData::parse(&body);
+    let who = viewer.clone();
+    let url = state
+        .blocking(move |s| {
+            let reader = s.store.read()?;
+            let (mut record, _) = find(&reader, &who, &kind, &slug)?.ok_or(AppError::NotFound)?;
+            drop(reader);
+            require_login(&who, &record.url())?;
+            let to = Status::parse(form.get("status")).ok_or_else(|| {
+                AppError::BadRequest(format!("Statut inconnu : « {} ».", form.get("status")))
+            })?;
+            if !who.can_move(&record, to) {
+                return Err(AppError::Forbidden(
+                    "Vous ne pouvez pas donner ce statut à cette fiche.".into(),
+                ));
+            }
+            let base = record.meta.revision;
+            if let Ok(seen) = form.get("revision").parse::<u64>()
+                && seen != base
+            {
+                return Err(AppError::BadRequest(
+                    "La fiche a changé depuis que vous l'avez ouverte : rechargez la page.".into(),
+                ));
+            }
+            let verb = match to {
+                Status::Draft => "Renvoyée en brouillon",
+                Status::Proposed => "Proposée pour publication",
+                Status::Published => "Publiée",
+                Status::Archived => "Archivée",
+            };
+            let message = match form.get("comment").trim() {
+                "" => verb.to_owned(),
+                c => format!("{verb} : {c}"),
+            };
+            record.meta.status = to;
+            record.meta.updated = model::now();
+            let author = Author {
+                name: who.name().unwrap_or_default(),
+                message: &message,
+            };
+            let saved = s
+                .store
+                .write(|w| w.save_if_current(record, base, &author))?;
+            s.indexer.wake();
+            Ok(saved.url())
+        })
+        .await?;
+    Ok(Redirect::to(&url).into_response())
+}
+
+/// Restores an old revision's content as a new revision.
+async fn restore(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((kind, slug)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = FormData::parse(&body);
+    let who = viewer.clone();
+    let url = state
+        .blocking(move |s| {
+            let stored = editable(s, &who, &kind, &slug, "history")?;
+            let number: u64 = form
+                .get("revision")
+                .parse()
+                .map_err(|_| AppError::BadRequest("Révision à restaurer illisible.".into()))?;
+            let base: u64 = form.get("current").parse().unwrap_or(stored.meta.revision);
+            let reader = s.store.read()?;
+            let old = reader
+                .revisions(&stored.meta.id)?
+                .into_iter()
+                .find(|r| r.number == number)
+                .ok_or(AppError::NotFound)?;
+            drop(reader);
+            let mut restored = Record::from_json(old.record)
+                .map_err(|e| AppError::Internal(format!("revision {number} unreadable: {e}")))?;
+            // Content comes back; identity and workflow state stay as they are now.
+            restored.meta = stored.meta.clone();
+            restored.meta.updated = model::now();
+            let message = format!("Restauration de la révision {number}");
+            let author = Author {
+                name: who.name().unwrap_or_default(),
+                message: &message,
+            };
+            let saved = s
+                .store
+                .write(|w| w.save_if_current(restored, base, &author))
+                .map_err(|e| match e {
+                    StoreError::Conflict { .. } => AppError::BadRequest(
+                        "La fiche a changé entre-temps : rechargez l'historique avant de restaurer.".into(),
+                    ),
+                    other => other.into(),
+                })?;
+            s.indexer.wake();
+            Ok(saved.url())
+        })
+        .await?;
+    Ok(Redirect::to(&url).into_response())
+}

@@ -1,0 +1,420 @@
+//! Record forms: from a record to the values of its form, and back, with every
+//! problem attached to the field it concerns.
+
+use std::collections::BTreeMap;
+
+use crate::model::{
+    self, Action, Amount, Body, Kind, Method, Partner, PartnerRef, Period, Record, Resource,
+};
+use crate::store::{Reader, StoreError};
+
+/// A submitted form, keeping repeated fields (`partner_name`) in order.
+#[derive(Debug, Default)]
+pub struct FormData(Vec<(String, String)>);
+
+impl FormData {
+    pub fn parse(body: &[u8]) -> FormData {
+        FormData(
+            form_urlencoded::parse(body)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        )
+    }
+
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// Every single-valued field, to show the form again as it was typed.
+    pub fn values(&self) -> BTreeMap<String, String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| !k.starts_with("partner_"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+
+    /// The partner rows as typed, empty rows dropped.
+    pub fn partner_rows(&self) -> Vec<(String, String)> {
+        let names = self.all("partner_name");
+        let roles = self.all("partner_role");
+        names
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| !n.trim().is_empty())
+            .map(|(i, n)| {
+                let role = roles.get(i).copied().unwrap_or("partner");
+                (n.trim().to_owned(), role.to_owned())
+            })
+            .collect()
+    }
+}
+
+pub type Errors = BTreeMap<String, String>;
+
+fn lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn keywords(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The form values of a record, and its partner rows as (name, role).
+pub fn values_of(
+    record: &Record,
+    reader: &Reader,
+) -> Result<(BTreeMap<String, String>, Vec<(String, String)>), StoreError> {
+    let mut v = BTreeMap::new();
+    let mut put = |k: &str, val: String| {
+        v.insert(k.to_owned(), val);
+    };
+    put("lang", record.meta.lang.clone());
+    put("keywords", record.keywords().join(", "));
+    match &record.body {
+        Body::Action(a) => {
+            put("title", a.title.clone());
+            if let Some(p) = a.period {
+                put("period_start", p.start.to_string());
+                put("period_end", p.end.to_string());
+            }
+            put("archive", a.archive.clone());
+            put("referent", a.referent.clone());
+            put("pilot", a.pilot.clone());
+            if let Some(m) = &a.amount {
+                let amount = if m.minor % 100 == 0 {
+                    (m.minor / 100).to_string()
+                } else {
+                    format!("{},{:02}", m.minor / 100, m.minor % 100)
+                };
+                put("amount", amount);
+                put("currency", m.currency.clone());
+            }
+            put("summary", a.summary.clone());
+            put("synthesis", a.synthesis.clone());
+            put("strategy", a.strategy.clone());
+            put("history", a.history.clone());
+            put("presentation", a.presentation.clone());
+        }
+        Body::Method(m) => {
+            put("title", m.title.clone());
+            put("summary", m.summary.clone());
+            put("body", m.body.clone());
+            put("authors", m.authors.join("\n"));
+            put("source", m.source.clone());
+            put("date", m.date.clone());
+            let mut related = Vec::new();
+            for id in &m.related {
+                related.push(match reader.get(id)? {
+                    Some(r) => r.title().to_owned(),
+                    None => id.clone(),
+                });
+            }
+            put("related", related.join("\n"));
+        }
+        Body::Resource(r) => {
+            put("title", r.title.clone());
+            put("resource_type", r.resource_type.clone());
+            put("url", r.url.clone());
+            put("description", r.description.clone());
+        }
+        Body::Partner(p) => {
+            put("name", p.name.clone());
+            put("acronym", p.acronym.clone());
+            put("aliases", p.aliases.join("\n"));
+            put("description", p.description.clone());
+            put("website", p.website.clone());
+            put("country", p.country.clone());
+            put("type", p.partner_type.clone());
+        }
+    }
+    let mut partners = Vec::new();
+    for link in record.partner_refs() {
+        if let Some(Record {
+            body: Body::Partner(p),
+            ..
+        }) = reader.get(&link.id)?
+        {
+            partners.push((p.label().to_owned(), link.role.clone()));
+        }
+    }
+    Ok((v, partners))
+}
+
+/// Reads a submitted form into `record` (a new one, or a copy of the stored one),
+/// resolving partner names and related titles with `reader`. Returns the problems
+/// by field name; an empty map means the record may be saved.
+pub fn apply(record: &mut Record, form: &FormData, reader: &Reader) -> Result<Errors, StoreError> {
+    let mut errors = Errors::new();
+    let f = |name: &str| form.get(name).trim().to_owned();
+    record.meta.lang = f("lang");
+    if record.meta.lang.is_empty() {
+        record.meta.lang = "fr".to_owned();
+    }
+    let partners = resolve_partners(form, reader, &mut errors)?;
+    match record.kind() {
+        Kind::Action => {
+            let period = match (year(&f("period_start")), year(&f("period_end"))) {
+                (Ok(None), Ok(None)) => None,
+                (Ok(Some(s)), Ok(None)) => Some(Period { start: s, end: s }),
+                (Ok(Some(s)), Ok(Some(e))) => Some(Period { start: s, end: e }),
+                (Ok(None), Ok(Some(_))) => {
+                    errors.insert(
+                        "period_start".into(),
+                        "indiquez aussi la première année".into(),
+                    );
+                    None
+                }
+                (Err(e), _) => {
+                    errors.insert("period_start".into(), e);
+                    None
+                }
+                (_, Err(e)) => {
+                    errors.insert("period_end".into(), e);
+                    None
+                }
+            };
+            let amount = match f("amount") {
+                a if a.is_empty() => None,
+                a => match model::parse_amount_value(&a) {
+                    Ok(minor) => Some(Amount {
+                        minor,
+                        currency: match f("currency").to_uppercase() {
+                            c if c.is_empty() => "EUR".to_owned(),
+                            c => c,
+                        },
+                    }),
+                    Err(_) => {
+                        errors.insert(
+                            "amount".into(),
+                            "montant illisible : écrivez par exemple 520 000 ou 1 234,50".into(),
+                        );
+                        None
+                    }
+                },
+            };
+            record.body = Body::Action(Action {
+                title: f("title"),
+                period,
+                archive: f("archive"),
+                referent: f("referent"),
+                pilot: f("pilot"),
+                amount,
+                partners,
+                keywords: keywords(form.get("keywords")),
+                summary: form.get("summary").to_owned(),
+                synthesis: form.get("synthesis").to_owned(),
+                strategy: form.get("strategy").to_owned(),
+                history: form.get("history").to_owned(),
+                presentation: form.get("presentation").to_owned(),
+            });
+        }
+        Kind::Method => {
+            let mut related = Vec::new();
+            for title in lines(form.get("related")) {
+                match resolve_record(reader, &title)? {
+                    Some(id) => related.push(id),
+                    None => {
+                        errors.insert(
+                            "related".into(),
+                            format!("aucun document ne s'intitule « {title} »"),
+                        );
+                    }
+                }
+            }
+            record.body = Body::Method(Method {
+                title: f("title"),
+                summary: form.get("summary").to_owned(),
+                body: form.get("body").to_owned(),
+                authors: lines(form.get("authors")),
+                source: f("source"),
+                date: f("date"),
+                partners,
+                related,
+                keywords: keywords(form.get("keywords")),
+            });
+        }
+        Kind::Resource => {
+            record.body = Body::Resource(Resource {
+                title: f("title"),
+                resource_type: f("resource_type"),
+                url: f("url"),
+                description: form.get("description").to_owned(),
+                partners,
+                keywords: keywords(form.get("keywords")),
+            });
+        }
+        Kind::Partner => {
+            record.body = Body::Partner(Partner {
+                name: f("name"),
+                acronym: f("acronym"),
+                aliases: lines(form.get("aliases")),
+                description: form.get("description").to_owned(),
+                website: f("website"),
+                country: f("country").to_uppercase(),
+                partner_type: f("type"),
+            });
+        }
+    }
+    for e in model::validate(record) {
+        let field = field_of(&e.field);
+        errors.entry(field).or_insert_with(|| french(&e));
+    }
+    Ok(errors)
+}
+
+fn year(text: &str) -> Result<Option<i32>, String> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match text.parse::<i32>() {
+        Ok(y) if (1000..=9999).contains(&y) => Ok(Some(y)),
+        _ => Err(format!(
+            "« {text} » n'est pas une année sur quatre chiffres"
+        )),
+    }
+}
+
+/// The form field that shows a validation error about a model field.
+fn field_of(model_field: &str) -> String {
+    let base = model_field.split(['.', '[']).next().unwrap_or(model_field);
+    match model_field {
+        "amount.currency" => "currency".into(),
+        "amount.value" => "amount".into(),
+        "period" => "period_start".into(),
+        _ => base.into(),
+    }
+}
+
+fn french(e: &model::FieldError) -> String {
+    let m = e.message.as_str();
+    if m.starts_with("is required") {
+        "ce champ est obligatoire".into()
+    } else if m.starts_with("starts in") {
+        "la première année vient après la dernière".into()
+    } else if m.contains("three-letter currency") {
+        "code de devise à trois lettres, par exemple EUR".into()
+    } else if m.contains("must start with http") {
+        "l'adresse doit commencer par http:// ou https://".into()
+    } else if m.starts_with("is longer than") {
+        format!("texte trop long ({m})")
+    } else {
+        m.to_owned()
+    }
+}
+
+fn resolve_partners(
+    form: &FormData,
+    reader: &Reader,
+    errors: &mut Errors,
+) -> Result<Vec<PartnerRef>, StoreError> {
+    let mut out: Vec<PartnerRef> = Vec::new();
+    let mut unknown = Vec::new();
+    for (name, role) in form.partner_rows() {
+        match reader.partner_by_name(&name)? {
+            Some(id) if !out.iter().any(|p| p.id == id) => out.push(PartnerRef {
+                id,
+                name: String::new(),
+                role,
+            }),
+            Some(_) => {}
+            None => unknown.push(name),
+        }
+    }
+    if !unknown.is_empty() {
+        errors.insert(
+            "partners".into(),
+            format!(
+                "partenaire inconnu : {} (un éditeur peut le créer)",
+                unknown.join(", ")
+            ),
+        );
+    }
+    Ok(out)
+}
+
+/// A record by id or exact title.
+fn resolve_record(reader: &Reader, text: &str) -> Result<Option<String>, StoreError> {
+    if reader.get(text)?.is_some() {
+        return Ok(Some(text.to_owned()));
+    }
+    let slug = model::slugify(text);
+    for kind in [Kind::Action, Kind::Method, Kind::Resource] {
+        if let Some(id) = reader.id_by_slug(kind, &slug)? {
+            return Ok(Some(id));
+        }
+    }
+    Ok(None)
+}
+
+/// The Markdown sections of a record, labelled, for a preview.
+pub fn markdown_sections(record: &Record) -> Vec<(String, String)> {
+    let s = |label: &str, text: &String| (label.to_owned(), text.clone());
+    match &record.body {
+        Body::Action(a) => vec![
+            s("Résumé", &a.summary),
+            s("Synthèse", &a.synthesis),
+            s(
+                "Inscription de l'action dans la stratégie d'ensemble",
+                &a.strategy,
+            ),
+            s("Historique", &a.history),
+            s("Présentation", &a.presentation),
+        ],
+        Body::Method(m) => vec![s("Résumé", &m.summary), s("Texte", &m.body)],
+        Body::Resource(r) => vec![s("Description", &r.description)],
+        Body::Partner(p) => vec![s("Présentation", &p.description)],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_fields_keep_their_order() {
+        let form = FormData::parse(
+            b"title=X&partner_name=RITIMO&partner_role=pilot&partner_name=&partner_role=partner&partner_name=Ecosol&partner_role=funder",
+        );
+        assert_eq!(
+            form.partner_rows(),
+            vec![
+                ("RITIMO".to_owned(), "pilot".to_owned()),
+                ("Ecosol".to_owned(), "funder".to_owned())
+            ]
+        );
+        assert_eq!(form.get("title"), "X");
+        assert_eq!(form.get("missing"), "");
+    }
+
+    #[test]
+    fn validation_errors_land_on_form_fields() {
+        assert_eq!(field_of("amount.currency"), "currency");
+        assert_eq!(field_of("partners[2].role"), "partners");
+        assert_eq!(field_of("title"), "title");
+        assert_eq!(
+            year("20x6"),
+            Err("« 20x6 » n'est pas une année sur quatre chiffres".into())
+        );
+        assert_eq!(year("2006"), Ok(Some(2006)));
+    }
+}

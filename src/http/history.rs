@@ -1,0 +1,355 @@
+//! Revisions: a record's history, word-level differences between two revisions,
+//! the site's recent changes, and the editors' review queue.
+
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+use savoirs_index::SearchRequest;
+use savoirs_templates::routes;
+use savoirs_templates::views::form::fields_for;
+use savoirs_templates::views::history::{
+    ChangeRow, ChangesView, DiffOp, DiffView, FieldDiff, HistoryView, RevisionRow,
+};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use super::auth::chrome;
+use super::records::find;
+use super::{AppError, AppState, Routes, Viewer};
+use crate::model::{Body, Record};
+use crate::store::Reader;
+
+pub fn routes(r: &mut Routes) {
+    r.get("/{kind}/{slug}/history", history);
+    r.get("/{kind}/{slug}/diff", diff);
+    r.get(routes::CHANGES, changes);
+    r.get(routes::REVIEW, review);
+}
+
+const CHANGES_SHOWN: usize = 50;
+
+fn time(t: &chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%d/%m/%Y %H:%M").to_string()
+}
+
+async fn history(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((kind, slug)): Path<(String, String)>,
+) -> Result<Html<String>, AppError> {
+    let who = viewer.clone();
+    let view = state
+        .blocking(move |s| {
+            let reader = s.store.read()?;
+            let (record, _) = find(&reader, &who, &kind, &slug)?.ok_or(AppError::NotFound)?;
+            let rows = reader
+                .revisions(&record.meta.id)?
+                .into_iter()
+                .map(|r| RevisionRow {
+                    number: r.number,
+                    author: r.author,
+                    time: time(&r.time),
+                    message: r.message,
+                    status: r
+                        .record
+                        .get("status")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned(),
+                })
+                .collect();
+            let (k, sl) = (record.kind().as_str(), record.meta.slug.as_str());
+            Ok(HistoryView {
+                title: record.title().to_owned(),
+                record_url: record.url(),
+                diff_url: routes::record_page(k, sl, "diff"),
+                restore_url: who
+                    .can_edit(&record)
+                    .then(|| routes::record_page(k, sl, "restore")),
+                current: record.meta.revision,
+                rows,
+            })
+        })
+        .await?;
+    Ok(Html(view.render(&chrome(&viewer)).into_string()))
+}
+
+#[derive(Deserialize)]
+struct DiffQuery {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+async fn diff(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((kind, slug)): Path<(String, String)>,
+    Query(q): Query<DiffQuery>,
+) -> Result<Html<String>, AppError> {
+    let who = viewer.clone();
+    let view = state
+        .blocking(move |s| {
+            let reader = s.store.read()?;
+            let (record, _) = find(&reader, &who, &kind, &slug)?.ok_or(AppError::NotFound)?;
+            let number = |v: Option<String>, default: u64| -> Result<u64, AppError> {
+                match v.as_deref() {
+                    None | Some("") => Ok(default),
+                    Some(text) => text.parse().map_err(|_| {
+                        AppError::BadRequest(format!("Numéro de révision illisible : « {text} »."))
+                    }),
+                }
+            };
+            let current = record.meta.revision;
+            let to = number(q.to, current)?;
+            let from = number(q.from, to.saturating_sub(1).max(1))?;
+            let diffs = revision_diff(&reader, &record.meta.id, from, to)?;
+            Ok(DiffView {
+                title: record.title().to_owned(),
+                record_url: record.url(),
+                history_url: routes::record_page(
+                    record.kind().as_str(),
+                    &record.meta.slug,
+                    "history",
+                ),
+                from,
+                to,
+                diffs,
+            })
+        })
+        .await?;
+    Ok(Html(view.render(&chrome(&viewer)).into_string()))
+}
+
+/// Word-level differences between two revisions of a record, field by field.
+pub fn revision_diff(
+    reader: &Reader,
+    id: &str,
+    from: u64,
+    to: u64,
+) -> Result<Vec<FieldDiff>, AppError> {
+    let revisions = reader.revisions(id)?;
+    let get = |n: u64| {
+        revisions
+            .iter()
+            .find(|r| r.number == n)
+            .map(|r| r.record.clone())
+            .ok_or_else(|| AppError::BadRequest(format!("La révision {n} n'existe pas.")))
+    };
+    let (old, new) = (get(from)?, get(to)?);
+    let kind = new
+        .get("kind")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let mut keys: Vec<&String> = new.keys().collect();
+    for k in old.keys() {
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    let mut out = Vec::new();
+    for key in keys {
+        if matches!(
+            key.as_str(),
+            "kind" | "id" | "created" | "updated" | "revision" | "owner"
+        ) {
+            continue;
+        }
+        let before = field_text(reader, key, old.get(key))?;
+        let after = field_text(reader, key, new.get(key))?;
+        if before == after {
+            continue;
+        }
+        out.push(FieldDiff {
+            field: field_label(&kind, key),
+            segments: words_diff(&before, &after),
+        });
+    }
+    Ok(out)
+}
+
+/// A field's value as text to compare: lists one item per line, partner links by
+/// name and role, structures as compact JSON.
+fn field_text(reader: &Reader, key: &str, value: Option<&Value>) -> Result<String, AppError> {
+    Ok(match value {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(items)) if key == "partners" => {
+            let mut lines = Vec::new();
+            for item in items {
+                let id = item.get("id").and_then(Value::as_str).unwrap_or_default();
+                let role = item.get("role").and_then(Value::as_str).unwrap_or_default();
+                let name = match reader.get(id)? {
+                    Some(Record {
+                        body: Body::Partner(p),
+                        ..
+                    }) => p.label().to_owned(),
+                    _ => id.to_owned(),
+                };
+                lines.push(format!("{name} ({role})"));
+            }
+            lines.join("\n")
+        }
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Some(Value::Object(map)) => compact(map),
+        Some(other) => other.to_string(),
+    })
+}
+
+fn compact(map: &Map<String, Value>) -> String {
+    map.iter()
+        .map(|(k, v)| {
+            format!(
+                "{k}: {}",
+                v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn field_label(kind: &str, key: &str) -> String {
+    let form_key = if key == "partner_type" { "type" } else { key };
+    if let Some(spec) = fields_for(kind).into_iter().find(|f| f.name == form_key) {
+        return spec.label.to_owned();
+    }
+    match key {
+        "partners" => "Partenaires",
+        "status" => "Statut",
+        "period" => "Période",
+        "amount" => "Montant",
+        "slug" => "Adresse",
+        other => other,
+    }
+    .to_owned()
+}
+
+/// Word-by-word differences, consecutive words of the same kind merged.
+fn words_diff(before: &str, after: &str) -> Vec<(DiffOp, String)> {
+    let diff = similar::TextDiff::from_words(before, after);
+    let mut out: Vec<(DiffOp, String)> = Vec::new();
+    for change in diff.iter_all_changes() {
+        let op = match change.tag() {
+            similar::ChangeTag::Equal => DiffOp::Same,
+            similar::ChangeTag::Insert => DiffOp::Added,
+            similar::ChangeTag::Delete => DiffOp::Removed,
+        };
+        match out.last_mut() {
+            Some((last, text)) if *last == op => text.push_str(change.value()),
+            _ => out.push((op, change.value().to_owned())),
+        }
+    }
+    out
+}
+
+async fn changes(State(state): State<AppState>, viewer: Viewer) -> Result<Html<String>, AppError> {
+    let who = viewer.clone();
+    let view = state
+        .blocking(move |s| {
+            let reader = s.store.read()?;
+            let mut rows = Vec::new();
+            for id in reader.recently_changed(CHANGES_SHOWN * 3)? {
+                let Some(record) = reader.get(&id)? else {
+                    continue;
+                };
+                if !who.can_view(&record) {
+                    continue;
+                }
+                let Some(last) = reader.revisions(&id)?.pop() else {
+                    continue;
+                };
+                rows.push(ChangeRow {
+                    time: time(&last.time),
+                    author: last.author,
+                    message: last.message,
+                    kind: record.kind().as_str().to_owned(),
+                    title: record.title().to_owned(),
+                    url: record.url(),
+                    revision: last.number,
+                    status: record.meta.status.as_str().to_owned(),
+                });
+                if rows.len() == CHANGES_SHOWN {
+                    break;
+                }
+            }
+            Ok(ChangesView {
+                heading: "Modifications récentes".into(),
+                intro: "Les dernières fiches créées ou modifiées, la plus récente en premier."
+                    .into(),
+                rows,
+            })
+        })
+        .await?;
+    Ok(Html(view.render(&chrome(&viewer)).into_string()))
+}
+
+/// Proposals waiting for an editor.
+async fn review(State(state): State<AppState>, viewer: Viewer) -> Result<Html<String>, AppError> {
+    if viewer.user.is_none() {
+        return Err(AppError::LoginRequired(routes::REVIEW.into()));
+    }
+    if !viewer.is_editor() {
+        return Err(AppError::Forbidden(
+            "La relecture est réservée aux éditeurs.".into(),
+        ));
+    }
+    let view = state
+        .blocking(move |s| {
+            let proposed = s.index.search(&SearchRequest {
+                statuses: vec!["proposed".into()],
+                sort: savoirs_index::Sort::Oldest,
+                limit: 100,
+                ..SearchRequest::default()
+            })?;
+            let reader = s.store.read()?;
+            let mut rows = Vec::new();
+            for hit in proposed.hits {
+                let Some(record) = reader.get(&hit.id)? else {
+                    continue;
+                };
+                let Some(last) = reader.revisions(&hit.id)?.pop() else {
+                    continue;
+                };
+                rows.push(ChangeRow {
+                    time: time(&last.time),
+                    author: last.author,
+                    message: last.message,
+                    kind: record.kind().as_str().to_owned(),
+                    title: record.title().to_owned(),
+                    url: record.url(),
+                    revision: last.number,
+                    status: record.meta.status.as_str().to_owned(),
+                });
+            }
+            Ok(ChangesView {
+                heading: "À relire".into(),
+                intro: "Les fiches proposées pour publication, la plus ancienne en premier.".into(),
+                rows,
+            })
+        })
+        .await?;
+    Ok(Html(view.render(&chrome(&viewer)).into_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_diffs_merge_runs() {
+        let d = words_diff("une carte du quartier", "une grande carte du quartier nord");
+        let added: Vec<&str> = d
+            .iter()
+            .filter(|(op, _)| *op == DiffOp::Added)
+            .map(|(_, t)| t.as_str())
+            .collect();
+        assert_eq!(
+            added.concat().split_whitespace().collect::<Vec<_>>(),
+            vec!["grande", "nord"]
+        );
+        assert!(d.iter().all(|(op, _)| *op != DiffOp::Removed));
+    }
+}
