@@ -79,11 +79,14 @@ fn keywords(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The form values of a record, and its partner rows as (name, role).
+/// Partner rows of a form, as (name, role).
+pub type PartnerRows = Vec<(String, String)>;
+
+/// The form values of a record, and its partner rows.
 pub fn values_of(
     record: &Record,
     reader: &Reader,
-) -> Result<(BTreeMap<String, String>, Vec<(String, String)>), StoreError> {
+) -> Result<(BTreeMap<String, String>, PartnerRows), StoreError> {
     let mut v = BTreeMap::new();
     let mut put = |k: &str, val: String| {
         v.insert(k.to_owned(), val);

@@ -72,7 +72,7 @@ pub fn parse_amount_value(text: &str) -> Result<i64, String> {
     let value: f64 = cleaned
         .parse()
         .map_err(|_| format!("{:?} is not an amount", text.trim()))?;
-    if !value.is_finite() || value < 0.0 || value > 9.0e13 {
+    if !value.is_finite() || !(0.0..=9.0e13).contains(&value) {
         return Err(format!("{:?} is out of range", text.trim()));
     }
     Ok((value * 100.0).round() as i64)
