@@ -4,7 +4,11 @@
 
 mod support;
 
+mod access;
+mod accounts;
 mod documents;
+mod editing;
 mod import_export;
 mod restart;
 mod search;
+mod xss;

@@ -160,3 +160,145 @@ pub fn hit_titles(result: &serde_json::Value) -> Vec<String> {
         .map(|h| h["title"].as_str().unwrap_or_default().to_owned())
         .collect()
 }
+
+pub const PASSWORD: &str = "un mot de passe assez long";
+
+/// Creates an account through the CLI, the password given on standard input.
+pub fn add_user(data: &Path, name: &str, role: &str) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_savoirs"))
+        .arg("--data")
+        .arg(data)
+        .args(["user", "add", name, "--role", role])
+        .env_remove("SAVOIRS_PASSWORD")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("savoirs user add");
+    writeln!(child.stdin.take().expect("stdin"), "{PASSWORD}").expect("write password");
+    let output = child.wait_with_output().expect("wait");
+    assert_success(&output);
+}
+
+/// The accounts most tests use: an admin, an editor and two contributors.
+pub fn add_team(data: &Path) {
+    add_user(data, "ada", "admin");
+    add_user(data, "eve", "editor");
+    add_user(data, "carl", "contributor");
+    add_user(data, "cora", "contributor");
+}
+
+/// Writes JSON Lines and imports them through the CLI.
+pub fn import_lines(data: &Path, lines: &[serde_json::Value]) {
+    let file = data.with_extension("import.jsonl");
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    std::fs::write(&file, text).expect("write import file");
+    assert_success(&savoirs(data, &["import", file.to_str().expect("path")]));
+}
+
+/// A browser: keeps its session cookie and sends same-origin requests.
+pub struct Browser {
+    pub base: String,
+    cookie: Option<String>,
+    client: reqwest::blocking::Client,
+}
+
+pub fn form_body(fields: &[(&str, &str)]) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish()
+}
+
+impl Browser {
+    pub fn anonymous(server: &Server) -> Browser {
+        Browser {
+            base: server.base.clone(),
+            cookie: None,
+            client: reqwest::blocking::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(Duration::from_secs(20))
+                .build()
+                .expect("client"),
+        }
+    }
+
+    /// Logs in with [`PASSWORD`]; panics if that fails.
+    pub fn login(server: &Server, name: &str) -> Browser {
+        let mut b = Browser::anonymous(server);
+        let response = b.post(
+            "/login",
+            &[("name", name), ("password", PASSWORD), ("next", "/")],
+        );
+        assert_eq!(response.status(), 303, "login as {name}");
+        let set = response.headers()["set-cookie"]
+            .to_str()
+            .expect("cookie")
+            .to_owned();
+        assert!(
+            set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+            "{set}"
+        );
+        b.cookie = Some(set.split(';').next().expect("pair").to_owned());
+        b
+    }
+
+    pub fn cookie(&self) -> Option<&str> {
+        self.cookie.as_deref()
+    }
+
+    pub fn with_cookie(server: &Server, cookie: &str) -> Browser {
+        let mut b = Browser::anonymous(server);
+        b.cookie = Some(cookie.to_owned());
+        b
+    }
+
+    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::blocking::RequestBuilder {
+        let mut r = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .header("origin", &self.base)
+            .header("sec-fetch-site", "same-origin");
+        if let Some(c) = &self.cookie {
+            r = r.header("cookie", c);
+        }
+        r
+    }
+
+    pub fn get(&self, path: &str) -> reqwest::blocking::Response {
+        self.request(reqwest::Method::GET, path)
+            .send()
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"))
+    }
+
+    pub fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::blocking::Response {
+        self.request(reqwest::Method::POST, path)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form_body(fields))
+            .send()
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"))
+    }
+
+    /// GETs a page that must answer 200.
+    pub fn page(&self, path: &str) -> scraper::Html {
+        let response = self.get(path);
+        assert_eq!(response.status(), 200, "GET {path}");
+        scraper::Html::parse_document(&response.text().expect("body"))
+    }
+
+    pub fn json(&self, path: &str) -> serde_json::Value {
+        let response = self.get(path);
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.json().expect("json")
+    }
+}
+
+/// Where a redirect goes.
+pub fn location(response: &reqwest::blocking::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}

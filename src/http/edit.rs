@@ -208,7 +208,7 @@ async fn create(
             };
             match s.store.write(|w| w.save(record, &author)) {
                 Ok(saved) => {
-                    s.indexer.wake();
+                    s.index_now();
                     Ok(Outcome::Saved(saved.url()))
                 }
                 Err(StoreError::Invalid(problems)) => {
@@ -330,7 +330,7 @@ async fn update(
             };
             match s.store.write(|w| w.save_if_current(record, base, &author)) {
                 Ok(saved) => {
-                    s.indexer.wake();
+                    s.index_now();
                     Ok(Outcome::Saved(saved.url()))
                 }
                 Err(StoreError::Conflict { current }) => {
@@ -410,7 +410,7 @@ async fn change_status(
             let saved = s
                 .store
                 .write(|w| w.save_if_current(record, base, &author))?;
-            s.indexer.wake();
+            s.index_now();
             Ok(saved.url())
         })
         .await?;
@@ -460,7 +460,7 @@ async fn restore(
                     ),
                     other => other.into(),
                 })?;
-            s.indexer.wake();
+            s.index_now();
             Ok(saved.url())
         })
         .await?;

@@ -47,6 +47,16 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Brings the index up to date after a write, from a blocking context, so that
+    /// the page the writer sees next already reflects the write. If indexing fails
+    /// the write is still safe in the store; the background indexer retries.
+    pub fn index_now(&self) {
+        if let Err(e) = crate::search::catch_up(&self.store, &self.index) {
+            tracing::error!("indexing after a write failed, will retry: {e}");
+            self.indexer.wake();
+        }
+    }
+
     /// Runs blocking store or index work off the async threads.
     pub async fn blocking<T: Send + 'static>(
         &self,

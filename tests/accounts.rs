@@ -1,0 +1,151 @@
+//! Accounts and sessions: login, logout, restarts, suspension, throttling.
+
+use crate::support::*;
+
+#[test]
+fn sessions_survive_a_restart_and_logout_ends_them_server_side() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    add_team(dir.path());
+    let server = Server::start(dir.path());
+    let eve = Browser::login(&server, "eve");
+    let cookie = eve.cookie().expect("cookie").to_owned();
+    assert_eq!(eve.get("/review").status(), 200);
+    drop(server);
+
+    let server = Server::start(dir.path());
+    let eve = Browser::with_cookie(&server, &cookie);
+    assert_eq!(
+        eve.get("/review").status(),
+        200,
+        "the session survived the restart"
+    );
+    let response = eve.post("/logout", &[]);
+    assert_eq!(response.status(), 303);
+    assert!(
+        response.headers()["set-cookie"]
+            .to_str()
+            .unwrap_or_default()
+            .contains("Max-Age=0")
+    );
+
+    // The old cookie, replayed, is worth nothing.
+    let replay = Browser::with_cookie(&server, &cookie);
+    let response = replay.get("/review");
+    assert_eq!(response.status(), 303);
+    assert!(location(&response).starts_with("/login"));
+}
+
+#[test]
+fn a_new_session_at_each_login_and_none_after_suspension() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    add_team(dir.path());
+    let server = Server::start(dir.path());
+    let first = Browser::login(&server, "carl");
+    let second = Browser::login(&server, "carl");
+    assert_ne!(first.cookie(), second.cookie());
+
+    let ada = Browser::login(&server, "ada");
+    let response = ada.post(
+        "/admin/users/carl",
+        &[("role", "contributor"), ("suspended", "true")],
+    );
+    assert_eq!(response.status(), 303);
+    assert!(
+        location(&first.get("/account")).starts_with("/login"),
+        "suspended: logged out"
+    );
+    let again =
+        Browser::anonymous(&server).post("/login", &[("name", "carl"), ("password", PASSWORD)]);
+    assert_eq!(again.status(), 401);
+}
+
+#[test]
+fn the_eleventh_failed_login_in_a_minute_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    add_team(dir.path());
+    let server = Server::start(dir.path());
+    let browser = Browser::anonymous(&server);
+    for i in 1..=10 {
+        let r = browser.post(
+            "/login",
+            &[("name", "cora"), ("password", "pas le bon mot")],
+        );
+        assert_eq!(r.status(), 401, "attempt {i}");
+    }
+    let r = browser.post("/login", &[("name", "cora"), ("password", PASSWORD)]);
+    assert_eq!(r.status(), 429, "even the right password waits");
+    assert!(
+        r.text()
+            .unwrap_or_default()
+            .contains("Réessayez dans une minute")
+    );
+}
+
+#[test]
+fn changing_a_password_ends_every_session() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    add_team(dir.path());
+    let server = Server::start(dir.path());
+    let other = Browser::login(&server, "cora");
+    let cora = Browser::login(&server, "cora");
+    let r = cora.post(
+        "/account/password",
+        &[
+            ("current", PASSWORD),
+            ("new", "court"),
+            ("confirm", "court"),
+        ],
+    );
+    assert_eq!(r.status(), 422, "too short");
+    let new = "une phrase de passe toute neuve";
+    let r = cora.post(
+        "/account/password",
+        &[("current", PASSWORD), ("new", new), ("confirm", new)],
+    );
+    assert_eq!(r.status(), 303);
+    assert!(location(&other.get("/account")).starts_with("/login"));
+    let r = Browser::anonymous(&server).post("/login", &[("name", "cora"), ("password", new)]);
+    assert_eq!(r.status(), 303);
+}
+
+#[test]
+fn admins_create_accounts_and_bad_input_is_explained() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    add_team(dir.path());
+    let server = Server::start(dir.path());
+    let ada = Browser::login(&server, "ada");
+    let r = ada.post(
+        "/admin/users",
+        &[("name", "nina"), ("role", "editor"), ("password", "court")],
+    );
+    assert_eq!(r.status(), 422);
+    let html = scraper::Html::parse_document(&r.text().expect("body"));
+    assert_eq!(
+        select(&html, "#new-name")[0].value().attr("value"),
+        Some("nina")
+    );
+    let r = ada.post(
+        "/admin/users",
+        &[("name", "nina"), ("role", "editor"), ("password", PASSWORD)],
+    );
+    assert_eq!(r.status(), 200);
+    let nina = Browser::login(&server, "nina");
+    assert_eq!(nina.get("/review").status(), 200);
+}
+
+#[test]
+fn the_cli_refuses_bad_accounts_clearly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = savoirs(dir.path(), &["user", "add", "x", "--role", "king"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unknown role"));
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_savoirs"))
+        .arg("--data")
+        .arg(dir.path())
+        .args(["user", "add", "ada", "--role", "admin"])
+        .env("SAVOIRS_PASSWORD", "court")
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("at least 10"));
+}

@@ -1,0 +1,228 @@
+//! Writing through the browser: forms, validation, workflow, conflicts, history.
+
+use crate::support::*;
+
+fn action_form<'a>(title: &'a str, summary: &'a str, base: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("title", title),
+        ("period_start", "2021"),
+        ("period_end", "2022"),
+        ("referent", "Claire"),
+        ("amount", "12 500,50"),
+        ("currency", "EUR"),
+        ("partner_name", "RITIMO"),
+        ("partner_role", "pilot"),
+        ("summary", summary),
+        ("keywords", "forum, cartographie"),
+        ("lang", "fr"),
+        ("base_revision", base),
+        ("intent", "save"),
+    ]
+}
+
+fn setup() -> (tempfile::TempDir, Server) {
+    let dir = with_example();
+    add_team(dir.path());
+    let server = Server::start(dir.path());
+    (dir, server)
+}
+
+#[test]
+fn a_draft_stays_hidden_until_published() {
+    let (_dir, server) = setup();
+    let carl = Browser::login(&server, "carl");
+    let r = carl.post(
+        "/new/action",
+        &action_form("Atelier zygomorphe", "Un mot rare : zygomorphe.", "0"),
+    );
+    assert_eq!(r.status(), 303);
+    let url = location(&r);
+    assert!(url.starts_with("/action/atelier-zygomorphe"), "{url}");
+
+    // Searchable within a second for those who may see it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+    loop {
+        let found = carl.json("/api/v1/search?q=zygomorphe")["total"].as_u64();
+        if found == Some(1) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not searchable within 1 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let page = carl.page(&url);
+    assert_eq!(text(&select(&page, "dl.facts dd")[2]), "12 500,50 €");
+
+    let anonymous = Browser::anonymous(&server);
+    assert_eq!(anonymous.json("/api/v1/search?q=zygomorphe")["total"], 0);
+    let html = anonymous.page("/search?q=zygomorphe");
+    assert!(select(&html, "li.hit").is_empty());
+    let facets = anonymous.json("/api/v1/search?q=&kind=action");
+    assert_eq!(
+        facets["facets"]["kind"][0]["count"], 1,
+        "facet counts: the example only"
+    );
+    assert_eq!(anonymous.get(&url).status(), 404);
+    let cora = Browser::login(&server, "cora");
+    assert_eq!(cora.json("/api/v1/search?q=zygomorphe")["total"], 0);
+    assert_eq!(cora.get(&url).status(), 404);
+    let eve = Browser::login(&server, "eve");
+    assert_eq!(eve.json("/api/v1/search?q=zygomorphe")["total"], 1);
+
+    // Carl proposes, Eve sends back with a comment, Carl proposes again, Eve publishes.
+    let status = format!("{url}/status");
+    assert_eq!(carl.post(&status, &[("status", "published")]).status(), 403);
+    assert_eq!(carl.post(&status, &[("status", "proposed")]).status(), 303);
+    assert_eq!(
+        eve.post(
+            &status,
+            &[("status", "draft"), ("comment", "Ajoutez la synthèse")]
+        )
+        .status(),
+        303
+    );
+    let history = carl.page(&format!("{url}/history"));
+    assert!(text(&select(&history, "table.history")[0]).contains("Ajoutez la synthèse"));
+    assert_eq!(carl.post(&status, &[("status", "proposed")]).status(), 303);
+    let review = eve.page("/review");
+    assert_eq!(select(&review, "ol.changes li").len(), 1);
+    assert_eq!(eve.post(&status, &[("status", "published")]).status(), 303);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(anonymous.json("/api/v1/search?q=zygomorphe")["total"], 1);
+    assert_eq!(anonymous.get(&url).status(), 200);
+    // Published, it is the editors' to change.
+    assert_eq!(carl.get(&format!("{url}/edit")).status(), 403);
+}
+
+#[test]
+fn two_browsers_editing_the_same_sheet_conflict_and_nothing_is_lost() {
+    let (_dir, server) = setup();
+    let eve = Browser::login(&server, "eve");
+    let ada = Browser::login(&server, "ada");
+    let url = eve.json("/api/v1/search?q=&kind=action")["hits"][0]["url"]
+        .as_str()
+        .expect("url")
+        .to_owned();
+    let edit = format!("{url}/edit");
+    // Both open the form at the same revision.
+    let base = |b: &Browser| {
+        let html = b.page(&edit);
+        select(&html, "input[name=base_revision]")[0]
+            .value()
+            .attr("value")
+            .expect("base")
+            .to_owned()
+    };
+    let (eve_base, ada_base) = (base(&eve), base(&ada));
+    assert_eq!(eve_base, ada_base);
+
+    let r = eve.post(
+        &edit,
+        &action_form("Accompagner des partenaires", "Le texte d'Eve.", &eve_base),
+    );
+    assert_eq!(r.status(), 303);
+    let r = ada.post(
+        &edit,
+        &action_form("Accompagner des partenaires", "Le texte d'Ada.", &ada_base),
+    );
+    assert_eq!(r.status(), 409);
+    let html = scraper::Html::parse_document(&r.text().expect("body"));
+    let added: String = select(&html, "section.conflict ins")
+        .iter()
+        .map(text)
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(added.contains("d'Eve."), "what changed meanwhile: {added}");
+    let kept = text(&select(&html, "textarea[name=summary]")[0]);
+    assert_eq!(kept, "Le texte d'Ada.", "the user's text is kept");
+
+    let page = text(&select(&eve.page(&url), "main")[0]);
+    assert!(page.contains("Le texte d'Eve."));
+    assert!(
+        !page.contains("Le texte d'Ada."),
+        "the stored record is unchanged"
+    );
+}
+
+#[test]
+fn invalid_input_is_explained_beside_its_field_and_kept() {
+    let (_dir, server) = setup();
+    let carl = Browser::login(&server, "carl");
+    let mut form = action_form("", "Mon résumé <b>gras</b>", "0");
+    form.push(("period_start", "deux mille"));
+    form.retain(|(k, v)| !(*k == "period_start" && *v == "2021"));
+    form.push(("partner_name", "Organisation inconnue"));
+    form.push(("partner_role", "partner"));
+    let r = carl.post("/new/action", &form);
+    assert_eq!(r.status(), 422);
+    let html = scraper::Html::parse_document(&r.text().expect("body"));
+    let errors: Vec<String> = select(&html, ".field.invalid label")
+        .iter()
+        .map(text)
+        .collect();
+    assert!(errors.contains(&"Titre".to_owned()), "{errors:?}");
+    assert!(errors.contains(&"Première année".to_owned()), "{errors:?}");
+    assert!(text(&select(&html, "fieldset.partners")[0]).contains("partenaire inconnu"));
+    assert_eq!(
+        text(&select(&html, "textarea[name=summary]")[0]),
+        "Mon résumé <b>gras</b>"
+    );
+    assert_eq!(
+        select(&html, "input[name=period_start]")[0]
+            .value()
+            .attr("value"),
+        Some("deux mille")
+    );
+
+    let mut preview = action_form("Aperçu", "- un\n- **deux**", "0");
+    preview.retain(|(k, _)| *k != "intent");
+    preview.push(("intent", "preview"));
+    let r = carl.post("/new/action", &preview);
+    assert_eq!(r.status(), 200);
+    let html = scraper::Html::parse_document(&r.text().expect("body"));
+    assert_eq!(select(&html, "section.preview li strong").len(), 1);
+    assert_eq!(
+        carl.json("/api/v1/search?q=aper%C3%A7u")["total"],
+        0,
+        "a preview saves nothing"
+    );
+}
+
+#[test]
+fn history_diff_and_restore() {
+    let (_dir, server) = setup();
+    let eve = Browser::login(&server, "eve");
+    let r = eve.post(
+        "/new/action",
+        &action_form("Forum des savoirs", "Une première version du texte.", "0"),
+    );
+    let url = location(&r);
+    let r = eve.post(
+        &format!("{url}/edit"),
+        &action_form("Forum des savoirs", "Une seconde version du texte.", "1"),
+    );
+    assert_eq!(r.status(), 303);
+
+    let diff = eve.page(&format!("{url}/diff?from=1&to=2"));
+    let del: Vec<String> = select(&diff, "del").iter().map(text).collect();
+    let ins: Vec<String> = select(&diff, "ins").iter().map(text).collect();
+    assert_eq!(
+        (del, ins),
+        (vec!["première".to_owned()], vec!["seconde".to_owned()])
+    );
+    assert_eq!(eve.get(&format!("{url}/diff?from=1&to=99")).status(), 400);
+    assert_eq!(eve.get(&format!("{url}/diff?from=x")).status(), 400);
+
+    let r = eve.post(
+        &format!("{url}/restore"),
+        &[("revision", "1"), ("current", "2")],
+    );
+    assert_eq!(r.status(), 303);
+    let history = eve.page(&format!("{url}/history"));
+    assert_eq!(select(&history, "table.history tbody tr").len(), 3);
+    assert!(text(&select(&eve.page(&url), "main")[0]).contains("Une première version"));
+    let changes = eve.page("/changes");
+    assert!(text(&select(&changes, "ol.changes")[0]).contains("Restauration de la révision 1"));
+}
