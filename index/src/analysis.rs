@@ -119,12 +119,41 @@ fn label_analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// Name of the analyzer of the spelling vocabulary: words as written, lowercased,
+/// accents kept, so that a correction reads as a real word.
+pub const SPELL_ANALYZER: &str = "savoirs_spell";
+
+fn spell_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(48))
+        .filter(LowerCaser)
+        .build()
+}
+
 /// Registers every Savoirs analyzer on an index's tokenizer manager.
 pub fn register(manager: &TokenizerManager) {
     for lang in Lang::ALL {
         manager.register(lang.analyzer_name(), analyzer(lang));
     }
     manager.register(LABEL_ANALYZER, label_analyzer());
+    manager.register(SPELL_ANALYZER, spell_analyzer());
+}
+
+/// Edit distance between two words (insertions, deletions, substitutions), by
+/// characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        current[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[b.len()]
 }
 
 /// Lowercased, accent-folded words of `text` joined by spaces: a key for sorting.
@@ -173,6 +202,14 @@ mod tests {
         );
         assert_eq!(terms(Lang::Fr, "d’action"), terms(Lang::Fr, "action"));
         assert_eq!(terms(Lang::Fr, "qu'elle"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn edit_distances() {
+        assert_eq!(edit_distance("participatve", "participative"), 1);
+        assert_eq!(edit_distance("forum", "forum"), 0);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("carte", "crate"), 2);
     }
 
     #[test]

@@ -139,4 +139,18 @@ pub struct SearchResults {
     /// Set when the query's syntax could not be read as written and was searched
     /// as plain words instead; says what was done.
     pub notice: Option<String>,
+    /// A corrected query, offered when the query found little and some of its
+    /// words look misspelt ("did you mean").
+    pub suggestion: Option<String>,
+    /// True when the query found nothing and the hits are those of `suggestion`.
+    pub corrected: bool,
+}
+
+/// One completion offered while typing.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Completion {
+    pub label: String,
+    /// A record kind, or `keyword`.
+    pub kind: String,
+    pub url: String,
 }

@@ -31,7 +31,9 @@ use tantivy::{
 };
 
 pub use analysis::Lang;
-pub use doc::{FacetCount, Facets, Hit, IndexDoc, Period, SearchRequest, SearchResults, Sort};
+pub use doc::{
+    Completion, FacetCount, Facets, Hit, IndexDoc, Period, SearchRequest, SearchResults, Sort,
+};
 pub use schema::SCHEMA_VERSION;
 
 use crate::query::{Match, ParsedQuery};
@@ -42,6 +44,8 @@ const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 const SNIPPET_CHARS: usize = 220;
 /// Most values returned per facet.
 const FACET_VALUES: usize = 20;
+/// Below this many hits, a spelling correction is looked for.
+const FEW_HITS: usize = 3;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
@@ -260,7 +264,12 @@ impl SearchIndex {
         for label in &d.labels {
             doc.add_text(f.text(lang, Role::Labels), label);
             doc.add_text(f.label_text, label);
+            doc.add_text(f.spell, label);
+            doc.add_text(f.complete, label);
         }
+        doc.add_text(f.spell, &d.title);
+        doc.add_text(f.spell, &d.summary);
+        doc.add_text(f.complete, &d.title);
         doc.add_facet(f.facets, query::facet("kind", &d.kind));
         doc.add_facet(f.facets, query::facet("lang", &d.lang));
         doc.add_facet(f.facets, query::facet("status", &d.status));
@@ -314,28 +323,228 @@ impl SearchIndex {
         Ok(out)
     }
 
-    /// Runs a search. Odd syntax never fails: see [`query::parse`].
+    /// Runs a search. Odd syntax never fails: see [`query::parse`]. When every word
+    /// cannot be matched, records matching some are returned (`partial`); when the
+    /// query finds little, a spelling correction is offered, and when it finds
+    /// nothing, the corrected query's hits are returned (`corrected`).
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
         let searcher = self.reader.searcher();
-        let parsed = query::parse(&req.text);
+        let mut results = self.search_text(&searcher, req, &req.text)?;
+        if results.total < FEW_HITS && !req.text.trim().is_empty() {
+            results.suggestion = self.correction(&searcher, &req.text)?;
+            if results.total == 0
+                && let Some(corrected) = results.suggestion.clone()
+            {
+                let mut again = self.search_text(&searcher, req, &corrected)?;
+                if again.total > 0 {
+                    again.notice = results.notice.take();
+                    again.suggestion = Some(corrected);
+                    again.corrected = true;
+                    results = again;
+                }
+            }
+        }
+        Ok(results)
+    }
+
+    fn search_text(&self, searcher: &Searcher, req: &SearchRequest, text: &str) -> Result<SearchResults> {
+        let mut parsed = query::parse(text);
+        self.resolve_filters(searcher, &mut parsed)?;
         let limit = req.limit.clamp(1, 100);
         let mut partial = false;
         let mut q = query::build(&self.fields, &parsed, req, Match::All);
-        let mut found = self.collect(&searcher, q.as_ref(), req.sort, req.offset, limit)?;
-        if found.0 == 0 && parsed.words.len() > 1 {
+        let mut found = self.collect(searcher, q.as_ref(), req.sort, req.offset, limit)?;
+        if found.0 == 0 && parsed.groups.len() > 1 {
             q = query::build(&self.fields, &parsed, req, Match::Any);
-            found = self.collect(&searcher, q.as_ref(), req.sort, req.offset, limit)?;
+            found = self.collect(searcher, q.as_ref(), req.sort, req.offset, limit)?;
             partial = found.0 > 0;
         }
         let (total, addresses, facets) = found;
-        let hits = self.hits(&searcher, q.as_ref(), &parsed, addresses)?;
+        let hits = self.hits(searcher, q.as_ref(), &parsed, addresses)?;
         Ok(SearchResults {
             total,
             hits,
             facets,
             partial,
             notice: parsed.notice.clone(),
+            suggestion: None,
+            corrected: false,
         })
+    }
+
+    /// Partner and keyword filters typed in a query match their values loosely
+    /// (`partner:ritimo` is `RITIMO`).
+    fn resolve_filters(&self, searcher: &Searcher, parsed: &mut ParsedQuery) -> Result<()> {
+        for (dimension, wanted) in [
+            ("partner", &mut parsed.filters.partners),
+            ("keyword", &mut parsed.filters.keywords),
+        ] {
+            if wanted.is_empty() {
+                continue;
+            }
+            let known = self.facet_values(searcher, dimension)?;
+            for value in wanted.iter_mut() {
+                let key = analysis::terms_plain(value);
+                if let Some(found) = known.iter().find(|k| analysis::terms_plain(k) == key) {
+                    value.clone_from(found);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every value of a facet dimension present in the index.
+    fn facet_values(&self, searcher: &Searcher, dimension: &str) -> Result<Vec<String>> {
+        let prefix = Facet::from_path([dimension]);
+        let mut values = std::collections::BTreeSet::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.fields.facets)?;
+            let mut stream = inverted.terms().stream().map_err(tantivy::TantivyError::from)?;
+            while stream.advance() {
+                if let Ok(facet) = Facet::from_encoded(stream.key().to_vec())
+                    && prefix.is_prefix_of(&facet)
+                    && let Some(last) = facet.to_path().last()
+                {
+                    values.insert((*last).to_owned());
+                }
+            }
+        }
+        Ok(values.into_iter().collect())
+    }
+
+    /// A corrected query, if some words are unknown to the index and close to a
+    /// known word: one edit allowed from five letters, two from nine.
+    fn correction(&self, searcher: &Searcher, text: &str) -> Result<Option<String>> {
+        let parsed = query::parse(text);
+        let mut corrected = text.to_owned();
+        let mut changed = false;
+        for word in parsed.words() {
+            let folded = analysis::terms_plain(&word);
+            let length = folded.chars().count();
+            if length < 5 || folded.contains(' ') || self.is_known(searcher, &word)? {
+                continue;
+            }
+            let max = if length >= 9 { 2 } else { 1 };
+            if let Some(better) = self.closest_word(searcher, &folded, max)? {
+                corrected = ParsedQuery::replace_word(&corrected, &word, &better);
+                changed = true;
+            }
+        }
+        Ok(changed.then_some(corrected))
+    }
+
+    /// Whether any record holds the word, in any language's analysis.
+    fn is_known(&self, searcher: &Searcher, word: &str) -> Result<bool> {
+        for lang in Lang::ALL {
+            for term in analysis::terms(lang, word) {
+                for role in Role::ALL {
+                    let t = Term::from_field_text(self.fields.text(lang, role), &term);
+                    if searcher.doc_freq(&t)? > 0 {
+                        return Ok(true);
+                    }
+                }
+            }
+        }
+        Ok(false)
+    }
+
+    /// The vocabulary word closest to `folded` within `max` edits; ties go to the
+    /// most frequent.
+    fn closest_word(&self, searcher: &Searcher, folded: &str, max: usize) -> Result<Option<String>> {
+        let length = folded.chars().count();
+        let mut best: Option<(usize, u32, String)> = None;
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.fields.spell)?;
+            let mut stream = inverted.terms().stream().map_err(tantivy::TantivyError::from)?;
+            while stream.advance() {
+                let Ok(word) = std::str::from_utf8(stream.key()) else { continue };
+                if word.chars().count().abs_diff(length) > max {
+                    continue;
+                }
+                let candidate = analysis::terms_plain(word);
+                let distance = analysis::edit_distance(&candidate, folded);
+                if distance == 0 || distance > max {
+                    continue;
+                }
+                let freq = stream.value().doc_freq;
+                let better = match &best {
+                    None => true,
+                    Some((d, f, _)) => distance < *d || (distance == *d && freq > *f),
+                };
+                if better {
+                    best = Some((distance, freq, word.to_owned()));
+                }
+            }
+        }
+        Ok(best.map(|(_, _, w)| w))
+    }
+
+    /// Completions for what is being typed: records whose title or labels have a
+    /// word starting with the last word typed (and containing the ones before), and
+    /// keywords of the records that match. Visibility as in `req`.
+    pub fn complete(&self, text: &str, req: &SearchRequest, limit: usize) -> Result<Vec<Completion>> {
+        let words = analysis::label_terms(text);
+        let Some((last, before)) = words.split_last() else {
+            return Ok(Vec::new());
+        };
+        let prefix: String = last.chars().filter(|c| c.is_alphanumeric()).collect();
+        if prefix.is_empty() {
+            return Ok(Vec::new());
+        }
+        let searcher = self.reader.searcher();
+        let mut clauses: Vec<(tantivy::query::Occur, Box<dyn Query>)> = Vec::new();
+        let regex = tantivy::query::RegexQuery::from_pattern(&format!("{prefix}.*"), self.fields.complete)?;
+        clauses.push((tantivy::query::Occur::Must, Box::new(regex)));
+        for word in before {
+            let term = Term::from_field_text(self.fields.complete, word);
+            clauses.push((
+                tantivy::query::Occur::Must,
+                Box::new(tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic)),
+            ));
+        }
+        let visibility = query::build(&self.fields, &ParsedQuery::default(), req, Match::All);
+        clauses.push((tantivy::query::Occur::Must, visibility));
+        let q = tantivy::query::BooleanQuery::new(clauses);
+        let mut facets = FacetCollector::for_field("facets");
+        facets.add_facet(Facet::from_path(["keyword"]));
+        let (top, facet_counts) = searcher.search(
+            &q,
+            &(TopDocs::with_limit(limit.max(1)).order_by_string_fast_field("title_sort", Order::Asc), facets),
+        )?;
+        let mut out = Vec::new();
+        // Partners first: their names are what people most often type.
+        let mut records = Vec::new();
+        for (_, address) in top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let lang = Lang::from_code(&text_value(&doc, self.fields.lang));
+            records.push(Completion {
+                label: text_value(&doc, self.fields.text(lang, Role::Title)),
+                kind: text_value(&doc, self.fields.kind),
+                url: text_value(&doc, self.fields.url),
+            });
+        }
+        records.sort_by_key(|c| c.kind != "partner");
+        let words_before = before.len();
+        let mut keywords: Vec<(&Facet, u64)> = facet_counts.top_k("/keyword", 50);
+        keywords.retain(|(facet, _)| {
+            facet.to_path().last().is_some_and(|k| {
+                let terms = analysis::label_terms(k);
+                terms.iter().any(|t| t.starts_with(&prefix)) && terms.len() > words_before.saturating_sub(1)
+            })
+        });
+        for (facet, _) in keywords.into_iter().take(limit / 2) {
+            if let Some(k) = facet.to_path().last() {
+                out.push(Completion {
+                    label: (*k).to_owned(),
+                    kind: "keyword".to_owned(),
+                    url: String::new(),
+                });
+            }
+        }
+        let room = limit.saturating_sub(out.len());
+        let mut all: Vec<Completion> = records.into_iter().take(room).collect();
+        all.extend(out);
+        Ok(all)
     }
 
     #[allow(clippy::type_complexity)]

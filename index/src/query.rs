@@ -1,9 +1,18 @@
 //! From what a person types to a tantivy query.
 //!
-//! The syntax is small and forgiving: words (all must match), `"exact phrases"` and
-//! `-excluded` words. Anything that cannot be read that way (an unbalanced quote, a
-//! lone `-`, control characters, an overly long query) is searched as plain words,
-//! and [`ParsedQuery::notice`] says so: a search never fails on its syntax.
+//! The syntax is small and forgiving:
+//!
+//! - words: all must match (`cartographie participative`);
+//! - `"exact phrases"`;
+//! - `-word` or `-"phrase"` excludes;
+//! - `a OR b`: either (binds the words on each side of it);
+//! - filters: `kind:action`, `partner:RITIMO`, `keyword:"forum électronique"`,
+//!   `lang:fr`, `year:2006`, `year:2005..2007`.
+//!
+//! Anything that cannot be read that way (an unbalanced quote, a lone `-` or `OR`,
+//! an empty or bad filter, control characters, an overly long query) is searched as
+//! plain words or left out, and [`ParsedQuery::notice`] says what was done: a search
+//! never fails on its syntax.
 //!
 //! Each word is analysed with every language's analyzer and looked up in every
 //! language's fields, so a French query finds French records by their stems and an
@@ -21,6 +30,8 @@ use crate::schema::{Fields, Role};
 
 /// Longest query text that is read; the rest is ignored (and said so).
 pub const MAX_QUERY_CHARS: usize = 500;
+/// Widest year range a filter may span.
+const MAX_YEAR_SPAN: i64 = 200;
 
 /// Extra weight given to records where the words appear close together.
 const PROXIMITY_BOOST: f32 = 1.5;
@@ -28,78 +39,230 @@ const PROXIMITY_SLOP: u32 = 3;
 /// Weight of an exact, unstemmed label match (a partner's acronym, a keyword).
 const LABEL_BOOST: f32 = 3.0;
 
+/// A word or a quoted phrase.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    Word(String),
+    Phrase(String),
+}
+
+impl Piece {
+    pub fn text(&self) -> &str {
+        match self {
+            Piece::Word(t) | Piece::Phrase(t) => t,
+        }
+    }
+}
+
+/// Filters written in the query text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filters {
+    pub kinds: Vec<String>,
+    pub partners: Vec<String>,
+    pub keywords: Vec<String>,
+    pub langs: Vec<String>,
+    pub years: Vec<i64>,
+}
+
 /// A query split into its parts.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ParsedQuery {
-    pub words: Vec<String>,
-    pub phrases: Vec<String>,
-    pub excluded: Vec<String>,
+    /// Every group must match; a group matches when any of its pieces does.
+    pub groups: Vec<Vec<Piece>>,
+    pub excluded: Vec<Piece>,
+    pub filters: Filters,
     /// Set when the input could not be read as written.
     pub notice: Option<String>,
 }
 
 impl ParsedQuery {
     pub fn is_empty(&self) -> bool {
-        self.words.is_empty() && self.phrases.is_empty()
+        self.groups.is_empty()
+    }
+
+    /// The plain words that stand alone (not in an OR, not in a phrase).
+    pub fn words(&self) -> Vec<String> {
+        self.groups
+            .iter()
+            .filter(|g| g.len() == 1)
+            .filter_map(|g| match &g[0] {
+                Piece::Word(w) => Some(w.clone()),
+                Piece::Phrase(_) => None,
+            })
+            .collect()
+    }
+
+    /// The query text with `from` replaced by `to`, for "did you mean".
+    pub fn replace_word(text: &str, from: &str, to: &str) -> String {
+        text.split(' ')
+            .map(|w| if w == from { to } else { w })
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
-/// Splits a query into words, phrases and exclusions. Never fails.
+/// One token of the query text.
+struct Token {
+    negated: bool,
+    field: Option<String>,
+    text: String,
+    quoted: bool,
+}
+
+const FILTERS: [&str; 5] = ["kind", "partner", "keyword", "lang", "year"];
+
+fn tokenize(text: &str) -> Vec<Token> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_whitespace() {
+            i += 1;
+            continue;
+        }
+        let mut negated = false;
+        if chars[i] == '-' {
+            negated = true;
+            i += 1;
+        }
+        let mut field = None;
+        // `name:` prefix, for known filter names only.
+        let rest: String = chars[i..].iter().collect();
+        if let Some((name, _)) = rest.split_once(':') {
+            if FILTERS.contains(&name) {
+                field = Some(name.to_owned());
+                i += name.chars().count() + 1;
+            }
+        }
+        let (value, quoted) = if chars.get(i) == Some(&'"') {
+            let end = chars[i + 1..]
+                .iter()
+                .position(|c| *c == '"')
+                .map_or(chars.len(), |p| i + 1 + p);
+            let v: String = chars[i + 1..end].iter().collect();
+            i = (end + 1).min(chars.len());
+            (v, true)
+        } else {
+            let end = chars[i..]
+                .iter()
+                .position(|c| c.is_whitespace())
+                .map_or(chars.len(), |p| i + p);
+            let v: String = chars[i..end].iter().collect();
+            i = end;
+            (v, false)
+        };
+        tokens.push(Token {
+            negated,
+            field,
+            text: value.trim().to_owned(),
+            quoted,
+        });
+    }
+    tokens
+}
+
+/// `2006` or `2005..2007` → the years.
+fn years(value: &str) -> Option<Vec<i64>> {
+    let year = |s: &str| s.parse::<i64>().ok().filter(|y| (1000..=9999).contains(y));
+    match value.split_once("..") {
+        None => year(value).map(|y| vec![y]),
+        Some((a, b)) => {
+            let (a, b) = (year(a)?, year(b)?);
+            (a <= b && b - a <= MAX_YEAR_SPAN).then(|| (a..=b).collect())
+        }
+    }
+}
+
+/// Splits a query into its parts. Never fails.
 pub fn parse(input: &str) -> ParsedQuery {
-    let mut notices = Vec::new();
+    let mut notices: Vec<String> = Vec::new();
     let mut text: String = input
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    if text.len() != input.len() || text.chars().zip(input.chars()).any(|(a, b)| a != b) {
-        notices.push("les caractères de contrôle ont été ignorés");
+    if text != input {
+        notices.push("les caractères de contrôle ont été ignorés".into());
     }
     if text.chars().count() > MAX_QUERY_CHARS {
         text = text.chars().take(MAX_QUERY_CHARS).collect();
-        notices.push("la requête a été tronquée à 500 caractères");
+        notices.push(format!("la requête a été tronquée à {MAX_QUERY_CHARS} caractères"));
     }
-    let quotes = text.chars().filter(|c| *c == '"').count();
-    if quotes % 2 == 1 {
+    if text.chars().filter(|c| *c == '"').count() % 2 == 1 {
         text = text.replace('"', " ");
-        notices.push("un guillemet n'était pas refermé : la recherche porte sur les mots");
+        notices.push("un guillemet n'était pas refermé : la recherche porte sur les mots".into());
     }
 
     let mut parsed = ParsedQuery::default();
-    let mut rest = text.as_str();
-    while let Some(start) = rest.find('"') {
-        split_words(&rest[..start], &mut parsed, &mut notices);
-        let after = &rest[start + 1..];
-        let end = after.find('"').unwrap_or(after.len());
-        let phrase = after[..end].trim();
-        if !phrase.is_empty() {
-            parsed.phrases.push(phrase.to_owned());
+    let mut join_next = false;
+    let tokens = tokenize(&text);
+    let last = tokens.len().saturating_sub(1);
+    for (i, token) in tokens.into_iter().enumerate() {
+        if token.field.is_none() && !token.quoted && !token.negated && token.text == "OR" {
+            if parsed.groups.is_empty() || i == last || join_next {
+                notices.push("un « OR » isolé a été ignoré".into());
+            } else {
+                join_next = true;
+            }
+            continue;
         }
-        rest = after.get(end + 1..).unwrap_or("");
+        if let Some(field) = &token.field {
+            join_next = false;
+            if token.negated {
+                notices.push(format!("le filtre exclu « -{field}: » a été ignoré"));
+                continue;
+            }
+            if token.text.is_empty() {
+                notices.push(format!("le filtre « {field}: » sans valeur a été ignoré"));
+                continue;
+            }
+            let f = &mut parsed.filters;
+            let value = token.text.clone();
+            match field.as_str() {
+                "kind" => f.kinds.push(value),
+                "partner" => f.partners.push(value),
+                "keyword" => f.keywords.push(value),
+                "lang" => f.langs.push(value),
+                _ => match years(&value) {
+                    Some(ys) => f.years.extend(ys),
+                    None => notices.push(format!(
+                        "« year:{value} » n'est ni une année ni une période comme 2005..2007 : filtre ignoré"
+                    )),
+                },
+            }
+            continue;
+        }
+        if !token.text.chars().any(char::is_alphanumeric) {
+            if token.negated && token.text.is_empty() {
+                notices.push("un « - » isolé a été ignoré".into());
+            }
+            continue;
+        }
+        let piece = if token.quoted {
+            Piece::Phrase(token.text)
+        } else {
+            Piece::Word(token.text)
+        };
+        if token.negated {
+            join_next = false;
+            parsed.excluded.push(piece);
+        } else if join_next {
+            join_next = false;
+            if let Some(group) = parsed.groups.last_mut() {
+                group.push(piece);
+            }
+        } else {
+            parsed.groups.push(vec![piece]);
+        }
     }
-    split_words(rest, &mut parsed, &mut notices);
     if !notices.is_empty() {
         notices.dedup();
         let mut notice = notices.join(" ; ");
-        if let Some(first) = notice.get(..1) {
-            notice = first.to_uppercase() + &notice[1..];
+        if let Some(first) = notice.chars().next() {
+            notice = first.to_uppercase().collect::<String>() + &notice[first.len_utf8()..];
         }
         parsed.notice = Some(notice + ".");
     }
     parsed
-}
-
-fn split_words(text: &str, parsed: &mut ParsedQuery, notices: &mut Vec<&'static str>) {
-    for word in text.split_whitespace() {
-        if let Some(excluded) = word.strip_prefix('-') {
-            if excluded.chars().any(char::is_alphanumeric) {
-                parsed.excluded.push(excluded.to_owned());
-            } else {
-                notices.push("un « - » isolé a été ignoré");
-            }
-        } else if word.chars().any(char::is_alphanumeric) {
-            parsed.words.push(word.to_owned());
-        }
-    }
 }
 
 /// How the words of a query combine.
@@ -119,30 +282,33 @@ pub fn build(
     mode: Match,
 ) -> Box<dyn Query> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let word_occur = match mode {
+    let group_occur = match mode {
         Match::All => Occur::Must,
         Match::Any => Occur::Should,
     };
     let mut any_text = false;
-    for word in &parsed.words {
-        if let Some(q) = text_query(fields, word) {
-            clauses.push((word_occur, q));
-            any_text = true;
-        }
-    }
-    for phrase in &parsed.phrases {
-        if let Some(q) = text_query(fields, phrase) {
-            clauses.push((Occur::Must, q));
-            any_text = true;
-        }
+    for group in &parsed.groups {
+        let alternatives: Vec<Box<dyn Query>> = group
+            .iter()
+            .filter_map(|piece| text_query(fields, piece.text()))
+            .collect();
+        let q: Box<dyn Query> = match alternatives.len() {
+            0 => continue,
+            1 => alternatives.into_iter().next().expect("one alternative"),
+            _ => Box::new(BooleanQuery::new(
+                alternatives.into_iter().map(|q| (Occur::Should, q)).collect(),
+            )),
+        };
+        clauses.push((group_occur, q));
+        any_text = true;
     }
     if mode == Match::All
-        && let Some(q) = proximity_query(fields, &parsed.words)
+        && let Some(q) = proximity_query(fields, &parsed.words())
     {
         clauses.push((Occur::Should, q));
     }
-    for word in &parsed.excluded {
-        if let Some(q) = text_query(fields, word) {
+    for piece in &parsed.excluded {
+        if let Some(q) = text_query(fields, piece.text()) {
             clauses.push((Occur::MustNot, q));
         }
     }
@@ -151,11 +317,13 @@ pub fn build(
         // the filters let through.
         clauses.push((Occur::Must, Box::new(tantivy::query::AllQuery)));
     }
-    add_facet_filter(&mut clauses, fields, "kind", &req.kinds);
-    add_facet_filter(&mut clauses, fields, "partner", &req.partners);
-    add_facet_filter(&mut clauses, fields, "keyword", &req.keywords);
-    add_facet_filter(&mut clauses, fields, "lang", &req.langs);
-    let years: Vec<String> = req.years.iter().map(i64::to_string).collect();
+    let f = &parsed.filters;
+    let merged = |a: &[String], b: &[String]| -> Vec<String> { a.iter().chain(b).cloned().collect() };
+    add_facet_filter(&mut clauses, fields, "kind", &merged(&req.kinds, &f.kinds));
+    add_facet_filter(&mut clauses, fields, "partner", &merged(&req.partners, &f.partners));
+    add_facet_filter(&mut clauses, fields, "keyword", &merged(&req.keywords, &f.keywords));
+    add_facet_filter(&mut clauses, fields, "lang", &merged(&req.langs, &f.langs));
+    let years: Vec<String> = req.years.iter().chain(&f.years).map(i64::to_string).collect();
     add_facet_filter(&mut clauses, fields, "year", &years);
     if !req.statuses.is_empty() {
         // Visible: a status the reader may see, or a record of the reader's own.
@@ -280,28 +448,51 @@ fn proximity_query(fields: &Fields, words: &[String]) -> Option<Box<dyn Query>> 
 mod tests {
     use super::*;
 
+    fn words(p: &ParsedQuery) -> Vec<&str> {
+        p.groups.iter().flatten().map(Piece::text).collect()
+    }
+
     #[test]
-    fn words_phrases_and_exclusions() {
-        let p = parse(r#"cartographie "forum électronique" -financement"#);
-        assert_eq!(p.words, vec!["cartographie"]);
-        assert_eq!(p.phrases, vec!["forum électronique"]);
-        assert_eq!(p.excluded, vec!["financement"]);
+    fn words_phrases_exclusions_or_and_filters() {
+        let p = parse(r#"cartographie "forum électronique" -financement -"appel à projets""#);
+        assert_eq!(words(&p), vec!["cartographie", "forum électronique"]);
+        assert_eq!(p.groups[1], vec![Piece::Phrase("forum électronique".into())]);
+        assert_eq!(p.excluded.len(), 2);
+        assert_eq!(p.notice, None);
+
+        let p = parse("forum OR cartographie budget");
+        assert_eq!(p.groups.len(), 2);
+        assert_eq!(p.groups[0].len(), 2);
+
+        let p = parse(r#"kind:action partner:"Réseau des forums" keyword:thésaurus lang:fr year:2005..2007 carte"#);
+        assert_eq!(p.filters.kinds, vec!["action"]);
+        assert_eq!(p.filters.partners, vec!["Réseau des forums"]);
+        assert_eq!(p.filters.keywords, vec!["thésaurus"]);
+        assert_eq!(p.filters.langs, vec!["fr"]);
+        assert_eq!(p.filters.years, vec![2005, 2006, 2007]);
+        assert_eq!(words(&p), vec!["carte"]);
         assert_eq!(p.notice, None);
     }
 
     #[test]
     fn odd_syntax_degrades_to_words_with_a_notice() {
         let p = parse("\"forum électronique");
-        assert_eq!(p.words, vec!["forum", "électronique"]);
+        assert_eq!(words(&p), vec!["forum", "électronique"]);
         assert!(p.notice.is_some());
 
         let p = parse("a\u{0}b - c");
-        assert_eq!(p.words, vec!["a", "b", "c"]);
+        assert_eq!(words(&p), vec!["a", "b", "c"]);
         assert!(p.notice.as_deref().unwrap_or("").contains("contrôle"));
+
+        for odd in ["OR", "forum OR", "OR OR forum", "year:", "year:20x6", "year:2007..2005", "-kind:action", "kind:"] {
+            let p = parse(odd);
+            assert!(p.notice.is_some(), "{odd}: {p:?}");
+        }
+        assert_eq!(words(&parse("http://exemple.org")), vec!["http://exemple.org"]);
 
         let long = "mot ".repeat(2000);
         let p = parse(&long);
-        assert!(p.words.len() <= 125);
+        assert!(p.groups.len() <= 125);
         assert!(p.notice.is_some());
     }
 }

@@ -9,11 +9,11 @@ use tantivy::schema::{
     TextFieldIndexing, TextOptions,
 };
 
-use crate::analysis::{LABEL_ANALYZER, Lang};
+use crate::analysis::{LABEL_ANALYZER, Lang, SPELL_ANALYZER};
 
 /// Bumped whenever the schema or the analyzers change: an index built with another
 /// version is rebuilt from the store at start-up.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The searchable text roles of a record, from the most to the least weighty.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +68,11 @@ pub struct Fields {
     pub title_sort: Field,
     /// Exact (unstemmed) labels: partner names and acronyms, keywords.
     pub label_text: Field,
+    /// Words of titles, summaries and labels as written: the vocabulary that
+    /// spelling corrections are chosen from.
+    pub spell: Field,
+    /// Titles and labels, unstemmed: what suggestions complete.
+    pub complete: Field,
     text: Vec<(Lang, Role, Field)>,
 }
 
@@ -94,6 +99,22 @@ impl Fields {
                 TextFieldIndexing::default()
                     .set_tokenizer(LABEL_ANALYZER)
                     .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            ),
+        );
+        let spell = b.add_text_field(
+            "spell",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(SPELL_ANALYZER)
+                    .set_index_option(IndexRecordOption::WithFreqs),
+            ),
+        );
+        let complete = b.add_text_field(
+            "complete",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(LABEL_ANALYZER)
+                    .set_index_option(IndexRecordOption::Basic),
             ),
         );
         let mut text = Vec::new();
@@ -127,6 +148,8 @@ impl Fields {
             amount,
             title_sort,
             label_text,
+            spell,
+            complete,
             text,
         }
     }

@@ -254,3 +254,60 @@ fn sorts() {
     assert_eq!(sorted(Sort::Oldest), vec!["a", "b"]);
     assert_eq!(sorted(Sort::Amount), vec!["b", "a"]);
 }
+
+#[test]
+fn typos_are_corrected_and_offered() {
+    let index = sample();
+    let r = search(&index, "participatves");
+    assert!(r.corrected, "{r:?}");
+    assert_eq!(r.suggestion.as_deref(), Some("participatives"));
+    assert_eq!(ids(&r)[0], "a");
+    // A known word is never "corrected".
+    let r = search(&index, "cartographie");
+    assert_eq!(r.suggestion, None);
+    // Short words are left alone.
+    assert_eq!(search(&index, "bdget").suggestion.as_deref(), Some("budget"));
+    assert_eq!(search(&index, "bdgt").suggestion, None);
+}
+
+#[test]
+fn or_exclusion_and_filters_in_the_text() {
+    let index = sample();
+    let r = search(&index, "budget OR cartographie");
+    assert_eq!(r.total, 2);
+    let r = search(&index, "méthodes -cartographie");
+    assert_eq!(ids(&r), vec!["a"]);
+    let r = search(&index, "\"méthodes participatives\"");
+    assert_eq!(r.total, 2);
+    let r = search(&index, "lang:en mapping");
+    assert_eq!(ids(&r), vec!["c"]);
+    let r = search(&index, "lang:fr mapping");
+    assert_eq!(r.total, 0);
+}
+
+#[test]
+fn completions_by_prefix_respect_visibility() {
+    let index = SearchIndex::in_memory().expect("index");
+    let mut p = doc("p", "fr", "Réseau Ritimo (RITIMO)", "", "");
+    p.kind = "partner".into();
+    p.labels = vec!["RITIMO".into()];
+    let mut a = doc("a", "fr", "Forum des rituels", "", "");
+    a.keywords = vec!["rites et traditions".into()];
+    a.labels = a.keywords.clone();
+    let mut hidden = doc("h", "fr", "Ritournelle secrète", "", "");
+    hidden.status = "draft".into();
+    let changes = [p, a, hidden].into_iter().map(|d| Change::Upsert(Box::new(d))).collect();
+    index.apply(changes, 3).expect("apply");
+    let visible = SearchRequest {
+        statuses: vec!["published".into()],
+        ..SearchRequest::default()
+    };
+    let c = index.complete("rit", &visible, 8).expect("complete");
+    let labels: Vec<&str> = c.iter().map(|c| c.label.as_str()).collect();
+    assert_eq!(labels[0], "Réseau Ritimo (RITIMO)", "{labels:?}");
+    assert!(labels.contains(&"Forum des rituels"));
+    assert!(labels.contains(&"rites et traditions"));
+    assert!(!labels.contains(&"Ritournelle secrète"));
+    assert!(index.complete("", &visible, 8).expect("empty").is_empty());
+    assert!(index.complete("((", &visible, 8).expect("odd").is_empty());
+}
