@@ -76,6 +76,11 @@ pub fn index_doc(record: &Record, reader: &Reader) -> Result<IndexDoc, StoreErro
             doc.labels.push(r.resource_type.clone());
         }
         Body::Partner(p) => {
+            // The acronym in the title: `RITIMO` finds the partner before the
+            // records that merely name it.
+            if !p.acronym.is_empty() {
+                doc.title = format!("{} ({})", p.name, p.acronym);
+            }
             doc.summary = plain_text(&p.description);
             doc.labels.extend(p.names().map(str::to_owned));
             doc.labels.push(p.country.clone());

@@ -9,6 +9,7 @@ mod accounts;
 mod documents;
 mod editing;
 mod import_export;
+mod query_language;
 mod restart;
 mod search;
 mod xss;

@@ -18,8 +18,16 @@ const PAYLOAD: &str = concat!(
 /// Asserts a page holds nothing that could run or redirect.
 fn assert_inert(html: &str, page: &str) {
     let doc = scraper::Html::parse_document(html);
+    // Our own script, and nothing else.
+    for script in select(&doc, "script") {
+        assert_eq!(
+            script.value().attr("src"),
+            Some("/static/app.js"),
+            "{page}: a script got through"
+        );
+        assert!(text(&script).is_empty(), "{page}: inline script");
+    }
     for bad in [
-        "script",
         "svg",
         "iframe",
         "object",

@@ -347,7 +347,12 @@ impl SearchIndex {
         Ok(results)
     }
 
-    fn search_text(&self, searcher: &Searcher, req: &SearchRequest, text: &str) -> Result<SearchResults> {
+    fn search_text(
+        &self,
+        searcher: &Searcher,
+        req: &SearchRequest,
+        text: &str,
+    ) -> Result<SearchResults> {
         let mut parsed = query::parse(text);
         self.resolve_filters(searcher, &mut parsed)?;
         let limit = req.limit.clamp(1, 100);
@@ -399,7 +404,10 @@ impl SearchIndex {
         let mut values = std::collections::BTreeSet::new();
         for segment in searcher.segment_readers() {
             let inverted = segment.inverted_index(self.fields.facets)?;
-            let mut stream = inverted.terms().stream().map_err(tantivy::TantivyError::from)?;
+            let mut stream = inverted
+                .terms()
+                .stream()
+                .map_err(tantivy::TantivyError::from)?;
             while stream.advance() {
                 if let Ok(facet) = Facet::from_encoded(stream.key().to_vec())
                     && prefix.is_prefix_of(&facet)
@@ -450,14 +458,24 @@ impl SearchIndex {
 
     /// The vocabulary word closest to `folded` within `max` edits; ties go to the
     /// most frequent.
-    fn closest_word(&self, searcher: &Searcher, folded: &str, max: usize) -> Result<Option<String>> {
+    fn closest_word(
+        &self,
+        searcher: &Searcher,
+        folded: &str,
+        max: usize,
+    ) -> Result<Option<String>> {
         let length = folded.chars().count();
         let mut best: Option<(usize, u32, String)> = None;
         for segment in searcher.segment_readers() {
             let inverted = segment.inverted_index(self.fields.spell)?;
-            let mut stream = inverted.terms().stream().map_err(tantivy::TantivyError::from)?;
+            let mut stream = inverted
+                .terms()
+                .stream()
+                .map_err(tantivy::TantivyError::from)?;
             while stream.advance() {
-                let Ok(word) = std::str::from_utf8(stream.key()) else { continue };
+                let Ok(word) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
                 if word.chars().count().abs_diff(length) > max {
                     continue;
                 }
@@ -482,7 +500,12 @@ impl SearchIndex {
     /// Completions for what is being typed: records whose title or labels have a
     /// word starting with the last word typed (and containing the ones before), and
     /// keywords of the records that match. Visibility as in `req`.
-    pub fn complete(&self, text: &str, req: &SearchRequest, limit: usize) -> Result<Vec<Completion>> {
+    pub fn complete(
+        &self,
+        text: &str,
+        req: &SearchRequest,
+        limit: usize,
+    ) -> Result<Vec<Completion>> {
         let words = analysis::label_terms(text);
         let Some((last, before)) = words.split_last() else {
             return Ok(Vec::new());
@@ -493,13 +516,17 @@ impl SearchIndex {
         }
         let searcher = self.reader.searcher();
         let mut clauses: Vec<(tantivy::query::Occur, Box<dyn Query>)> = Vec::new();
-        let regex = tantivy::query::RegexQuery::from_pattern(&format!("{prefix}.*"), self.fields.complete)?;
+        let regex =
+            tantivy::query::RegexQuery::from_pattern(&format!("{prefix}.*"), self.fields.complete)?;
         clauses.push((tantivy::query::Occur::Must, Box::new(regex)));
         for word in before {
             let term = Term::from_field_text(self.fields.complete, word);
             clauses.push((
                 tantivy::query::Occur::Must,
-                Box::new(tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic)),
+                Box::new(tantivy::query::TermQuery::new(
+                    term,
+                    tantivy::schema::IndexRecordOption::Basic,
+                )),
             ));
         }
         let visibility = query::build(&self.fields, &ParsedQuery::default(), req, Match::All);
@@ -509,7 +536,11 @@ impl SearchIndex {
         facets.add_facet(Facet::from_path(["keyword"]));
         let (top, facet_counts) = searcher.search(
             &q,
-            &(TopDocs::with_limit(limit.max(1)).order_by_string_fast_field("title_sort", Order::Asc), facets),
+            &(
+                TopDocs::with_limit(limit.max(1))
+                    .order_by_string_fast_field("title_sort", Order::Asc),
+                facets,
+            ),
         )?;
         let mut out = Vec::new();
         // Partners first: their names are what people most often type.
@@ -529,7 +560,8 @@ impl SearchIndex {
         keywords.retain(|(facet, _)| {
             facet.to_path().last().is_some_and(|k| {
                 let terms = analysis::label_terms(k);
-                terms.iter().any(|t| t.starts_with(&prefix)) && terms.len() > words_before.saturating_sub(1)
+                terms.iter().any(|t| t.starts_with(&prefix))
+                    && terms.len() > words_before.saturating_sub(1)
             })
         });
         for (facet, _) in keywords.into_iter().take(limit / 2) {

@@ -128,11 +128,11 @@ fn tokenize(text: &str) -> Vec<Token> {
         let mut field = None;
         // `name:` prefix, for known filter names only.
         let rest: String = chars[i..].iter().collect();
-        if let Some((name, _)) = rest.split_once(':') {
-            if FILTERS.contains(&name) {
-                field = Some(name.to_owned());
-                i += name.chars().count() + 1;
-            }
+        if let Some((name, _)) = rest.split_once(':')
+            && FILTERS.contains(&name)
+        {
+            field = Some(name.to_owned());
+            i += name.chars().count() + 1;
         }
         let (value, quoted) = if chars.get(i) == Some(&'"') {
             let end = chars[i + 1..]
@@ -185,7 +185,9 @@ pub fn parse(input: &str) -> ParsedQuery {
     }
     if text.chars().count() > MAX_QUERY_CHARS {
         text = text.chars().take(MAX_QUERY_CHARS).collect();
-        notices.push(format!("la requête a été tronquée à {MAX_QUERY_CHARS} caractères"));
+        notices.push(format!(
+            "la requête a été tronquée à {MAX_QUERY_CHARS} caractères"
+        ));
     }
     if text.chars().filter(|c| *c == '"').count() % 2 == 1 {
         text = text.replace('"', " ");
@@ -296,7 +298,10 @@ pub fn build(
             0 => continue,
             1 => alternatives.into_iter().next().expect("one alternative"),
             _ => Box::new(BooleanQuery::new(
-                alternatives.into_iter().map(|q| (Occur::Should, q)).collect(),
+                alternatives
+                    .into_iter()
+                    .map(|q| (Occur::Should, q))
+                    .collect(),
             )),
         };
         clauses.push((group_occur, q));
@@ -318,12 +323,28 @@ pub fn build(
         clauses.push((Occur::Must, Box::new(tantivy::query::AllQuery)));
     }
     let f = &parsed.filters;
-    let merged = |a: &[String], b: &[String]| -> Vec<String> { a.iter().chain(b).cloned().collect() };
+    let merged =
+        |a: &[String], b: &[String]| -> Vec<String> { a.iter().chain(b).cloned().collect() };
     add_facet_filter(&mut clauses, fields, "kind", &merged(&req.kinds, &f.kinds));
-    add_facet_filter(&mut clauses, fields, "partner", &merged(&req.partners, &f.partners));
-    add_facet_filter(&mut clauses, fields, "keyword", &merged(&req.keywords, &f.keywords));
+    add_facet_filter(
+        &mut clauses,
+        fields,
+        "partner",
+        &merged(&req.partners, &f.partners),
+    );
+    add_facet_filter(
+        &mut clauses,
+        fields,
+        "keyword",
+        &merged(&req.keywords, &f.keywords),
+    );
     add_facet_filter(&mut clauses, fields, "lang", &merged(&req.langs, &f.langs));
-    let years: Vec<String> = req.years.iter().chain(&f.years).map(i64::to_string).collect();
+    let years: Vec<String> = req
+        .years
+        .iter()
+        .chain(&f.years)
+        .map(i64::to_string)
+        .collect();
     add_facet_filter(&mut clauses, fields, "year", &years);
     if !req.statuses.is_empty() {
         // Visible: a status the reader may see, or a record of the reader's own.
@@ -456,7 +477,10 @@ mod tests {
     fn words_phrases_exclusions_or_and_filters() {
         let p = parse(r#"cartographie "forum électronique" -financement -"appel à projets""#);
         assert_eq!(words(&p), vec!["cartographie", "forum électronique"]);
-        assert_eq!(p.groups[1], vec![Piece::Phrase("forum électronique".into())]);
+        assert_eq!(
+            p.groups[1],
+            vec![Piece::Phrase("forum électronique".into())]
+        );
         assert_eq!(p.excluded.len(), 2);
         assert_eq!(p.notice, None);
 
@@ -464,7 +488,9 @@ mod tests {
         assert_eq!(p.groups.len(), 2);
         assert_eq!(p.groups[0].len(), 2);
 
-        let p = parse(r#"kind:action partner:"Réseau des forums" keyword:thésaurus lang:fr year:2005..2007 carte"#);
+        let p = parse(
+            r#"kind:action partner:"Réseau des forums" keyword:thésaurus lang:fr year:2005..2007 carte"#,
+        );
         assert_eq!(p.filters.kinds, vec!["action"]);
         assert_eq!(p.filters.partners, vec!["Réseau des forums"]);
         assert_eq!(p.filters.keywords, vec!["thésaurus"]);
@@ -484,11 +510,23 @@ mod tests {
         assert_eq!(words(&p), vec!["a", "b", "c"]);
         assert!(p.notice.as_deref().unwrap_or("").contains("contrôle"));
 
-        for odd in ["OR", "forum OR", "OR OR forum", "year:", "year:20x6", "year:2007..2005", "-kind:action", "kind:"] {
+        for odd in [
+            "OR",
+            "forum OR",
+            "OR OR forum",
+            "year:",
+            "year:20x6",
+            "year:2007..2005",
+            "-kind:action",
+            "kind:",
+        ] {
             let p = parse(odd);
             assert!(p.notice.is_some(), "{odd}: {p:?}");
         }
-        assert_eq!(words(&parse("http://exemple.org")), vec!["http://exemple.org"]);
+        assert_eq!(
+            words(&parse("http://exemple.org")),
+            vec!["http://exemple.org"]
+        );
 
         let long = "mot ".repeat(2000);
         let p = parse(&long);

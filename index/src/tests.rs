@@ -266,7 +266,10 @@ fn typos_are_corrected_and_offered() {
     let r = search(&index, "cartographie");
     assert_eq!(r.suggestion, None);
     // Short words are left alone.
-    assert_eq!(search(&index, "bdget").suggestion.as_deref(), Some("budget"));
+    assert_eq!(
+        search(&index, "bdget").suggestion.as_deref(),
+        Some("budget")
+    );
     assert_eq!(search(&index, "bdgt").suggestion, None);
 }
 
@@ -296,7 +299,10 @@ fn completions_by_prefix_respect_visibility() {
     a.labels = a.keywords.clone();
     let mut hidden = doc("h", "fr", "Ritournelle secrète", "", "");
     hidden.status = "draft".into();
-    let changes = [p, a, hidden].into_iter().map(|d| Change::Upsert(Box::new(d))).collect();
+    let changes = [p, a, hidden]
+        .into_iter()
+        .map(|d| Change::Upsert(Box::new(d)))
+        .collect();
     index.apply(changes, 3).expect("apply");
     let visible = SearchRequest {
         statuses: vec!["published".into()],
@@ -310,4 +316,26 @@ fn completions_by_prefix_respect_visibility() {
     assert!(!labels.contains(&"Ritournelle secrète"));
     assert!(index.complete("", &visible, 8).expect("empty").is_empty());
     assert!(index.complete("((", &visible, 8).expect("odd").is_empty());
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    /// Whatever is typed, parsing and searching answer, and a notice explains any
+    /// part that was not read as written.
+    #[test]
+    fn any_text_is_searchable(text in "(\\PC|[\"():.*-]|OR| ){0,80}") {
+        let index = sample_for_properties();
+        let parsed = query::parse(&text);
+        proptest::prop_assert!(parsed.groups.len() <= text.len());
+        let r = index.search(&SearchRequest { text: text.clone(), limit: 5, ..SearchRequest::default() });
+        proptest::prop_assert!(r.is_ok(), "{:?}", r.err());
+        let c = index.complete(&text, &SearchRequest::default(), 5);
+        proptest::prop_assert!(c.is_ok());
+    }
+}
+
+fn sample_for_properties() -> &'static SearchIndex {
+    static INDEX: std::sync::OnceLock<SearchIndex> = std::sync::OnceLock::new();
+    INDEX.get_or_init(sample)
 }

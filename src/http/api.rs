@@ -11,6 +11,7 @@ use super::{ApiError, AppState, Routes, Viewer};
 
 pub fn routes(r: &mut Routes) {
     r.get(routes::API_SEARCH, search);
+    r.get(routes::API_SUGGEST, suggest);
     r.get("/api/v1/health", health);
 }
 
@@ -28,6 +29,8 @@ struct SearchResponse {
     notice: Option<String>,
     /// True when no record matched every word and the hits match only some.
     partial: bool,
+    /// True when the query found nothing and the hits are those of `suggestion`.
+    corrected: bool,
 }
 
 #[derive(Serialize)]
@@ -76,9 +79,39 @@ async fn search(
             })
             .collect(),
         facets: results.facets,
-        suggestion: None,
+        suggestion: results.suggestion,
         notice: results.notice,
         partial: results.partial,
+        corrected: results.corrected,
+    }))
+}
+
+#[derive(Serialize)]
+struct SuggestResponse {
+    query: String,
+    suggestions: Vec<savoirs_index::Completion>,
+}
+
+/// Completions while typing: titles, partners and keywords by prefix.
+async fn suggest(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RawQuery(query): RawQuery,
+) -> Result<Json<SuggestResponse>, ApiError> {
+    let params = SearchParams::parse(query.as_deref())?;
+    let request = params.request(&viewer);
+    let text = params.q.clone();
+    let mut suggestions = state
+        .blocking(move |s| Ok(s.index.complete(&text, &request, 8)?))
+        .await?;
+    for s in &mut suggestions {
+        if s.kind == "keyword" {
+            s.url = routes::search(&[("keyword", &s.label)]);
+        }
+    }
+    Ok(Json(SuggestResponse {
+        query: params.q,
+        suggestions,
     }))
 }
 

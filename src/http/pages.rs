@@ -4,6 +4,7 @@ use axum::extract::{RawQuery, State};
 use axum::response::Html;
 use savoirs_index::SearchRequest;
 use savoirs_templates::routes;
+use savoirs_templates::views::help::SearchHelpView;
 use savoirs_templates::views::{FacetGroup, HomeView, RecordLink, ResultItem, SearchView};
 
 use super::auth::chrome;
@@ -14,6 +15,11 @@ use crate::model::Kind;
 pub fn routes(r: &mut Routes) {
     r.get(routes::HOME, home);
     r.get(routes::SEARCH, search);
+    r.get(routes::SEARCH_HELP, search_help);
+}
+
+async fn search_help(viewer: Viewer) -> Html<String> {
+    Html(SearchHelpView.render(&chrome(&viewer)).into_string())
 }
 
 const RECENT: usize = 8;
@@ -111,6 +117,8 @@ async fn search(
         ],
         partial: results.partial,
         notice: results.notice,
+        suggestion: results.suggestion,
+        corrected: results.corrected,
     };
     Ok(Html(view.render(&chrome(&viewer)).into_string()))
 }

@@ -12,6 +12,18 @@ pub const MAX_PER_PAGE: usize = 100;
 /// Deep pages cost more and are never read by people; cap them.
 pub const MAX_PAGE: usize = 1_000;
 
+/// `2006` or `2005..2007` (at most two centuries).
+fn years(value: &str) -> Option<Vec<i64>> {
+    let year = |s: &str| s.parse::<i64>().ok().filter(|y| (1000..=9999).contains(y));
+    match value.split_once("..") {
+        None => year(value).map(|y| vec![y]),
+        Some((a, b)) => {
+            let (a, b) = (year(a)?, year(b)?);
+            (a <= b && b - a <= 200).then(|| (a..=b).collect())
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct SearchParams {
     pub q: String,
@@ -58,9 +70,15 @@ impl SearchParams {
                     p.langs.push(value);
                 }
                 "year" if value.is_empty() => {}
-                "year" => match value.parse::<i64>() {
-                    Ok(y) if (1000..=9999).contains(&y) => p.years.push(y),
-                    _ => return Err(bad("year", &value, "une année sur quatre chiffres")),
+                "year" => match years(&value) {
+                    Some(ys) => p.years.extend(ys),
+                    None => {
+                        return Err(bad(
+                            "year",
+                            &value,
+                            "une année sur quatre chiffres ou une période comme 2005..2007",
+                        ));
+                    }
                 },
                 "sort" => {
                     p.sort = Sort::parse(&value).ok_or_else(|| {
@@ -112,11 +130,19 @@ impl SearchParams {
         ] {
             out.extend(values.iter().map(|v| (name.to_owned(), v.clone())));
         }
-        out.extend(
-            self.years
-                .iter()
-                .map(|y| ("year".to_owned(), y.to_string())),
-        );
+        // A run of consecutive years reads back as one range.
+        if let (Some(first), Some(last)) = (self.years.first(), self.years.last())
+            && self.years.len() > 1
+            && self.years.windows(2).all(|w| w[1] == w[0] + 1)
+        {
+            out.push(("year".to_owned(), format!("{first}..{last}")));
+        } else {
+            out.extend(
+                self.years
+                    .iter()
+                    .map(|y| ("year".to_owned(), y.to_string())),
+            );
+        }
         out
     }
 }
@@ -134,12 +160,19 @@ mod tests {
         assert_eq!(p.q, "forum électronique");
         assert_eq!(p.kinds, vec!["action", "method"]);
         assert_eq!(p.request(&super::super::Viewer::default()).offset, 10);
+        let p = SearchParams::parse(Some("year=2005..2007")).expect("range");
+        assert_eq!(p.years, vec![2005, 2006, 2007]);
+        assert_eq!(
+            p.filters(),
+            vec![("year".to_owned(), "2005..2007".to_owned())]
+        );
         for bad in [
             "page=0",
             "page=x",
             "per_page=1000",
             "kind=poem",
             "year=20",
+            "year=2007..2005",
             "sort=best",
             "lang=de",
         ] {

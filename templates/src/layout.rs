@@ -47,6 +47,7 @@ impl Page<'_> {
                     meta name="viewport" content="width=device-width, initial-scale=1";
                     title { (self.title) " — Savoirs" }
                     link rel="stylesheet" href=(routes::STYLESHEET);
+                    script src=(routes::SCRIPT) defer {}
                 }
                 body {
                     a.skip href="#contenu" { "Aller au contenu" }
@@ -85,8 +86,9 @@ pub fn search_box(query: &str, large: bool) -> Markup {
         form.search.large[large] role="search" action=(routes::SEARCH) method="get" {
             label.visually-hidden for=(if large { "q-home" } else { "q" }) { "Rechercher" }
             input #(if large { "q-home" } else { "q" }) type="search" name="q" value=(query)
-                placeholder="Rechercher une méthode, une action, un partenaire…";
+                placeholder="Rechercher une méthode, une action, un partenaire…" autocomplete="off";
             button type="submit" { "Rechercher" }
+            a.help href=(routes::SEARCH_HELP) title="Aide à la recherche" { "?" span.visually-hidden { " Aide à la recherche" } }
         }
     }
 }

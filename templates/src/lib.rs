@@ -16,3 +16,6 @@ pub use maud::Markup;
 
 /// The stylesheet, served at [`routes::STYLESHEET`].
 pub const STYLESHEET: &str = include_str!("../static/style.css");
+/// The small script that adds suggestions and instant results, served at
+/// [`routes::SCRIPT`].
+pub const SCRIPT: &str = include_str!("../static/app.js");

@@ -3,6 +3,9 @@
 pub const HOME: &str = "/";
 pub const SEARCH: &str = "/search";
 pub const API_SEARCH: &str = "/api/v1/search";
+pub const API_SUGGEST: &str = "/api/v1/suggest";
+pub const SEARCH_HELP: &str = "/help/search";
+pub const SCRIPT: &str = "/static/app.js";
 pub const STYLESHEET: &str = "/static/style.css";
 pub const LOGIN: &str = "/login";
 pub const LOGOUT: &str = "/logout";

@@ -4,6 +4,7 @@ pub mod account;
 pub mod document;
 pub mod error;
 pub mod form;
+pub mod help;
 pub mod history;
 pub mod home;
 pub mod search;

@@ -36,6 +36,10 @@ pub struct SearchView {
     pub facets: Vec<FacetGroup>,
     pub partial: bool,
     pub notice: Option<String>,
+    /// A corrected query to offer ("did you mean").
+    pub suggestion: Option<String>,
+    /// The hits are those of `suggestion`: the query itself found nothing.
+    pub corrected: bool,
 }
 
 impl SearchView {
@@ -53,6 +57,18 @@ impl SearchView {
             params.push(("page", p));
         }
         routes::search(&params)
+    }
+
+    fn url_with_query(&self, q: &str) -> String {
+        let mut params: Vec<(&str, &str)> = vec![("q", q)];
+        for (k, v) in &self.filters {
+            params.push((k, v));
+        }
+        routes::search(&params)
+    }
+
+    fn selected(&self, param: &str, value: &str) -> bool {
+        self.filters.iter().any(|(k, v)| k == param && v == value)
     }
 
     fn without_filter(&self, param: &str, value: &str) -> String {
@@ -75,7 +91,16 @@ impl SearchView {
         let body = html! {
             h1 { (heading) }
             @if let Some(notice) = &self.notice {
-                p.notice role="status" { (notice) }
+                p.notice role="status" { (notice) " " a href=(routes::SEARCH_HELP) { "Aide à la recherche" } }
+            }
+            @if let Some(s) = &self.suggestion {
+                p.suggestion role="status" {
+                    @if self.corrected {
+                        "Aucun résultat pour « " (self.query.trim()) " ». Résultats pour « " strong { (s) } " »."
+                    } @else {
+                        "Vouliez-vous dire : " a href=(self.url_with_query(s)) { (s) } " ?"
+                    }
+                }
             }
             @if !self.filters.is_empty() {
                 ul.active-filters aria-label="Filtres actifs" {
@@ -152,8 +177,14 @@ impl SearchView {
                                 ul {
                                     @for (value, count) in &group.values {
                                         li {
-                                            a href=(self.url_with(&[(group.param, value)], None)) {
-                                                (facet_value_label(group.param, value))
+                                            @if self.selected(group.param, value) {
+                                                a.selected href=(self.without_filter(group.param, value)) aria-current="true" title="Retirer ce filtre" {
+                                                    "✓ " (facet_value_label(group.param, value))
+                                                }
+                                            } @else {
+                                                a href=(self.url_with(&[(group.param, value)], None)) {
+                                                    (facet_value_label(group.param, value))
+                                                }
                                             }
                                             " " span.count { (count) }
                                         }

@@ -1,0 +1,180 @@
+// Savoirs: suggestions while typing, and results that follow the search box on
+// the results page. Every page works without this script; it only adds to the
+// search forms. No framework, no external asset.
+(function () {
+  "use strict";
+
+  var KINDS = {
+    action: "Fiche action",
+    method: "Méthode",
+    resource: "Ressource",
+    partner: "Partenaire",
+    keyword: "Mot-clé"
+  };
+
+  function debounce(fn, ms) {
+    var timer;
+    return function () {
+      clearTimeout(timer);
+      timer = setTimeout(fn, ms);
+    };
+  }
+
+  // An ARIA combobox: the input owns a listbox of suggestions, navigated with
+  // the arrow keys, chosen with Enter, closed with Escape.
+  function combobox(input, n) {
+    var list = document.createElement("ul");
+    list.id = "suggestions-" + n;
+    list.className = "suggestions";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", "Suggestions");
+    list.hidden = true;
+    input.form.appendChild(list);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", list.id);
+
+    var items = [];
+    var active = -1;
+    var asked = 0;
+
+    function close() {
+      list.hidden = true;
+      list.textContent = "";
+      items = [];
+      active = -1;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+    }
+
+    function select(i) {
+      var options = list.querySelectorAll("[role=option]");
+      options.forEach(function (o, j) {
+        o.setAttribute("aria-selected", j === i ? "true" : "false");
+      });
+      active = i;
+      if (i >= 0) {
+        input.setAttribute("aria-activedescendant", options[i].id);
+      }
+    }
+
+    function render(suggestions) {
+      close();
+      if (!suggestions.length) {
+        return;
+      }
+      items = suggestions;
+      suggestions.forEach(function (s, i) {
+        var li = document.createElement("li");
+        li.id = list.id + "-" + i;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", "false");
+        var kind = document.createElement("span");
+        kind.className = "kind";
+        kind.textContent = KINDS[s.kind] || s.kind;
+        li.appendChild(kind);
+        li.appendChild(document.createTextNode(" " + s.label));
+        li.addEventListener("mousedown", function (e) {
+          e.preventDefault();
+          window.location.href = s.url;
+        });
+        list.appendChild(li);
+      });
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+    }
+
+    var ask = debounce(function () {
+      var q = input.value;
+      if (q.trim().length < 2) {
+        close();
+        return;
+      }
+      var mine = ++asked;
+      fetch("/api/v1/suggest?q=" + encodeURIComponent(q), {
+        headers: { Accept: "application/json" }
+      })
+        .then(function (r) {
+          return r.ok ? r.json() : { suggestions: [] };
+        })
+        .then(function (data) {
+          if (mine === asked) {
+            render(data.suggestions || []);
+          }
+        })
+        .catch(close);
+    }, 120);
+
+    input.addEventListener("input", ask);
+    input.addEventListener("keydown", function (e) {
+      if (list.hidden || !items.length) {
+        return;
+      }
+      if (e.key === "ArrowDown") {
+        e.preventDefault();
+        select((active + 1) % items.length);
+      } else if (e.key === "ArrowUp") {
+        e.preventDefault();
+        select((active - 1 + items.length) % items.length);
+      } else if (e.key === "Enter" && active >= 0) {
+        e.preventDefault();
+        window.location.href = items[active].url;
+      } else if (e.key === "Escape") {
+        close();
+      }
+    });
+    input.addEventListener("blur", function () {
+      setTimeout(close, 150);
+    });
+  }
+
+  // On the results page, the results follow what is typed: the page for the new
+  // query is fetched and its main content swapped in; filters are kept.
+  function instantResults(input) {
+    var form = input.form;
+    var shown = input.value;
+    var asked = 0;
+    var refresh = debounce(function () {
+      if (input.value === shown) {
+        return;
+      }
+      var params = new URLSearchParams();
+      params.set("q", input.value);
+      new URLSearchParams(window.location.search).forEach(function (v, k) {
+        if (k !== "q" && k !== "page") {
+          params.append(k, v);
+        }
+      });
+      var url = form.getAttribute("action") + "?" + params.toString();
+      var mine = ++asked;
+      fetch(url, { headers: { Accept: "text/html" } })
+        .then(function (r) {
+          return r.text();
+        })
+        .then(function (html) {
+          if (mine !== asked) {
+            return;
+          }
+          var page = new DOMParser().parseFromString(html, "text/html");
+          var fresh = page.querySelector("main");
+          var main = document.querySelector("main");
+          if (fresh && main) {
+            main.replaceChildren.apply(main, Array.from(fresh.childNodes));
+            document.title = page.title;
+            window.history.replaceState(null, "", url);
+            shown = params.get("q");
+          }
+        })
+        .catch(function () {});
+    }, 250);
+    input.addEventListener("input", refresh);
+  }
+
+  document.querySelectorAll("form.search input[name=q]").forEach(function (input, n) {
+    combobox(input, n);
+    if (window.location.pathname === "/search" && input.id === "q") {
+      instantResults(input);
+    }
+  });
+})();
