@@ -46,6 +46,8 @@ const SNIPPET_CHARS: usize = 220;
 const FACET_VALUES: usize = 20;
 /// Below this many hits, a spelling correction is looked for.
 const FEW_HITS: usize = 3;
+/// Queries with more meaningful words than this match any of them (ranked).
+const LONG_QUERY_WORDS: usize = 4;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
@@ -357,9 +359,16 @@ impl SearchIndex {
         self.resolve_filters(searcher, &mut parsed)?;
         let limit = req.limit.clamp(1, 100);
         let mut partial = false;
-        let mut q = query::build(&self.fields, &parsed, req, Match::All);
+        // A long question is not a list of words that must all appear: any may,
+        // and the records with the most of them, best placed, rank first.
+        let mode = if parsed.meaningful_groups() > LONG_QUERY_WORDS {
+            Match::Any
+        } else {
+            Match::All
+        };
+        let mut q = query::build(&self.fields, &parsed, req, mode);
         let mut found = self.collect(searcher, q.as_ref(), req.sort, req.offset, limit)?;
-        if found.0 == 0 && parsed.groups.len() > 1 {
+        if found.0 == 0 && mode == Match::All && parsed.groups.len() > 1 {
             q = query::build(&self.fields, &parsed, req, Match::Any);
             found = self.collect(searcher, q.as_ref(), req.sort, req.offset, limit)?;
             partial = found.0 > 0;

@@ -1,0 +1,15 @@
+//! `savoirs-bench`: measurements of Savoirs. Everything here is generated or read
+//! by code, so anyone can reproduce the figures in `BENCHMARKS.md`.
+//!
+//! - [`cranfield`]: the Cranfield 1400 test collection (documents, queries,
+//!   graded judgements).
+//! - [`metrics`]: nDCG@k and average precision.
+//! - [`known_item`]: French known-item queries (unaccented, plural, misspelt)
+//!   derived from real French records.
+//! - [`baseline`]: a plain BM25 engine (tantivy, one field, no stemming) that the
+//!   same harness runs beside Savoirs.
+
+pub mod baseline;
+pub mod cranfield;
+pub mod known_item;
+pub mod metrics;
