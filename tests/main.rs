@@ -6,6 +6,7 @@ mod support;
 
 mod access;
 mod accounts;
+mod browser;
 mod documents;
 mod editing;
 mod import_export;

@@ -16,7 +16,9 @@ pub struct Bm25 {
 
 impl Bm25 {
     /// Indexes `(id, title, text)` triples.
-    pub fn build<'a>(docs: impl IntoIterator<Item = (u64, &'a str, &'a str)>) -> anyhow::Result<Bm25> {
+    pub fn build<'a>(
+        docs: impl IntoIterator<Item = (u64, &'a str, &'a str)>,
+    ) -> anyhow::Result<Bm25> {
         let mut schema = Schema::builder();
         let id = schema.add_u64_field("id", STORED | FAST);
         let text = schema.add_text_field("text", TEXT);
@@ -27,7 +29,12 @@ impl Bm25 {
         }
         writer.commit()?;
         let reader = index.reader()?;
-        Ok(Bm25 { index, reader, text, id })
+        Ok(Bm25 {
+            index,
+            reader,
+            text,
+            id,
+        })
     }
 
     /// The ids of the best `limit` documents for a query.

@@ -51,7 +51,11 @@ fn records(text: &str) -> Vec<(String, Vec<(char, String)>)> {
         let line = line.trim_end_matches('\r');
         if let Some(id) = line.strip_prefix(".I ") {
             out.push((id.trim().to_owned(), Vec::new()));
-        } else if let Some(field) = line.strip_prefix('.').and_then(|f| f.chars().next()).filter(|_| line.len() == 2) {
+        } else if let Some(field) = line
+            .strip_prefix('.')
+            .and_then(|f| f.chars().next())
+            .filter(|_| line.len() == 2)
+        {
             if let Some((_, fields)) = out.last_mut() {
                 fields.push((field, String::new()));
             }
@@ -93,12 +97,19 @@ pub fn load(dir: &Path) -> anyhow::Result<Collection> {
         .enumerate()
         .map(|(i, (_, fields))| Query {
             number: u32::try_from(i + 1).unwrap_or(u32::MAX),
-            text: fields.into_iter().map(|(_, v)| clean(&v)).collect::<Vec<_>>().join(" "),
+            text: fields
+                .into_iter()
+                .map(|(_, v)| clean(&v))
+                .collect::<Vec<_>>()
+                .join(" "),
         })
         .collect();
     let mut judgements: Judgements = HashMap::new();
     for line in read("cranqrel")?.lines() {
-        let parts: Vec<i64> = line.split_whitespace().filter_map(|p| p.parse().ok()).collect();
+        let parts: Vec<i64> = line
+            .split_whitespace()
+            .filter_map(|p| p.parse().ok())
+            .collect();
         if let [q, d, code] = parts[..]
             && (1..=4).contains(&code)
         {

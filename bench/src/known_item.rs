@@ -4,8 +4,20 @@
 
 /// Words too common to identify a record.
 const COMMON: &[&str] = &[
-    "pour", "dans", "avec", "entre", "leurs", "leur", "des", "les", "une", "sur", "par",
-    "partenaires", "action", "actions",
+    "pour",
+    "dans",
+    "avec",
+    "entre",
+    "leurs",
+    "leur",
+    "des",
+    "les",
+    "une",
+    "sur",
+    "par",
+    "partenaires",
+    "action",
+    "actions",
 ];
 
 #[derive(Debug, Clone)]
@@ -45,8 +57,8 @@ fn toggle_plural(word: &str) -> String {
         format!("{stem}al")
     } else if let Some(stem) = word.strip_suffix('s') {
         stem.to_owned()
-    } else if word.ends_with("al") {
-        format!("{}aux", &word[..word.len() - 2])
+    } else if let Some(stem) = word.strip_suffix("al") {
+        format!("{stem}aux")
     } else {
         format!("{word}s")
     }
@@ -74,7 +86,10 @@ fn key_words(title: &str) -> Vec<String> {
     let mut by_length = words.clone();
     by_length.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
     by_length.truncate(3);
-    words.into_iter().filter(|w| by_length.contains(w)).collect()
+    words
+        .into_iter()
+        .filter(|w| by_length.contains(w))
+        .collect()
 }
 
 /// Queries for every record given as `(id, title)`.
@@ -93,7 +108,11 @@ pub fn queries<'a>(records: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec
         out.push(item("sans accents", unaccent(&words.join(" "))));
         out.push(item(
             "pluriel changé",
-            words.iter().map(|w| toggle_plural(w)).collect::<Vec<_>>().join(" "),
+            words
+                .iter()
+                .map(|w| toggle_plural(w))
+                .collect::<Vec<_>>()
+                .join(" "),
         ));
         let longest = words
             .iter()
@@ -103,7 +122,13 @@ pub fn queries<'a>(records: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec
         if longest.chars().count() >= 6 {
             let typo: Vec<String> = words
                 .iter()
-                .map(|w| if *w == longest { drop_a_letter(w) } else { w.clone() })
+                .map(|w| {
+                    if *w == longest {
+                        drop_a_letter(w)
+                    } else {
+                        w.clone()
+                    }
+                })
                 .collect();
             out.push(item("une faute de frappe", typo.join(" ")));
         }

@@ -34,7 +34,11 @@ pub fn average_precision(ranking: &[u32], gains: &HashMap<u32, u32>) -> f64 {
 }
 
 pub fn mean(values: &[f64]) -> f64 {
-    if values.is_empty() { 0.0 } else { values.iter().sum::<f64>() / values.len() as f64 }
+    if values.is_empty() {
+        0.0
+    } else {
+        values.iter().sum::<f64>() / values.len() as f64
+    }
 }
 
 #[cfg(test)]

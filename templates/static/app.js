@@ -60,6 +60,8 @@
     }
 
     function render(suggestions) {
+      // A late answer must not lose the option the keyboard is on.
+      var kept = active >= 0 ? items[active].url : null;
       close();
       if (!suggestions.length) {
         return;
@@ -83,6 +85,11 @@
       });
       list.hidden = false;
       input.setAttribute("aria-expanded", "true");
+      suggestions.forEach(function (s, i) {
+        if (s.url === kept) {
+          select(i);
+        }
+      });
     }
 
     var ask = debounce(function () {

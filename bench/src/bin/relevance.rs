@@ -21,7 +21,12 @@ const AUTHOR: Author<'static> = Author {
 
 /// A fresh data directory holding `text` (in `format`), imported the way
 /// `savoirs import` does it.
-fn load(dir: &Path, name: &str, format: Format, text: &str) -> anyhow::Result<(Store, SearchIndex)> {
+fn load(
+    dir: &Path,
+    name: &str,
+    format: Format,
+    text: &str,
+) -> anyhow::Result<(Store, SearchIndex)> {
     let store = Store::open(dir)?;
     let (items, rejected) = import::parse(name, format, text);
     anyhow::ensure!(rejected.is_empty(), "{name}: {rejected:?}");
@@ -51,7 +56,12 @@ fn main() -> anyhow::Result<()> {
         .context("the Cranfield collection (pass the shared directory as argument)")?;
     let dir = tempfile::tempdir()?;
     let started = Instant::now();
-    let (_store, index) = load(dir.path(), "cranfield.jsonl", Format::JsonLines, &collection.jsonl())?;
+    let (_store, index) = load(
+        dir.path(),
+        "cranfield.jsonl",
+        Format::JsonLines,
+        &collection.jsonl(),
+    )?;
     let import_time = started.elapsed();
     let bm25 = baseline::Bm25::build(
         collection
@@ -89,8 +99,16 @@ fn main() -> anyhow::Result<()> {
     );
     println!("| engine | nDCG@10 | MAP@100 |");
     println!("| --- | --- | --- |");
-    println!("| Savoirs | {:.4} | {:.4} |", metrics::mean(&ours.0), metrics::mean(&ours.1));
-    println!("| plain BM25 (baseline) | {:.4} | {:.4} |", metrics::mean(&theirs.0), metrics::mean(&theirs.1));
+    println!(
+        "| Savoirs | {:.4} | {:.4} |",
+        metrics::mean(&ours.0),
+        metrics::mean(&ours.1)
+    );
+    println!(
+        "| plain BM25 (baseline) | {:.4} | {:.4} |",
+        metrics::mean(&theirs.0),
+        metrics::mean(&theirs.1)
+    );
 
     // French known items: the example sheet (real text) and the demo content.
     let dir = tempfile::tempdir()?;
@@ -111,7 +129,11 @@ fn main() -> anyhow::Result<()> {
         .collect();
     let items = known_item::queries(titles.iter().map(|(id, t)| (id.as_str(), t.as_str())));
     println!();
-    println!("French known items: {} records, {} queries", records.len(), items.len());
+    println!(
+        "French known items: {} records, {} queries",
+        records.len(),
+        items.len()
+    );
     println!("| variant | queries | success@1 | success@3 | MRR |");
     println!("| --- | --- | --- | --- | --- |");
     for variant in ["sans accents", "pluriel changé", "une faute de frappe"] {
@@ -128,7 +150,12 @@ fn main() -> anyhow::Result<()> {
                 eprintln!("  not found in the top 10: {:?} ({variant})", item.query);
             }
         }
-        println!("| {variant} | {n} | {:.2} | {:.2} | {:.3} |", at1 / n, at3 / n, rr / n);
+        println!(
+            "| {variant} | {n} | {:.2} | {:.2} | {:.3} |",
+            at1 / n,
+            at3 / n,
+            rr / n
+        );
     }
     Ok(())
 }
