@@ -103,6 +103,9 @@ fn kind_and_year_range_filters_with_matching_facets() {
                 .all(|y| y["count"] == 1)
         );
     }
+    let r = server.json("/api/v1/search?q=RITIMO");
+    assert_eq!(r["hits"][0]["kind"], "partner", "the partner first: {r}");
+    assert_eq!(r["hits"][1]["kind"], "action", "then its documents: {r}");
     let r = server.json("/api/v1/search?q=partner:ritimo");
     assert_eq!(r["total"], 2, "the sheet and the partner itself: {r}");
 }

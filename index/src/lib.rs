@@ -687,9 +687,10 @@ impl SearchIndex {
             let title = text_value(&doc, f.text(lang, Role::Title));
             let summary = text_value(&doc, f.text(lang, Role::Summary));
             let body = text_value(&doc, f.text(lang, Role::Body));
-            let mut snippet_for = |role: Role, text: &str, max: usize| -> Result<String> {
+            // (number of highlighted matches, HTML) of the best fragment of a field.
+            let mut snippet_for = |role: Role, text: &str, max: usize| -> Result<(usize, String)> {
                 if parsed.is_empty() || text.is_empty() {
-                    return Ok(String::new());
+                    return Ok((0, String::new()));
                 }
                 let position = generators
                     .iter()
@@ -704,20 +705,24 @@ impl SearchIndex {
                     }
                 };
                 let snippet = generators[index].2.snippet(text);
-                Ok(if snippet.highlighted().is_empty() {
-                    String::new()
-                } else {
-                    snippet::to_marked_html(&snippet, text.len())
+                Ok(match snippet.highlighted().len() {
+                    0 => (0, String::new()),
+                    n => (n, snippet::to_marked_html(&snippet, text.len())),
                 })
             };
             let title_html = match snippet_for(Role::Title, &title, 10_000)? {
-                s if s.is_empty() => snippet::leading_excerpt(&title, 10_000),
-                s => s,
+                (0, _) => snippet::leading_excerpt(&title, 10_000),
+                (_, s) => s,
             };
-            let mut excerpt = snippet_for(Role::Summary, &summary, SNIPPET_CHARS)?;
-            if excerpt.is_empty() {
-                excerpt = snippet_for(Role::Body, &body, SNIPPET_CHARS)?;
-            }
+            // The excerpt comes from the field whose best fragment holds the most
+            // matches; the summary on a tie.
+            let in_summary = snippet_for(Role::Summary, &summary, SNIPPET_CHARS)?;
+            let in_body = snippet_for(Role::Body, &body, SNIPPET_CHARS)?;
+            let mut excerpt = if in_body.0 > in_summary.0 {
+                in_body.1
+            } else {
+                in_summary.1
+            };
             if excerpt.is_empty() {
                 let lead = if summary.is_empty() { &body } else { &summary };
                 excerpt = snippet::leading_excerpt(lead, SNIPPET_CHARS);
