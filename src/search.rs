@@ -37,10 +37,9 @@ pub fn index_doc(record: &Record, reader: &Reader) -> Result<IndexDoc, StoreErro
         revision: record.meta.revision,
         title: record.title().to_owned(),
         updated: record.meta.updated.timestamp(),
-        keywords: record.keywords().to_vec(),
         ..IndexDoc::default()
     };
-    doc.labels.extend(record.keywords().iter().cloned());
+    add_keywords(&mut doc, record.keywords(), reader)?;
     for link in record.partner_refs() {
         if let Some(Record {
             body: Body::Partner(p),
@@ -75,6 +74,14 @@ pub fn index_doc(record: &Record, reader: &Reader) -> Result<IndexDoc, StoreErro
             doc.summary = plain_text(&r.description);
             doc.labels.push(r.resource_type.clone());
         }
+        Body::Concept(c) => {
+            doc.summary = plain_text(&c.scope_note);
+            doc.labels.extend(
+                c.all_labels(&record.meta.lang)
+                    .into_iter()
+                    .map(|(_, l)| l.to_owned()),
+            );
+        }
         Body::Partner(p) => {
             // The acronym in the title: `RITIMO` finds the partner before the
             // records that merely name it.
@@ -89,6 +96,54 @@ pub fn index_doc(record: &Record, reader: &Reader) -> Result<IndexDoc, StoreErro
     }
     doc.labels.retain(|l| !l.trim().is_empty());
     Ok(doc)
+}
+
+/// How deep a concept's broader chain is followed (and a guard against cycles).
+const MAX_DEPTH: usize = 16;
+
+/// Keywords: a keyword that is a label of a thesaurus concept counts in the facet
+/// under the concept's preferred label and under every broader concept's, so that
+/// a broad keyword finds the records of its narrower ones; and every label of the
+/// concept, in every language, is searchable in the record (`ESS` finds a record
+/// tagged "économie sociale et solidaire", `social economy` a French one).
+fn add_keywords(
+    doc: &mut IndexDoc,
+    keywords: &[String],
+    reader: &Reader,
+) -> Result<(), StoreError> {
+    for keyword in keywords {
+        let Some(mut id) = reader.concept_by_label(keyword)? else {
+            doc.keywords.push(keyword.clone());
+            doc.labels.push(keyword.clone());
+            continue;
+        };
+        let mut first = true;
+        for _ in 0..MAX_DEPTH {
+            let Some(Record {
+                body: Body::Concept(c),
+                meta,
+            }) = reader.get(&id)?
+            else {
+                break;
+            };
+            if !doc.keywords.contains(&c.label) {
+                doc.keywords.push(c.label.clone());
+            }
+            if first {
+                doc.labels.extend(
+                    c.all_labels(&meta.lang)
+                        .into_iter()
+                        .map(|(_, l)| l.to_owned()),
+                );
+                first = false;
+            }
+            match c.broader.first() {
+                Some(broader) => id = broader.clone(),
+                None => break,
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The words of a Markdown text without its markup, so that excerpts read well.

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use crate::model::{Body, Record};
+use crate::model::{Body, Kind, Record};
 use crate::store::{Reader, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -28,8 +28,27 @@ pub enum Format {
 /// sheets, methodology documents and resources; within a kind, by id.
 fn ordered(reader: &Reader) -> Result<Vec<Record>, StoreError> {
     let mut records = reader.all(None)?;
-    records.sort_by(|a, b| (a.kind(), &a.meta.id).cmp(&(b.kind(), &b.meta.id)));
-    Ok(records)
+    // Concepts come broader first, so that every `broader` finds its target.
+    let depth = |r: &Record| -> usize {
+        let mut depth = 0;
+        let mut current = r.clone();
+        while let Body::Concept(c) = &current.body {
+            match c.broader.first().and_then(|b| reader.get(b).ok().flatten()) {
+                Some(parent) if depth < 16 => {
+                    depth += 1;
+                    current = parent;
+                }
+                _ => break,
+            }
+        }
+        depth
+    };
+    let mut keyed: Vec<(Kind, usize, Record)> = records
+        .drain(..)
+        .map(|r| (r.kind(), depth(&r), r))
+        .collect();
+    keyed.sort_by(|a, b| (a.0, a.1, &a.2.meta.id).cmp(&(b.0, b.1, &b.2.meta.id)));
+    Ok(keyed.into_iter().map(|(_, _, r)| r).collect())
 }
 
 /// A record in its interchange form: partner links carry the partner's current
@@ -181,6 +200,7 @@ pub fn markdown(record: &Record, reader: &Reader) -> Result<String, StoreError> 
         Body::Method(m) => vec![("Résumé", &m.summary), ("", &m.body)],
         Body::Resource(r) => vec![("", &r.description)],
         Body::Partner(p) => vec![("", &p.description)],
+        Body::Concept(c) => vec![("Note d'application", &c.scope_note)],
     };
     for (heading, text) in sections {
         if text.trim().is_empty() {

@@ -49,7 +49,7 @@ impl Viewer {
     /// May create records of this kind.
     pub fn can_create(&self, kind: Kind) -> bool {
         match kind {
-            Kind::Partner => self.is_editor(),
+            Kind::Partner | Kind::Concept => self.is_editor(),
             _ => self.user.is_some(),
         }
     }

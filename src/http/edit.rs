@@ -3,7 +3,7 @@
 //! revision the edit began from, so nobody overwrites what another saved meanwhile.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use savoirs_templates::routes;
@@ -37,11 +37,17 @@ fn require_login(viewer: &Viewer, path: &str) -> Result<(), AppError> {
 
 async fn choose_kind(viewer: Viewer) -> Result<Html<String>, AppError> {
     require_login(&viewer, routes::NEW)?;
-    let kinds = [Kind::Action, Kind::Method, Kind::Resource, Kind::Partner]
-        .into_iter()
-        .filter(|k| viewer.can_create(*k))
-        .map(|k| k.as_str().to_owned())
-        .collect();
+    let kinds = [
+        Kind::Action,
+        Kind::Method,
+        Kind::Resource,
+        Kind::Partner,
+        Kind::Concept,
+    ]
+    .into_iter()
+    .filter(|k| viewer.can_create(*k))
+    .map(|k| k.as_str().to_owned())
+    .collect();
     Ok(Html(
         NewRecordView { kinds }
             .render(&chrome(&viewer))
@@ -55,6 +61,7 @@ fn empty_record(kind: Kind) -> Record {
         Kind::Method => Body::Method(model::Method::default()),
         Kind::Resource => Body::Resource(model::Resource::default()),
         Kind::Partner => Body::Partner(model::Partner::default()),
+        Kind::Concept => Body::Concept(model::Concept::default()),
     })
 }
 
@@ -69,18 +76,32 @@ fn creatable(viewer: &Viewer, kind: &str) -> Result<Kind, AppError> {
     Ok(kind)
 }
 
-fn partner_names(state: &AppState) -> Result<Vec<String>, AppError> {
+/// Completions for the form: partner names, and every thesaurus label.
+fn completions(state: &AppState) -> Result<(Vec<String>, Vec<String>), AppError> {
     let reader = state.store.read()?;
-    let mut names: Vec<String> = reader
-        .all(Some(Kind::Partner))?
-        .into_iter()
-        .filter_map(|r| match r.body {
-            Body::Partner(p) => Some(p.label().to_owned()),
-            _ => None,
-        })
-        .collect();
-    names.sort();
-    Ok(names)
+    let (mut partners, mut labels) = (Vec::new(), Vec::new());
+    for r in reader.all(None)? {
+        match &r.body {
+            Body::Partner(p) => partners.push(p.label().to_owned()),
+            Body::Concept(c) => {
+                labels.extend(
+                    c.all_labels(&r.meta.lang)
+                        .into_iter()
+                        .map(|(_, l)| l.to_owned()),
+                );
+            }
+            _ => {}
+        }
+    }
+    partners.sort();
+    labels.sort();
+    labels.dedup();
+    Ok((partners, labels))
+}
+
+fn fill_completions(view: &mut RecordFormView, state: &AppState) -> Result<(), AppError> {
+    (view.partner_names, view.concept_labels) = completions(state)?;
+    Ok(())
 }
 
 /// A form view with nothing filled in yet.
@@ -94,6 +115,7 @@ fn blank_form(kind: Kind, heading: String, action: String, viewer: &Viewer) -> R
         general_error: None,
         partners: Vec::new(),
         partner_names: Vec::new(),
+        concept_labels: Vec::new(),
         base_revision: 0,
         preview: Vec::new(),
         can_publish: viewer.is_editor(),
@@ -113,8 +135,11 @@ async fn new_form(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(kind): Path<String>,
+    RawQuery(query): RawQuery,
 ) -> Result<Html<String>, AppError> {
     let kind = creatable(&viewer, &kind)?;
+    // `?partner=RITIMO&role=user`: a record begun from a partner's page.
+    let prefill = FormData::parse(query.unwrap_or_default().as_bytes());
     let mut view = blank_form(
         kind,
         heading_new(kind),
@@ -123,7 +148,16 @@ async fn new_form(
     );
     view.values.insert("lang".into(), "fr".into());
     view.values.insert("currency".into(), "EUR".into());
-    view.partner_names = state.blocking(partner_names).await?;
+    if !prefill.get("partner").is_empty() {
+        let role = match prefill.get("role") {
+            r if model::ROLES.contains(&r) => r,
+            _ => "partner",
+        };
+        view.partners = vec![(prefill.get("partner").to_owned(), role.to_owned())];
+    }
+    let (partners, labels) = state.blocking(completions).await?;
+    view.partner_names = partners;
+    view.concept_labels = labels;
     Ok(Html(view.render(&chrome(&viewer)).into_string()))
 }
 
@@ -187,7 +221,7 @@ async fn create(
             if !errors.is_empty() || intent == Intent::Preview {
                 view.values = form.values();
                 view.partners = form.partner_rows();
-                view.partner_names = partner_names(s)?;
+                fill_completions(&mut view, s)?;
                 view.message = form.get("message").to_owned();
                 let status = if errors.is_empty() {
                     view.preview = forms::markdown_sections(&record);
@@ -275,7 +309,7 @@ async fn edit_form(
             let (values, partners) = forms::values_of(&record, &s.store.read()?)?;
             view.values = values;
             view.partners = partners;
-            view.partner_names = partner_names(s)?;
+            fill_completions(&mut view, s)?;
             view.base_revision = record.meta.revision;
             Ok(view)
         })
@@ -306,7 +340,7 @@ async fn update(
             let mut view = edit_view(&stored, &who);
             view.values = form.values();
             view.partners = form.partner_rows();
-            view.partner_names = partner_names(s)?;
+            fill_completions(&mut view, s)?;
             view.message = form.get("message").to_owned();
             view.base_revision = base;
             if !errors.is_empty() || intent == Intent::Preview {

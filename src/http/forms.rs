@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use crate::model::{
-    self, Action, Amount, Body, Kind, Method, Partner, PartnerRef, Period, Record, Resource,
+    self, Action, Amount, Body, Concept, Kind, Method, Partner, PartnerRef, Period, Record,
+    Relation, Resource,
 };
 use crate::store::{Reader, StoreError};
 
@@ -125,20 +126,37 @@ pub fn values_of(
             put("authors", m.authors.join("\n"));
             put("source", m.source.clone());
             put("date", m.date.clone());
-            let mut related = Vec::new();
-            for id in &m.related {
-                related.push(match reader.get(id)? {
-                    Some(r) => r.title().to_owned(),
-                    None => id.clone(),
-                });
-            }
-            put("related", related.join("\n"));
         }
         Body::Resource(r) => {
             put("title", r.title.clone());
             put("resource_type", r.resource_type.clone());
             put("url", r.url.clone());
             put("description", r.description.clone());
+        }
+        Body::Concept(c) => {
+            put(&format!("label_{}", record.meta.lang), c.label.clone());
+            for (lang, label) in &c.labels {
+                put(&format!("label_{lang}"), label.clone());
+            }
+            for (lang, alts) in &c.alt_labels {
+                put(&format!("alt_{lang}"), alts.join("\n"));
+            }
+            let titles = |ids: &[String]| -> Result<String, StoreError> {
+                let mut out = Vec::new();
+                for id in ids {
+                    out.push(match reader.get(id)? {
+                        Some(r) => r.title().to_owned(),
+                        None => id.clone(),
+                    });
+                }
+                Ok(out.join("\n"))
+            };
+            let broader = titles(&c.broader)?;
+            let related = titles(&c.related)?;
+            put("broader", broader);
+            put("related", related);
+            put("scope_note", c.scope_note.clone());
+            put("uri", c.uri.clone());
         }
         Body::Partner(p) => {
             put("name", p.name.clone());
@@ -149,6 +167,20 @@ pub fn values_of(
             put("country", p.country.clone());
             put("type", p.partner_type.clone());
         }
+    }
+    let mut related = Vec::new();
+    for r in record.relations() {
+        let title = match reader.get(&r.id)? {
+            Some(target) => target.title().to_owned(),
+            None => r.id.clone(),
+        };
+        related.push(match relation_prefix(&r.relation) {
+            "" => title,
+            prefix => format!("{prefix} {title}"),
+        });
+    }
+    if !related.is_empty() {
+        v.insert("related".to_owned(), related.join("\n"));
     }
     let mut partners = Vec::new();
     for link in record.partner_refs() {
@@ -174,6 +206,7 @@ pub fn apply(record: &mut Record, form: &FormData, reader: &Reader) -> Result<Er
         record.meta.lang = "fr".to_owned();
     }
     let partners = resolve_partners(form, reader, &mut errors)?;
+    let related = resolve_related(form, reader, &mut errors)?;
     match record.kind() {
         Kind::Action => {
             let period = match (year(&f("period_start")), year(&f("period_end"))) {
@@ -224,6 +257,7 @@ pub fn apply(record: &mut Record, form: &FormData, reader: &Reader) -> Result<Er
                 amount,
                 partners,
                 keywords: keywords(form.get("keywords")),
+                related,
                 summary: form.get("summary").to_owned(),
                 synthesis: form.get("synthesis").to_owned(),
                 strategy: form.get("strategy").to_owned(),
@@ -232,18 +266,6 @@ pub fn apply(record: &mut Record, form: &FormData, reader: &Reader) -> Result<Er
             });
         }
         Kind::Method => {
-            let mut related = Vec::new();
-            for title in lines(form.get("related")) {
-                match resolve_record(reader, &title)? {
-                    Some(id) => related.push(id),
-                    None => {
-                        errors.insert(
-                            "related".into(),
-                            format!("aucun document ne s'intitule « {title} »"),
-                        );
-                    }
-                }
-            }
             record.body = Body::Method(Method {
                 title: f("title"),
                 summary: form.get("summary").to_owned(),
@@ -264,7 +286,56 @@ pub fn apply(record: &mut Record, form: &FormData, reader: &Reader) -> Result<Er
                 description: form.get("description").to_owned(),
                 partners,
                 keywords: keywords(form.get("keywords")),
+                related,
             });
+        }
+        Kind::Concept => {
+            let lang = record.meta.lang.clone();
+            let mut concept = Concept {
+                label: f(&format!("label_{lang}")),
+                scope_note: form.get("scope_note").to_owned(),
+                uri: f("uri"),
+                ..Concept::default()
+            };
+            for other in model::LANGS {
+                let label = f(&format!("label_{other}"));
+                if other != lang && !label.is_empty() {
+                    concept.labels.insert(other.to_owned(), label);
+                }
+                let alts = lines(form.get(&format!("alt_{other}")));
+                if !alts.is_empty() {
+                    concept.alt_labels.insert(other.to_owned(), alts);
+                }
+            }
+            for (field, target) in [
+                ("broader", &mut concept.broader),
+                ("related", &mut concept.related),
+            ] {
+                for label in lines(form.get(field)) {
+                    match resolve_concept(reader, &label)? {
+                        Some(id) if id == record.meta.id => {
+                            errors.insert(
+                                field.into(),
+                                "un concept ne peut pas se citer lui-même".into(),
+                            );
+                        }
+                        Some(id) => target.push(id),
+                        None => {
+                            errors.insert(
+                                field.into(),
+                                format!("aucun concept ne s'appelle « {label} »"),
+                            );
+                        }
+                    }
+                }
+            }
+            if concept.label.is_empty() {
+                errors.insert(
+                    format!("label_{lang}"),
+                    "le terme préféré dans la langue du concept est obligatoire".into(),
+                );
+            }
+            record.body = Body::Concept(concept);
         }
         Kind::Partner => {
             record.body = Body::Partner(Partner {
@@ -355,6 +426,59 @@ fn resolve_partners(
     Ok(out)
 }
 
+/// How a relation is written in the form's "related" field, before the title.
+fn relation_prefix(relation: &str) -> &'static str {
+    match relation {
+        "uses" => "utilise :",
+        "follows" => "fait suite à :",
+        "part_of" => "fait partie de :",
+        _ => "",
+    }
+}
+
+/// The "related" field: one document per line, by exact title or id, optionally
+/// after `utilise :`, `fait suite à :` or `fait partie de :`.
+fn resolve_related(
+    form: &FormData,
+    reader: &Reader,
+    errors: &mut Errors,
+) -> Result<Vec<Relation>, StoreError> {
+    let mut out = Vec::new();
+    for line in lines(form.get("related")) {
+        let (relation, title) = ["uses", "follows", "part_of"]
+            .into_iter()
+            .find_map(|r| {
+                line.strip_prefix(relation_prefix(r))
+                    .map(|rest| (r, rest.trim().to_owned()))
+            })
+            .unwrap_or(("related", line.clone()));
+        match resolve_record(reader, &title)? {
+            Some(id) => out.push(Relation {
+                id,
+                title: String::new(),
+                relation: relation.to_owned(),
+            }),
+            None => {
+                errors.insert(
+                    "related".into(),
+                    format!("aucun document ne s'intitule « {title} »"),
+                );
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A concept by id or by any of its labels.
+fn resolve_concept(reader: &Reader, text: &str) -> Result<Option<String>, StoreError> {
+    if let Some(r) = reader.get(text)?
+        && r.kind() == Kind::Concept
+    {
+        return Ok(Some(text.to_owned()));
+    }
+    reader.concept_by_label(text)
+}
+
 /// A record by id or exact title.
 fn resolve_record(reader: &Reader, text: &str) -> Result<Option<String>, StoreError> {
     if reader.get(text)?.is_some() {
@@ -386,6 +510,7 @@ pub fn markdown_sections(record: &Record) -> Vec<(String, String)> {
         Body::Method(m) => vec![s("Résumé", &m.summary), s("Texte", &m.body)],
         Body::Resource(r) => vec![s("Description", &r.description)],
         Body::Partner(p) => vec![s("Présentation", &p.description)],
+        Body::Concept(c) => vec![s("Note d'application", &c.scope_note)],
     }
 }
 

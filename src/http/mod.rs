@@ -13,6 +13,7 @@ mod edit;
 mod error;
 mod forms;
 mod history;
+mod links;
 mod pages;
 mod params;
 mod records;
@@ -105,6 +106,7 @@ fn table() -> Routes {
     admin::routes(&mut r);
     edit::routes(&mut r);
     history::routes(&mut r);
+    links::routes(&mut r);
     records::routes(&mut r);
     r
 }

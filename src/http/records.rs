@@ -4,10 +4,12 @@
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Response};
+use savoirs_index::SearchIndex;
 use savoirs_index::SearchRequest;
 use savoirs_templates::routes;
 use savoirs_templates::views::{
-    DocumentView, LinkedPartner, NotFoundView, RecordLink, RecordTools, Section,
+    ConceptBlock, DocumentView, LinkedPartner, NotFoundView, PartnerTools, RecordLink, RecordTools,
+    Section,
 };
 
 use super::auth::chrome;
@@ -31,10 +33,17 @@ pub fn find(
     let Some(kind) = Kind::parse(kind) else {
         return Ok(None);
     };
-    let id = match reader.id_by_slug(kind, slug)? {
+    let mut id = match reader.id_by_slug(kind, slug)? {
         Some(id) => id,
         None => slug.to_owned(),
     };
+    // A record merged into another answers with the survivor.
+    for _ in 0..8 {
+        match reader.moved_to(&id)? {
+            Some(next) if reader.get(&id)?.is_none() => id = next,
+            _ => break,
+        }
+    }
     Ok(reader
         .get(&id)?
         .filter(|r| r.kind() == kind && viewer.can_view(r))
@@ -65,7 +74,7 @@ async fn record(
                 None => None,
                 Some((record, true)) => Some(Found::Moved(record.url())),
                 Some((record, false)) => Some(Found::Page(Box::new(document_view(
-                    &record, &reader, &who,
+                    &record, &reader, &s.index, &who,
                 )?))),
             })
         })
@@ -122,6 +131,7 @@ fn section(heading: &str, markdown: &str) -> Section {
 fn document_view(
     record: &Record,
     reader: &Reader,
+    index: &SearchIndex,
     viewer: &Viewer,
 ) -> Result<DocumentView, AppError> {
     let mut partners = Vec::new();
@@ -139,10 +149,16 @@ fn document_view(
             });
         }
     }
-    let mut related = Vec::new();
-    for id in record.related() {
-        if let Some(r) = reader.get(id)?.filter(|r| viewer.can_view(r)) {
-            related.push(link(&r));
+    // Typed links, shown on both ends: forward under the relation's name,
+    // backward under its inverse.
+    let mut groups: Vec<(String, Vec<RecordLink>)> = Vec::new();
+    let mut add = |label: &str, r: &Record| match groups.iter_mut().find(|(l, _)| l == label) {
+        Some((_, links)) => links.push(link(r)),
+        None => groups.push((label.to_owned(), vec![link(r)])),
+    };
+    for relation in record.relations() {
+        if let Some(r) = reader.get(&relation.id)?.filter(|r| viewer.can_view(r)) {
+            add(relation_label(&relation.relation, false), &r);
         }
     }
     let mut backlinks = Vec::new();
@@ -156,11 +172,13 @@ fn document_view(
             .find(|l| l.id == record.meta.id)
         {
             backlinks.push((link(&source), l.role.clone()));
-        } else if record.kind() != Kind::Partner {
-            related.push(link(&source));
+        }
+        if let Some(rel) = source.relations().iter().find(|r| r.id == record.meta.id) {
+            add(relation_label(&rel.relation, true), &source);
         }
     }
     backlinks.sort_by(|a, b| a.0.title.cmp(&b.0.title));
+    let related = groups;
 
     let mut view = DocumentView {
         kind: record.kind().as_str().to_owned(),
@@ -180,6 +198,8 @@ fn document_view(
         updated: record.meta.updated.format("%d/%m/%Y").to_string(),
         search_within: None,
         tools: tools(record, viewer),
+        partner_tools: None,
+        concept: None,
     };
     match &record.body {
         Body::Action(a) => {
@@ -247,9 +267,130 @@ fn document_view(
             }
             view.sections = vec![section("Présentation", &p.description)];
             view.search_within = Some(p.label().to_owned());
+            if viewer.user.is_some() {
+                let (mut resources, mut partners) = (Vec::new(), Vec::new());
+                for r in reader.all(None)? {
+                    match &r.body {
+                        Body::Resource(res) if viewer.can_edit(&r) => {
+                            resources.push(res.title.clone())
+                        }
+                        Body::Partner(other) if r.meta.id != record.meta.id => {
+                            partners.push(other.label().to_owned());
+                        }
+                        _ => {}
+                    }
+                }
+                resources.sort();
+                partners.sort();
+                let slug = &record.meta.slug;
+                view.partner_tools = Some(PartnerTools {
+                    link_url: routes::record_page("partner", slug, "link"),
+                    resource_titles: resources,
+                    new_resource_url: routes::search_like(
+                        &routes::new_record("resource"),
+                        &[("partner", p.label()), ("role", "user")],
+                    ),
+                    merge_url: viewer
+                        .is_editor()
+                        .then(|| routes::record_page("partner", slug, "merge")),
+                    partner_names: partners,
+                });
+            }
+        }
+        Body::Concept(c) => {
+            view.sections = vec![section("Note d'application", &c.scope_note)];
+            view.concept = Some(concept_block(record, c, reader, index, viewer)?);
         }
     }
     Ok(view)
+}
+
+/// Labels, broader, narrower and related concepts, and the records tagged with
+/// the concept or a narrower one (through the keyword facet, which counts them).
+fn concept_block(
+    record: &Record,
+    c: &crate::model::Concept,
+    reader: &Reader,
+    index: &SearchIndex,
+    viewer: &Viewer,
+) -> Result<ConceptBlock, AppError> {
+    let mut labels = Vec::new();
+    for lang in crate::model::LANGS {
+        let pref = if lang == record.meta.lang {
+            c.label.clone()
+        } else {
+            c.labels.get(lang).cloned().unwrap_or_default()
+        };
+        let alts = c.alt_labels.get(lang).cloned().unwrap_or_default();
+        if !pref.is_empty() || !alts.is_empty() {
+            labels.push((lang.to_owned(), pref, alts));
+        }
+    }
+    let concepts = |ids: &[String]| -> Result<Vec<RecordLink>, AppError> {
+        let mut out = Vec::new();
+        for id in ids {
+            if let Some(r) = reader.get(id)? {
+                out.push(link(&r));
+            }
+        }
+        Ok(out)
+    };
+    let (mut narrower, mut related) = (Vec::new(), concepts(&c.related)?);
+    for source in reader.backlinks(&record.meta.id)? {
+        if let Body::Concept(other) = &source.body {
+            if other.broader.contains(&record.meta.id) {
+                narrower.push(link(&source));
+            } else if other.related.contains(&record.meta.id)
+                && !c.related.contains(&source.meta.id)
+            {
+                related.push(link(&source));
+            }
+        }
+    }
+    narrower.sort_by(|a, b| a.title.cmp(&b.title));
+    let (statuses, owner) = viewer.visibility();
+    let tagged = index.search(&SearchRequest {
+        keywords: vec![c.label.clone()],
+        statuses,
+        owner,
+        sort: savoirs_index::Sort::Title,
+        limit: 20,
+        ..SearchRequest::default()
+    })?;
+    Ok(ConceptBlock {
+        labels,
+        broader: concepts(&c.broader)?,
+        narrower,
+        related,
+        tagged_total: tagged.total,
+        tagged: tagged
+            .hits
+            .into_iter()
+            .map(|h| RecordLink {
+                kind: h.kind,
+                title: h.title,
+                url: h.url,
+            })
+            .collect(),
+        tagged_url: routes::search(&[("keyword", &c.label)]),
+        delete_url: viewer
+            .is_editor()
+            .then(|| routes::record_page("concept", &record.meta.slug, "delete")),
+    })
+}
+
+/// A relation's heading on the page of the record that makes it (`backward` false)
+/// or of the record it points to.
+fn relation_label(relation: &str, backward: bool) -> &'static str {
+    match (relation, backward) {
+        ("uses", false) => "Utilise la méthode",
+        ("uses", true) => "Méthode utilisée par",
+        ("follows", false) => "Fait suite à",
+        ("follows", true) => "Suivi de",
+        ("part_of", false) => "Fait partie de",
+        ("part_of", true) => "Comprend",
+        _ => "Voir aussi",
+    }
 }
 
 fn resource_type_label(t: &str) -> &str {

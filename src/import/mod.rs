@@ -265,32 +265,61 @@ fn save_item(w: &mut Writer<'_>, item: Item, author: &Author<'_>) -> Result<Reco
             }
         }
     }
-    if let Body::Method(m) = &mut record.body {
-        for (i, related) in m.related.iter_mut().enumerate() {
-            if w.get(related)?.is_some() {
-                continue;
-            }
-            let slug = model::slugify(related);
-            let mut found = None;
-            for kind in [
-                model::Kind::Action,
-                model::Kind::Method,
-                model::Kind::Resource,
-            ] {
-                if let Some(id) = w.id_by_slug(kind, &slug)? {
-                    found = Some(id);
-                    break;
+    for (i, relation) in record.relations_mut().into_iter().flatten().enumerate() {
+        resolve_relation(w, relation, i)?;
+    }
+    if let Body::Concept(c) = &mut record.body {
+        for (field, ids) in [("broader", &mut c.broader), ("related", &mut c.related)] {
+            for (i, target) in ids.iter_mut().enumerate() {
+                if let Some(r) = w.get(target)?
+                    && r.kind() == model::Kind::Concept
+                {
+                    continue;
                 }
+                *target = w.concept_by_label(target)?.ok_or_else(|| {
+                    invalid(
+                        &format!("{field}[{i}]"),
+                        format!("no concept has the id or label {target:?}"),
+                    )
+                })?;
             }
-            *related = found.ok_or_else(|| {
-                invalid(
-                    &format!("related[{i}]"),
-                    format!("no record has the id or title {related:?}"),
-                )
-            })?;
         }
     }
     w.save(record, author)
+}
+
+/// A relation names its target by id, or by exact title (`title`, or a plain
+/// string that is not an id).
+fn resolve_relation(
+    w: &Writer<'_>,
+    relation: &mut model::Relation,
+    i: usize,
+) -> Result<(), StoreError> {
+    if !relation.id.is_empty() {
+        if w.get(&relation.id)?.is_none() {
+            return Err(invalid(
+                &format!("related[{i}].id"),
+                format!("no record has the id {:?}", relation.id),
+            ));
+        }
+        return Ok(());
+    }
+    if w.get(&relation.title)?.is_some() {
+        relation.id = std::mem::take(&mut relation.title);
+        return Ok(());
+    }
+    let slug = model::slugify(&relation.title);
+    for kind in model::Kind::DOCUMENTS {
+        if let Some(id) = w.id_by_slug(kind, &slug)? {
+            relation.id = id;
+            relation.title.clear();
+            return Ok(());
+        }
+    }
+    Err(invalid(
+        &format!("related[{i}]"),
+        format!("no record has the id or title {:?}", relation.title),
+    ))
 }
 
 fn fill(target: &mut String, value: &str) {

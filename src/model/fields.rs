@@ -86,6 +86,58 @@ pub struct Period {
     pub end: i32,
 }
 
+/// Kinds of link between documents: `related`, `uses` (uses the method),
+/// `follows` (follows up), `part_of`.
+pub const RELATIONS: [&str; 4] = ["related", "uses", "follows", "part_of"];
+
+/// A typed link to another document. Stored with `id`; on import `title` (or a
+/// plain string, an id or an exact title) may stand in for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Relation {
+    pub id: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub title: String,
+    #[serde(rename = "type")]
+    pub relation: String,
+}
+
+impl<'de> Deserialize<'de> for Relation {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Object {
+            #[serde(default)]
+            id: String,
+            #[serde(default)]
+            title: String,
+            #[serde(default = "default_relation", rename = "type")]
+            relation: String,
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            Text(String),
+            Object(Object),
+        }
+        Ok(match Either::deserialize(d)? {
+            Either::Text(text) => Relation {
+                id: String::new(),
+                title: text,
+                relation: default_relation(),
+            },
+            Either::Object(o) => Relation {
+                id: o.id,
+                title: o.title,
+                relation: o.relation,
+            },
+        })
+    }
+}
+
+fn default_relation() -> String {
+    "related".to_owned()
+}
+
 /// Roles a partner can have in a record.
 pub const ROLES: [&str; 8] = [
     "pilot",

@@ -7,12 +7,13 @@
 mod fields;
 mod validate;
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 
-pub use fields::{Amount, PartnerRef, Period, ROLES, parse_amount_value};
+pub use fields::{Amount, PartnerRef, Period, RELATIONS, ROLES, Relation, parse_amount_value};
 pub use validate::{FieldError, validate};
 
 /// The kinds of record, in the order they are exported (partners first, so that
@@ -21,17 +22,28 @@ pub use validate::{FieldError, validate};
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Partner,
+    Concept,
     Action,
     Method,
     Resource,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Partner, Kind::Action, Kind::Method, Kind::Resource];
+    pub const ALL: [Kind; 5] = [
+        Kind::Partner,
+        Kind::Concept,
+        Kind::Action,
+        Kind::Method,
+        Kind::Resource,
+    ];
+
+    /// Kinds that are documents (they have partners, keywords, related records).
+    pub const DOCUMENTS: [Kind; 3] = [Kind::Action, Kind::Method, Kind::Resource];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Partner => "partner",
+            Kind::Concept => "concept",
             Kind::Action => "action",
             Kind::Method => "method",
             Kind::Resource => "resource",
@@ -118,6 +130,7 @@ const META_KEYS: [&str; 8] = [
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Body {
     Partner(Partner),
+    Concept(Concept),
     Action(Action),
     Method(Method),
     Resource(Resource),
@@ -143,6 +156,8 @@ pub struct Action {
     pub partners: Vec<PartnerRef>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keywords: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Relation>,
     /// Résumé (Markdown).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub summary: String,
@@ -180,7 +195,7 @@ pub struct Method {
     pub partners: Vec<PartnerRef>,
     /// Related records, by id (titles are resolved to ids on import).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub related: Vec<String>,
+    pub related: Vec<Relation>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keywords: Vec<String>,
 }
@@ -200,6 +215,48 @@ pub struct Resource {
     pub partners: Vec<PartnerRef>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keywords: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Relation>,
+}
+
+/// A thesaurus entry: a concept with a preferred label per language, alternative
+/// labels (synonyms, acronyms), broader and related concepts, a scope note.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Concept {
+    /// Preferred label in the record's language.
+    pub label: String,
+    /// Preferred labels in other languages: `{"en": "…", "es": "…"}`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+    /// Alternative labels by language: `{"fr": ["ESS"], "en": ["SSE"]}`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub alt_labels: BTreeMap<String, Vec<String>>,
+    /// Broader concepts, by id (labels are resolved to ids on import).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub broader: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub scope_note: String,
+    /// The concept's IRI in SKOS, kept so that an exported thesaurus keeps its
+    /// identifiers.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub uri: String,
+}
+
+impl Concept {
+    /// Every label of the concept, preferred and alternative, in every language,
+    /// with its language (`lang` is the record's own language).
+    pub fn all_labels<'a>(&'a self, lang: &'a str) -> Vec<(&'a str, &'a str)> {
+        let mut out = vec![(lang, self.label.as_str())];
+        out.extend(self.labels.iter().map(|(l, v)| (l.as_str(), v.as_str())));
+        for (l, alts) in &self.alt_labels {
+            out.extend(alts.iter().map(|a| (l.as_str(), a.as_str())));
+        }
+        out.retain(|(_, v)| !v.trim().is_empty());
+        out
+    }
 }
 
 /// A partner organisation: one record per organisation, linked by id.
@@ -270,6 +327,7 @@ impl Record {
     pub fn kind(&self) -> Kind {
         match self.body {
             Body::Partner(_) => Kind::Partner,
+            Body::Concept(_) => Kind::Concept,
             Body::Action(_) => Kind::Action,
             Body::Method(_) => Kind::Method,
             Body::Resource(_) => Kind::Resource,
@@ -280,6 +338,7 @@ impl Record {
     pub fn title(&self) -> &str {
         match &self.body {
             Body::Partner(p) => &p.name,
+            Body::Concept(c) => &c.label,
             Body::Action(a) => &a.title,
             Body::Method(m) => &m.title,
             Body::Resource(r) => &r.title,
@@ -292,7 +351,7 @@ impl Record {
             Body::Action(a) => &a.partners,
             Body::Method(m) => &m.partners,
             Body::Resource(r) => &r.partners,
-            Body::Partner(_) => &[],
+            Body::Partner(_) | Body::Concept(_) => &[],
         }
     }
 
@@ -301,7 +360,7 @@ impl Record {
             Body::Action(a) => Some(&mut a.partners),
             Body::Method(m) => Some(&mut m.partners),
             Body::Resource(r) => Some(&mut r.partners),
-            Body::Partner(_) => None,
+            Body::Partner(_) | Body::Concept(_) => None,
         }
     }
 
@@ -310,15 +369,44 @@ impl Record {
             Body::Action(a) => &a.keywords,
             Body::Method(m) => &m.keywords,
             Body::Resource(r) => &r.keywords,
-            Body::Partner(_) => &[],
+            Body::Partner(_) | Body::Concept(_) => &[],
         }
     }
 
-    /// Ids of the records this one links to, besides partners.
-    pub fn related(&self) -> &[String] {
+    pub fn keywords_mut(&mut self) -> Option<&mut Vec<String>> {
+        match &mut self.body {
+            Body::Action(a) => Some(&mut a.keywords),
+            Body::Method(m) => Some(&mut m.keywords),
+            Body::Resource(r) => Some(&mut r.keywords),
+            Body::Partner(_) | Body::Concept(_) => None,
+        }
+    }
+
+    /// Typed links to other documents.
+    pub fn relations(&self) -> &[Relation] {
         match &self.body {
+            Body::Action(a) => &a.related,
             Body::Method(m) => &m.related,
-            _ => &[],
+            Body::Resource(r) => &r.related,
+            Body::Partner(_) | Body::Concept(_) => &[],
+        }
+    }
+
+    pub fn relations_mut(&mut self) -> Option<&mut Vec<Relation>> {
+        match &mut self.body {
+            Body::Action(a) => Some(&mut a.related),
+            Body::Method(m) => Some(&mut m.related),
+            Body::Resource(r) => Some(&mut r.related),
+            Body::Partner(_) | Body::Concept(_) => None,
+        }
+    }
+
+    /// Ids of every record this one links to besides partners: related documents,
+    /// and for a concept its broader and related concepts.
+    pub fn linked_ids(&self) -> Vec<String> {
+        match &self.body {
+            Body::Concept(c) => c.broader.iter().chain(&c.related).cloned().collect(),
+            _ => self.relations().iter().map(|r| r.id.clone()).collect(),
         }
     }
 

@@ -1,7 +1,7 @@
 //! Validation of a record before it is stored: every problem is reported with the
 //! field it concerns, so forms can show it beside the field and imports can name it.
 
-use super::{Body, LANGS, ROLES, Record};
+use super::{Body, LANGS, RELATIONS, ROLES, Record};
 
 /// One problem with one field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,10 +37,10 @@ pub fn validate(record: &Record) -> Vec<FieldError> {
             ),
         );
     }
-    let title_field = if matches!(record.body, Body::Partner(_)) {
-        "name"
-    } else {
-        "title"
+    let title_field = match record.body {
+        Body::Partner(_) => "name",
+        Body::Concept(_) => "label",
+        _ => "title",
     };
     let title = record.title().trim();
     if title.is_empty() {
@@ -62,6 +62,18 @@ pub fn validate(record: &Record) -> Vec<FieldError> {
                     "unknown role {:?} (expected one of {})",
                     p.role,
                     ROLES.join(", ")
+                ),
+            );
+        }
+    }
+    for (i, r) in record.relations().iter().enumerate() {
+        if !RELATIONS.contains(&r.relation.as_str()) {
+            err(
+                &format!("related[{i}].type"),
+                format!(
+                    "unknown relation {:?} (expected one of {})",
+                    r.relation,
+                    RELATIONS.join(", ")
                 ),
             );
         }
@@ -113,6 +125,19 @@ pub fn validate(record: &Record) -> Vec<FieldError> {
             }
         }
         Body::Resource(r) => check_url(&mut err, "url", &r.url),
+        Body::Concept(c) => {
+            for lang in c.labels.keys().chain(c.alt_labels.keys()) {
+                if !LANGS.contains(&lang.as_str()) {
+                    err(
+                        "labels",
+                        format!("unknown language {lang:?} (expected fr, en or es)"),
+                    );
+                }
+            }
+            if !record.meta.id.is_empty() && c.broader.contains(&record.meta.id) {
+                err("broader", "a concept cannot be broader than itself".into());
+            }
+        }
         Body::Partner(p) => check_url(&mut err, "website", &p.website),
     }
     errors

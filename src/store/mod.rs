@@ -151,6 +151,9 @@ impl Store {
             txn.open_multimap_table(BACKLINKS)?;
             txn.open_table(USERS)?;
             txn.open_table(SESSIONS)?;
+            txn.open_table(CONCEPT_LABELS)?;
+            txn.open_multimap_table(KEYWORD_USES)?;
+            txn.open_table(MOVED)?;
         }
         txn.commit()?;
         Ok(())
@@ -245,6 +248,49 @@ macro_rules! reads {
             Ok(found.map(|v| v.value().to_owned()))
         }
 
+        /// The concept known by this label, preferred or alternative, in any language.
+        pub fn concept_by_label(&self, label: &str) -> Result<Option<String>> {
+            let table = self.txn.open_table(CONCEPT_LABELS)?;
+            let found = table.get(model::name_key(label).as_str())?;
+            Ok(found.map(|v| v.value().to_owned()))
+        }
+
+        /// Ids of the records that carry this keyword.
+        pub fn keyword_uses(&self, keyword: &str) -> Result<Vec<String>> {
+            let table = self.txn.open_multimap_table(KEYWORD_USES)?;
+            let mut out = Vec::new();
+            for id in table.get(model::name_key(keyword).as_str())? {
+                out.push(id?.value().to_owned());
+            }
+            Ok(out)
+        }
+
+        /// Ids of the records that link to `id`.
+        pub fn backlink_ids(&self, id: &str) -> Result<Vec<String>> {
+            let table = self.txn.open_multimap_table(BACKLINKS)?;
+            let mut out = Vec::new();
+            for source in table.get(id)? {
+                out.push(source?.value().to_owned());
+            }
+            Ok(out)
+        }
+
+        /// Where a record merged into another now lives.
+        pub fn moved_to(&self, id: &str) -> Result<Option<String>> {
+            let table = self.txn.open_table(MOVED)?;
+            let found = table.get(id)?;
+            Ok(found.map(|v| v.value().to_owned()))
+        }
+
+        /// Records that carry one of a concept's labels as a keyword.
+        pub fn concept_uses(&self, concept: &model::Concept, lang: &str) -> Result<Vec<String>> {
+            let mut out = std::collections::BTreeSet::new();
+            for (_, label) in concept.all_labels(lang) {
+                out.extend(self.keyword_uses(label)?);
+            }
+            Ok(out.into_iter().collect())
+        }
+
         /// The last change-log sequence number (0 for an empty store).
         pub fn last_seq(&self) -> Result<u64> {
             let table = self.txn.open_table(CHANGES)?;
@@ -288,13 +334,12 @@ impl Reader {
         Ok(self.txn.open_table(RECORDS)?.len()?)
     }
 
-    /// Records that link to `id` (as a partner or a related record).
+    /// Records that link to `id` (as a partner, a related record, a broader or
+    /// related concept).
     pub fn backlinks(&self, id: &str) -> Result<Vec<Record>> {
-        let table = self.txn.open_multimap_table(BACKLINKS)?;
         let mut out = Vec::new();
-        for source in table.get(id)? {
-            let source = source?;
-            if let Some(record) = self.get(source.value())? {
+        for source in self.backlink_ids(id)? {
+            if let Some(record) = self.get(&source)? {
                 out.push(record);
             }
         }
@@ -399,6 +444,10 @@ impl Writer<'_> {
         }
         self.index_names(&record, previous.as_ref())?;
         self.index_links(&record, previous.as_ref())?;
+        self.index_keywords(&record, previous.as_ref())?;
+        for r in record.relations_mut().into_iter().flatten() {
+            r.title.clear();
+        }
 
         let id = record.meta.id.clone();
         let json = record.to_json();
@@ -416,22 +465,158 @@ impl Writer<'_> {
             .open_table(REVISIONS)?
             .insert((id.as_str(), revision.number), encode(&revision).as_slice())?;
         self.log_change(&id)?;
-        // A partner's names appear in the index entries of the records that link to
-        // it: they must be reindexed too.
-        if record.kind() == Kind::Partner && previous.is_some() {
-            let sources: Vec<String> = {
-                let table = self.txn.open_multimap_table(BACKLINKS)?;
-                let mut sources = Vec::new();
-                for s in table.get(id.as_str())? {
-                    sources.push(s?.value().to_owned());
+        self.reindex_dependents(&record, previous.as_ref())?;
+        Ok(record)
+    }
+
+    /// Records whose index entries show something of `record` are reindexed with
+    /// it: the documents naming a partner; the documents tagged with a concept or
+    /// with one of its narrower concepts (their keyword facets and search labels
+    /// come from it).
+    fn reindex_dependents(&mut self, record: &Record, previous: Option<&Record>) -> Result<()> {
+        let mut dependents = std::collections::BTreeSet::new();
+        match (&record.body, previous) {
+            (model::Body::Partner(_), Some(_)) => {
+                dependents.extend(self.backlink_ids(&record.meta.id)?);
+            }
+            (model::Body::Concept(_), _) => {
+                let mut concepts = vec![record.clone()];
+                concepts.extend(previous.cloned());
+                let mut seen = std::collections::BTreeSet::new();
+                while let Some(c) = concepts.pop() {
+                    if !seen.insert((c.meta.id.clone(), c.meta.revision)) || seen.len() > 10_000 {
+                        continue;
+                    }
+                    if let model::Body::Concept(concept) = &c.body {
+                        dependents.extend(self.concept_uses(concept, &c.meta.lang)?);
+                    }
+                    // Narrower concepts name this one as broader.
+                    for source in self.backlink_ids(&c.meta.id)? {
+                        if let Some(narrower) = self.get(&source)?
+                            && let model::Body::Concept(n) = &narrower.body
+                            && n.broader.contains(&c.meta.id)
+                        {
+                            concepts.push(narrower);
+                        }
+                    }
                 }
-                sources
-            };
-            for source in sources {
-                self.log_change(&source)?;
+            }
+            _ => {}
+        }
+        dependents.remove(&record.meta.id);
+        for id in dependents {
+            self.log_change(&id)?;
+        }
+        Ok(())
+    }
+
+    /// Deletes a record. Its revisions stay; its names, labels, links and keyword
+    /// uses go; the index drops it.
+    pub fn delete(&mut self, id: &str) -> Result<Record> {
+        let Some(record) = self.get(id)? else {
+            return Err(StoreError::Invalid(vec![FieldError {
+                field: "id".into(),
+                message: format!("no record has the id {id:?}"),
+            }]));
+        };
+        let mut empty = record.clone();
+        empty.body = match &record.body {
+            model::Body::Partner(_) => model::Body::Partner(model::Partner::default()),
+            model::Body::Concept(_) => model::Body::Concept(model::Concept::default()),
+            model::Body::Action(_) => model::Body::Action(model::Action::default()),
+            model::Body::Method(_) => model::Body::Method(model::Method::default()),
+            model::Body::Resource(_) => model::Body::Resource(model::Resource::default()),
+        };
+        // Unindex names, labels, links and keywords by "saving" an empty body over
+        // the old one in the side tables, without writing the record itself.
+        self.index_names(&empty, Some(&record))?;
+        self.index_links(&empty, Some(&record))?;
+        self.index_keywords(&empty, Some(&record))?;
+        self.txn.open_table(RECORDS)?.remove(id)?;
+        {
+            let mut slugs = self.txn.open_table(SLUGS)?;
+            let prefix = format!("{}/", record.kind());
+            let mine: Vec<String> = slugs
+                .range(prefix.as_str()..)?
+                .filter_map(|e| e.ok())
+                .take_while(|(k, _)| k.value().starts_with(&prefix))
+                .filter(|(_, v)| v.value() == id)
+                .map(|(k, _)| k.value().to_owned())
+                .collect();
+            for slug in mine {
+                slugs.remove(slug.as_str())?;
             }
         }
+        self.log_change(id)?;
+        self.reindex_dependents(&record, None)?;
         Ok(record)
+    }
+
+    /// Merges partner `from` into partner `into`: every record naming `from` names
+    /// `into` instead (in the same role), `from`'s names become aliases of `into`,
+    /// and `from`'s addresses and id lead to `into`.
+    pub fn merge_partner(&mut self, from: &str, into: &str, author: &Author<'_>) -> Result<Record> {
+        let (Some(source), Some(mut target)) = (self.get(from)?, self.get(into)?) else {
+            return Err(StoreError::Invalid(vec![FieldError {
+                field: "into".into(),
+                message: "both partners must exist".into(),
+            }]));
+        };
+        let (model::Body::Partner(old), model::Body::Partner(_)) = (&source.body, &target.body)
+        else {
+            return Err(StoreError::Invalid(vec![FieldError {
+                field: "into".into(),
+                message: "only partners can be merged".into(),
+            }]));
+        };
+        if from == into {
+            return Err(StoreError::Invalid(vec![FieldError {
+                field: "into".into(),
+                message: "a partner cannot be merged into itself".into(),
+            }]));
+        }
+        for doc_id in self.backlink_ids(from)? {
+            let Some(mut doc) = self.get(&doc_id)? else {
+                continue;
+            };
+            if let Some(refs) = doc.partner_refs_mut() {
+                let already = refs.iter().any(|r| r.id == into);
+                refs.retain(|r| !(already && r.id == from));
+                for r in refs.iter_mut().filter(|r| r.id == from) {
+                    r.id = into.to_owned();
+                }
+            }
+            doc.meta.updated = model::now();
+            self.save(doc, author)?;
+        }
+        let old = old.clone();
+        self.delete(from)?;
+        if let model::Body::Partner(p) = &mut target.body {
+            let known: Vec<String> = p.names().map(model::name_key).collect();
+            for name in old.names() {
+                if !known.contains(&model::name_key(name)) && !p.aliases.iter().any(|a| a == name) {
+                    p.aliases.push(name.to_owned());
+                }
+            }
+            for (mine, theirs) in [
+                (&mut p.description, &old.description),
+                (&mut p.website, &old.website),
+                (&mut p.country, &old.country),
+                (&mut p.partner_type, &old.partner_type),
+            ] {
+                if mine.is_empty() {
+                    mine.clone_from(theirs);
+                }
+            }
+        }
+        target.meta.updated = model::now();
+        let target = self.save(target, author)?;
+        // The old addresses lead to the survivor.
+        self.txn
+            .open_table(SLUGS)?
+            .insert(format!("partner/{}", source.meta.slug).as_str(), into)?;
+        self.txn.open_table(MOVED)?.insert(from, into)?;
+        Ok(target)
     }
 
     /// Saves `record` only if the stored one is still at revision `base`: an edit
@@ -491,6 +676,9 @@ impl Writer<'_> {
     }
 
     fn index_names(&mut self, record: &Record, previous: Option<&Record>) -> Result<()> {
+        if let model::Body::Concept(concept) = &record.body {
+            return self.index_concept_labels(record, concept, previous);
+        }
         let model::Body::Partner(partner) = &record.body else {
             return Ok(());
         };
@@ -525,12 +713,63 @@ impl Writer<'_> {
         Ok(())
     }
 
+    fn index_concept_labels(
+        &mut self,
+        record: &Record,
+        concept: &model::Concept,
+        previous: Option<&Record>,
+    ) -> Result<()> {
+        let id = record.meta.id.as_str();
+        let mut labels = self.txn.open_table(CONCEPT_LABELS)?;
+        if let Some(model::Body::Concept(old)) = previous.map(|p| &p.body) {
+            let lang = previous.map_or("fr", |p| p.meta.lang.as_str());
+            for (_, label) in old.all_labels(lang) {
+                let key = model::name_key(label);
+                let owner = labels.get(key.as_str())?.map(|v| v.value().to_owned());
+                if owner.as_deref() == Some(id) {
+                    labels.remove(key.as_str())?;
+                }
+            }
+        }
+        for (_, label) in concept.all_labels(&record.meta.lang) {
+            let key = model::name_key(label);
+            if key.is_empty() {
+                continue;
+            }
+            let owner = labels.get(key.as_str())?.map(|v| v.value().to_owned());
+            match owner {
+                Some(owner) if owner != id => {
+                    return Err(StoreError::Invalid(vec![FieldError {
+                        field: "label".into(),
+                        message: format!("{label:?} is already a label of concept {owner}"),
+                    }]));
+                }
+                _ => {
+                    labels.insert(key.as_str(), id)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn index_keywords(&mut self, record: &Record, previous: Option<&Record>) -> Result<()> {
+        let id = record.meta.id.as_str();
+        let mut uses = self.txn.open_multimap_table(KEYWORD_USES)?;
+        for keyword in previous.map(Record::keywords).unwrap_or_default() {
+            uses.remove(model::name_key(keyword).as_str(), id)?;
+        }
+        for keyword in record.keywords() {
+            uses.insert(model::name_key(keyword).as_str(), id)?;
+        }
+        Ok(())
+    }
+
     fn index_links(&mut self, record: &Record, previous: Option<&Record>) -> Result<()> {
         let targets = |r: &Record| -> BTreeSet<String> {
             r.partner_refs()
                 .iter()
                 .map(|p| p.id.clone())
-                .chain(r.related().iter().cloned())
+                .chain(r.linked_ids())
                 .collect()
         };
         let id = record.meta.id.as_str();

@@ -15,6 +15,14 @@ pub const CHANGES: TableDefinition<u64, &str> = TableDefinition::new("changes");
 /// Comparison key of a partner's name, acronym or alias → partner id.
 pub const PARTNER_NAMES: TableDefinition<&str, &str> = TableDefinition::new("partner_names");
 /// Linked record id (a partner, a related record) → ids of records linking to it.
+/// Comparison key of a concept's label (preferred or alternative, any language) →
+/// concept id.
+pub const CONCEPT_LABELS: TableDefinition<&str, &str> = TableDefinition::new("concept_labels");
+/// Comparison key of a keyword → ids of the records that carry it.
+pub const KEYWORD_USES: MultimapTableDefinition<&str, &str> =
+    MultimapTableDefinition::new("keyword_uses");
+/// Id of a record merged into another → id of the record it became.
+pub const MOVED: TableDefinition<&str, &str> = TableDefinition::new("moved");
 /// Account name → the account as JSON.
 pub const USERS: TableDefinition<&str, &[u8]> = TableDefinition::new("users");
 /// SHA-256 of a session token (hex) → the session as JSON.

@@ -44,6 +44,7 @@ pub fn kind_label(kind: &str) -> &'static str {
         "method" => "Document méthodologique",
         "resource" => "Ressource",
         "partner" => "Partenaire",
+        "concept" => "Terme du thésaurus",
         _ => "Document",
     }
 }
@@ -55,6 +56,7 @@ pub fn kind_plural(kind: &str) -> &'static str {
         "method" => "Documents méthodologiques",
         "resource" => "Ressources",
         "partner" => "Partenaires",
+        "concept" => "Termes du thésaurus",
         _ => "Documents",
     }
 }

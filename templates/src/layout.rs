@@ -56,7 +56,8 @@ impl Page<'_> {
                         (search_box(self.query, false))
                         nav.account aria-label="Compte" {
                             @if let Some(user) = &chrome.user {
-                                a href=(routes::NEW) { "Ajouter" }
+                                a href=(routes::THESAURUS) { "Thésaurus" }
+                                " " a href=(routes::NEW) { "Ajouter" }
                                 " " a href=(routes::CHANGES) { "Modifications" }
                                 @if chrome.is_editor() { " " a href=(routes::REVIEW) { "À relire" } }
                                 @if chrome.is_admin() { " " a href=(routes::ADMIN_USERS) { "Comptes" } }
@@ -65,7 +66,8 @@ impl Page<'_> {
                                     button.link type="submit" { "Se déconnecter" }
                                 }
                             } @else {
-                                a href=(routes::CHANGES) { "Modifications" }
+                                a href=(routes::THESAURUS) { "Thésaurus" }
+                                " " a href=(routes::CHANGES) { "Modifications" }
                                 " " a href=(routes::LOGIN) { "Se connecter" }
                             }
                         }

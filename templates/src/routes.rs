@@ -16,6 +16,7 @@ pub const ADMIN_USERS: &str = "/admin/users";
 pub const NEW: &str = "/new";
 pub const CHANGES: &str = "/changes";
 pub const REVIEW: &str = "/review";
+pub const THESAURUS: &str = "/thesaurus";
 
 /// `/new/action` …
 pub fn new_record(kind: &str) -> String {
@@ -48,6 +49,12 @@ pub fn search(params: &[(&str, &str)]) -> String {
         url.push_str(&encode(v));
     }
     url
+}
+
+/// `path?k=v&…` with the values encoded.
+pub fn search_like(path: &str, params: &[(&str, &str)]) -> String {
+    let query = search(params);
+    format!("{path}{}", query.strip_prefix(SEARCH).unwrap_or(&query))
 }
 
 /// Percent-encodes a query-string value.

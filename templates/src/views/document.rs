@@ -40,7 +40,9 @@ pub struct DocumentView {
     pub partners: Vec<LinkedPartner>,
     pub sections: Vec<Section>,
     pub keywords: Vec<String>,
-    pub related: Vec<RecordLink>,
+    /// Linked documents, by kind of link, both directions: ("Utilise la méthode",
+    /// [...]), ("Voir aussi", [...]) …
+    pub related: Vec<(String, Vec<RecordLink>)>,
     /// Records that link here, with the role in which they name this record.
     pub backlinks: Vec<(RecordLink, String)>,
     pub revision: u64,
@@ -48,6 +50,35 @@ pub struct DocumentView {
     /// For a partner page: search within its documents.
     pub search_within: Option<String>,
     pub tools: RecordTools,
+    /// On a partner page, for those who may: link a resource, add one, merge.
+    pub partner_tools: Option<PartnerTools>,
+    /// On a concept page.
+    pub concept: Option<ConceptBlock>,
+}
+
+pub struct PartnerTools {
+    pub link_url: String,
+    /// Resource titles offered in the link form.
+    pub resource_titles: Vec<String>,
+    pub new_resource_url: String,
+    /// For editors: merge this partner into another.
+    pub merge_url: Option<String>,
+    pub partner_names: Vec<String>,
+}
+
+/// What a concept page shows beyond the common parts.
+pub struct ConceptBlock {
+    /// (language, preferred label, alternative labels)
+    pub labels: Vec<(String, String, Vec<String>)>,
+    pub broader: Vec<RecordLink>,
+    pub narrower: Vec<RecordLink>,
+    pub related: Vec<RecordLink>,
+    /// Records tagged with the concept or a narrower one, and how many in all.
+    pub tagged: Vec<RecordLink>,
+    pub tagged_total: usize,
+    pub tagged_url: String,
+    /// For editors: delete the concept.
+    pub delete_url: Option<String>,
 }
 
 /// What the viewer may do with the record, as links and buttons.
@@ -58,6 +89,79 @@ pub struct RecordTools {
     pub status_url: String,
     /// (target status, button label) the viewer may move the record to.
     pub transitions: Vec<(String, String)>,
+}
+
+/// The roles present, in a stable order.
+fn roles_in(links: &[(RecordLink, String)]) -> Vec<String> {
+    let mut roles: Vec<String> = links.iter().map(|(_, r)| r.clone()).collect();
+    roles.sort_by_key(|r| (r != "pilot", r != "partner", r.clone()));
+    roles.dedup();
+    roles
+}
+
+fn link_list(links: &[RecordLink]) -> Markup {
+    html! {
+        ul { @for r in links { li { a href=(r.url) { (r.title) } } } }
+    }
+}
+
+fn concept_block(c: &ConceptBlock) -> Markup {
+    html! {
+        section.concept aria-labelledby="termes" {
+            h2 #termes { "Termes" }
+            dl.facts {
+                @for (lang, pref, alts) in &c.labels {
+                    dt { (format::lang_label(lang)) }
+                    dd {
+                        strong { (pref) }
+                        @if !alts.is_empty() { " — aussi : " (alts.join(", ")) }
+                    }
+                }
+            }
+            @if !c.broader.is_empty() { h3 { "Termes génériques" } (link_list(&c.broader)) }
+            @if !c.narrower.is_empty() { h3 { "Termes spécifiques" } (link_list(&c.narrower)) }
+            @if !c.related.is_empty() { h3 { "Termes associés" } (link_list(&c.related)) }
+        }
+        section.tagged aria-labelledby="indexes" {
+            h2 #indexes { "Documents indexés (" (c.tagged_total) ")" }
+            p.hint { "Avec ce terme ou un terme plus spécifique." }
+            @if c.tagged.is_empty() { p { "Aucun document n'est encore indexé avec ce terme." } }
+            ul { @for r in &c.tagged { li { span.kind { (format::kind_label(&r.kind)) } " " a href=(r.url) { (r.title) } } } }
+            @if c.tagged_total > c.tagged.len() { p { a href=(c.tagged_url) { "Voir les " (c.tagged_total) " documents" } } }
+            @if let Some(url) = &c.delete_url {
+                form.inline action=(url) method="post" {
+                    button type="submit" { "Supprimer ce terme" }
+                }
+            }
+        }
+    }
+}
+
+fn partner_tools(t: &PartnerTools) -> Markup {
+    html! {
+        section.partner-tools aria-labelledby="lier" {
+            h2 #lier { "Lier à ce partenaire" }
+            form.inline action=(t.link_url) method="post" {
+                label for="link-resource" { "Ressource existante" }
+                input #link-resource type="text" name="resource" list="resource-titles" required;
+                datalist #resource-titles { @for title in &t.resource_titles { option value=(title) {} } }
+                label for="link-role" { "rôle" }
+                select #link-role name="role" {
+                    @for (value, label) in crate::views::form::ROLES { option value=(value) selected[*value == "user"] { (label) } }
+                }
+                button type="submit" { "Lier" }
+            }
+            p { a href=(t.new_resource_url) { "Créer une ressource liée à ce partenaire" } }
+            @if let Some(url) = &t.merge_url {
+                form.inline action=(url) method="post" {
+                    label for="merge-into" { "Fusionner ce partenaire dans" }
+                    input #merge-into type="text" name="into" list="partner-names" required;
+                    datalist #partner-names { @for n in &t.partner_names { option value=(n) {} } }
+                    button type="submit" { "Fusionner" }
+                }
+            }
+        }
+    }
 }
 
 impl DocumentView {
@@ -122,10 +226,11 @@ impl DocumentView {
                         }
                     }
                 }
-                @if !self.related.is_empty() {
-                    section.related aria-labelledby="voiraussi" {
-                        h2 #voiraussi { "Voir aussi" }
-                        ul { @for r in &self.related { li { span.kind { (format::kind_label(&r.kind)) } " " a href=(r.url) { (r.title) } } } }
+                @if let Some(c) = &self.concept { (concept_block(c)) }
+                @for (i, (label, links)) in self.related.iter().enumerate() {
+                    section.related aria-labelledby=(format!("rel{i}")) {
+                        h2 id=(format!("rel{i}")) { (label) }
+                        ul { @for r in links { li { span.kind { (format::kind_label(&r.kind)) } " " a href=(r.url) { (r.title) } } } }
                     }
                 }
                 @if let Some(label) = &self.search_within {
@@ -137,20 +242,19 @@ impl DocumentView {
                             input #q-within type="search" name="q";
                             button type="submit" { "Rechercher" }
                         }
-                        @for kind in ["action", "method", "resource"] {
-                            @let group: Vec<&(RecordLink, String)> = self.backlinks.iter().filter(|(r, _)| r.kind == kind).collect();
-                            @if !group.is_empty() {
-                                h3 { (format::kind_plural(kind)) " (" (group.len()) ")" }
-                                ul {
-                                    @for (r, role) in group {
-                                        li { a href=(r.url) { (r.title) } " " span.role { "(" (format::role_label(role)) ")" } }
-                                    }
+                        @for role in roles_in(&self.backlinks) {
+                            @let group: Vec<&RecordLink> = self.backlinks.iter().filter(|(_, r)| *r == role).map(|(l, _)| l).collect();
+                            h3 { "Comme " (format::role_label(&role)) " (" (group.len()) ")" }
+                            ul {
+                                @for r in group {
+                                    li { span.kind { (format::kind_label(&r.kind)) } " " a href=(r.url) { (r.title) } }
                                 }
                             }
                         }
                         @if self.backlinks.is_empty() { p { "Aucun document ne mentionne encore ce partenaire." } }
                     }
                 }
+                @if let Some(t) = &self.partner_tools { (partner_tools(t)) }
                 @if self.tools.edit_url.is_some() || !self.tools.transitions.is_empty() {
                     section.tools aria-label="Actions" {
                         @if let Some(url) = &self.tools.edit_url { a.button href=(url) { "Modifier" } }

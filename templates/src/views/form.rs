@@ -73,7 +73,20 @@ pub const ROLES: &[(&str, &str)] = &[
 /// The fields of a kind's form, in the order of the sheet.
 pub fn fields_for(kind: &str) -> Vec<FieldSpec> {
     use Input::*;
-    let keywords = field("keywords", "Mots-clés", Text, "séparés par des virgules");
+    let keywords = field(
+        "keywords",
+        "Mots-clés",
+        Text,
+        "séparés par des virgules ; les termes du thésaurus sont proposés",
+    );
+    let related = || {
+        field(
+            "related",
+            "Documents liés",
+            Lines,
+            "un titre exact par ligne, précédé au besoin de « utilise : », « fait suite à : » ou « fait partie de : »",
+        )
+    };
     let lang = field("lang", "Langue du document", Select(LANGS), "");
     match kind {
         "action" => vec![
@@ -106,6 +119,7 @@ pub fn fields_for(kind: &str) -> Vec<FieldSpec> {
             field("history", "Historique", Markdown, ""),
             field("presentation", "Présentation", Markdown, ""),
             keywords,
+            related(),
             lang,
         ],
         "method" => vec![
@@ -115,12 +129,7 @@ pub fn fields_for(kind: &str) -> Vec<FieldSpec> {
             field("authors", "Auteurs", Lines, "un par ligne"),
             field("source", "Source", Text, ""),
             field("date", "Date", Text, "2018, 2018-05 ou 2018-05-14"),
-            field(
-                "related",
-                "Documents liés",
-                Lines,
-                "titres exacts ou identifiants, un par ligne",
-            ),
+            related(),
             keywords,
             lang,
         ],
@@ -130,7 +139,51 @@ pub fn fields_for(kind: &str) -> Vec<FieldSpec> {
             field("url", "Adresse", Url, "https://…"),
             field("description", "Description", Markdown, ""),
             keywords,
+            related(),
             lang,
+        ],
+        "concept" => vec![
+            field("label_fr", "Terme préféré (français)", Text, ""),
+            field("label_en", "Terme préféré (anglais)", Text, ""),
+            field("label_es", "Terme préféré (espagnol)", Text, ""),
+            field(
+                "alt_fr",
+                "Synonymes et sigles (français)",
+                Lines,
+                "un par ligne",
+            ),
+            field(
+                "alt_en",
+                "Synonymes et sigles (anglais)",
+                Lines,
+                "un par ligne",
+            ),
+            field(
+                "alt_es",
+                "Synonymes et sigles (espagnol)",
+                Lines,
+                "un par ligne",
+            ),
+            field(
+                "broader",
+                "Termes génériques",
+                Lines,
+                "un terme du thésaurus par ligne",
+            ),
+            field(
+                "related",
+                "Termes associés",
+                Lines,
+                "un terme du thésaurus par ligne",
+            ),
+            field("scope_note", "Note d'application", Markdown, ""),
+            field(
+                "uri",
+                "Identifiant SKOS (IRI)",
+                Url,
+                "facultatif : attribué à l'export s'il manque",
+            ),
+            field("lang", "Langue du terme principal", Select(LANGS), ""),
         ],
         _ => vec![
             field("name", "Nom", Text, ""),
@@ -159,6 +212,8 @@ pub struct RecordFormView {
     pub partners: Vec<(String, String)>,
     /// Names offered as completions for partner fields.
     pub partner_names: Vec<String>,
+    /// Thesaurus labels offered as completions for the keyword field.
+    pub concept_labels: Vec<String>,
     pub base_revision: u64,
     /// Rendered Markdown sections, when previewing.
     pub preview: Vec<(String, String)>,
@@ -174,7 +229,7 @@ impl RecordFormView {
     }
 
     pub fn render(&self, chrome: &Chrome) -> Markup {
-        let has_partners = self.kind != "partner";
+        let has_partners = !matches!(self.kind.as_str(), "partner" | "concept");
         let body = html! {
             h1 { (self.heading) }
             @if let Some(diffs) = &self.conflict {
@@ -228,7 +283,12 @@ impl RecordFormView {
                                 input id=(id) type="url" name=(spec.name) value=(self.value(spec.name)) aria-invalid=[error.map(|_| "true")];
                             }
                             Input::Text => {
-                                input id=(id) type="text" name=(spec.name) value=(self.value(spec.name)) aria-invalid=[error.map(|_| "true")];
+                                input id=(id) type="text" name=(spec.name) value=(self.value(spec.name)) aria-invalid=[error.map(|_| "true")]
+                                    aria-describedby=[(!spec.hint.is_empty()).then(|| format!("{id}-hint"))]
+                                    list=[(spec.name == "keywords").then_some("concept-labels")];
+                                @if spec.name == "keywords" {
+                                    datalist #concept-labels { @for l in &self.concept_labels { option value=(l) {} } }
+                                }
                             }
                         }
                         @if let Some(e) = error { span.field-error { (e) } }

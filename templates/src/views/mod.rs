@@ -8,8 +8,9 @@ pub mod help;
 pub mod history;
 pub mod home;
 pub mod search;
+pub mod thesaurus;
 
-pub use document::{DocumentView, LinkedPartner, RecordTools, Section};
+pub use document::{ConceptBlock, DocumentView, LinkedPartner, PartnerTools, RecordTools, Section};
 pub use error::{ErrorView, NotFoundView};
 pub use home::HomeView;
 pub use search::{FacetGroup, ResultItem, SearchView};

@@ -1,0 +1,379 @@
+//! Linking knowledge: linking a resource to a partner from the partner's page,
+//! merging duplicate partners, the thesaurus tree, and deleting a concept only
+//! when nothing depends on it (or after moving what does to another concept).
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use savoirs_templates::routes;
+use savoirs_templates::views::RecordLink;
+use savoirs_templates::views::thesaurus::{ConceptInUseView, ConceptNode, ThesaurusView};
+
+use super::auth::chrome;
+use super::forms::FormData;
+use super::records::find;
+use super::{AppError, AppState, Routes, Viewer};
+use crate::model::{self, Body, Kind, PartnerRef, Record};
+use crate::store::{Author, Reader, StoreError};
+
+pub fn routes(r: &mut Routes) {
+    r.post("/partner/{slug}/link", link_resource);
+    r.post("/partner/{slug}/merge", merge);
+    r.get(routes::THESAURUS, thesaurus);
+    r.post("/concept/{slug}/delete", delete_concept);
+}
+
+fn link(r: &Record) -> RecordLink {
+    RecordLink {
+        kind: r.kind().as_str().to_owned(),
+        title: r.title().to_owned(),
+        url: r.url(),
+    }
+}
+
+fn require_login(viewer: &Viewer, path: String) -> Result<(), AppError> {
+    match viewer.user {
+        Some(_) => Ok(()),
+        None => Err(AppError::LoginRequired(path)),
+    }
+}
+
+/// A document of `kind` by id or exact title.
+fn by_title(reader: &Reader, kind: Kind, text: &str) -> Result<Option<Record>, AppError> {
+    if let Some(r) = reader.get(text)?.filter(|r| r.kind() == kind) {
+        return Ok(Some(r));
+    }
+    Ok(match reader.id_by_slug(kind, &model::slugify(text))? {
+        Some(id) => reader.get(&id)?,
+        None => None,
+    })
+}
+
+/// Adds the partner to a resource (or changes its role there).
+async fn link_resource(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(slug): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = FormData::parse(&body);
+    let who = viewer.clone();
+    let url = state
+        .blocking(move |s| {
+            let reader = s.store.read()?;
+            let (partner, _) = find(&reader, &who, "partner", &slug)?.ok_or(AppError::NotFound)?;
+            require_login(&who, partner.url())?;
+            let title = form.get("resource").trim();
+            let role = form.get("role");
+            if !model::ROLES.contains(&role) {
+                return Err(AppError::BadRequest(format!("Rôle inconnu : « {role} ».")));
+            }
+            let mut resource = by_title(&reader, Kind::Resource, title)?
+                .filter(|r| who.can_view(r))
+                .ok_or_else(|| {
+                    AppError::BadRequest(format!("Aucune ressource ne s'intitule « {title} »."))
+                })?;
+            drop(reader);
+            if !who.can_edit(&resource) {
+                return Err(AppError::Forbidden(
+                    "Vous ne pouvez pas modifier cette ressource.".into(),
+                ));
+            }
+            let base = resource.meta.revision;
+            if let Some(refs) = resource.partner_refs_mut() {
+                match refs.iter_mut().find(|r| r.id == partner.meta.id) {
+                    Some(existing) => existing.role = role.to_owned(),
+                    None => refs.push(PartnerRef {
+                        id: partner.meta.id.clone(),
+                        name: String::new(),
+                        role: role.to_owned(),
+                    }),
+                }
+            }
+            resource.meta.updated = model::now();
+            let message = format!("Liée au partenaire {}", partner.title());
+            let author = Author {
+                name: who.name().unwrap_or_default(),
+                message: &message,
+            };
+            s.store
+                .write(|w| w.save_if_current(resource, base, &author))?;
+            s.index_now();
+            Ok(partner.url())
+        })
+        .await?;
+    Ok(Redirect::to(&url).into_response())
+}
+
+/// Merges this partner into another (editors): links move, the old address
+/// redirects.
+async fn merge(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(slug): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = FormData::parse(&body);
+    let who = viewer.clone();
+    let url = state
+        .blocking(move |s| {
+            let reader = s.store.read()?;
+            let (partner, _) = find(&reader, &who, "partner", &slug)?.ok_or(AppError::NotFound)?;
+            require_login(&who, partner.url())?;
+            if !who.is_editor() {
+                return Err(AppError::Forbidden(
+                    "La fusion est réservée aux éditeurs.".into(),
+                ));
+            }
+            let name = form.get("into").trim();
+            let into = reader.partner_by_name(name)?.ok_or_else(|| {
+                AppError::BadRequest(format!("Aucun partenaire ne s'appelle « {name} »."))
+            })?;
+            drop(reader);
+            if into == partner.meta.id {
+                return Err(AppError::BadRequest(
+                    "Un partenaire ne peut pas être fusionné avec lui-même.".into(),
+                ));
+            }
+            let message = format!("Fusion de {} dans ce partenaire", partner.title());
+            let author = Author {
+                name: who.name().unwrap_or_default(),
+                message: &message,
+            };
+            let survivor = s
+                .store
+                .write(|w| w.merge_partner(&partner.meta.id, &into, &author))?;
+            s.index_now();
+            Ok(survivor.url())
+        })
+        .await?;
+    Ok(Redirect::to(&url).into_response())
+}
+
+async fn thesaurus(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Html<String>, AppError> {
+    let who = viewer.clone();
+    let view = state
+        .blocking(move |s| {
+            let concepts: Vec<Record> = s
+                .store
+                .read()?
+                .all(Some(Kind::Concept))?
+                .into_iter()
+                .filter(|r| who.can_view(r))
+                .collect();
+            let ids: Vec<&str> = concepts.iter().map(|r| r.meta.id.as_str()).collect();
+            let parent = |r: &Record| match &r.body {
+                Body::Concept(c) => c
+                    .broader
+                    .iter()
+                    .find(|b| ids.contains(&b.as_str()))
+                    .cloned(),
+                _ => None,
+            };
+            fn node(
+                r: &Record,
+                all: &[Record],
+                parent: &dyn Fn(&Record) -> Option<String>,
+                depth: usize,
+            ) -> ConceptNode {
+                let also = match &r.body {
+                    Body::Concept(c) => c
+                        .all_labels(&r.meta.lang)
+                        .into_iter()
+                        .skip(1)
+                        .map(|(_, l)| l.to_owned())
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                let mut children: Vec<ConceptNode> = if depth < 16 {
+                    all.iter()
+                        .filter(|c| parent(c).as_deref() == Some(r.meta.id.as_str()))
+                        .map(|c| node(c, all, parent, depth + 1))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                children.sort_by(|a, b| a.link.title.cmp(&b.link.title));
+                ConceptNode {
+                    link: link(r),
+                    also,
+                    children,
+                }
+            }
+            let mut roots: Vec<ConceptNode> = concepts
+                .iter()
+                .filter(|r| parent(r).is_none())
+                .map(|r| node(r, &concepts, &parent, 0))
+                .collect();
+            roots.sort_by(|a, b| a.link.title.cmp(&b.link.title));
+            Ok(ThesaurusView {
+                roots,
+                can_add: who.can_create(Kind::Concept),
+            })
+        })
+        .await?;
+    Ok(Html(view.render(&chrome(&viewer)).into_string()))
+}
+
+enum Deleted {
+    Done,
+    InUse(Box<ConceptInUseView>),
+}
+
+/// Deletes a concept if no record and no narrower concept depends on it; with
+/// `move_to`, first moves them to that concept.
+async fn delete_concept(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(slug): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = FormData::parse(&body);
+    let who = viewer.clone();
+    let outcome = state
+        .blocking(move |s| {
+            let reader = s.store.read()?;
+            let (concept, _) = find(&reader, &who, "concept", &slug)?.ok_or(AppError::NotFound)?;
+            require_login(&who, concept.url())?;
+            if !who.is_editor() {
+                return Err(AppError::Forbidden(
+                    "Le thésaurus est tenu par les éditeurs.".into(),
+                ));
+            }
+            let Body::Concept(c) = &concept.body else {
+                return Err(AppError::NotFound);
+            };
+            let uses = reader.concept_uses(c, &concept.meta.lang)?;
+            let mut narrower = Vec::new();
+            let mut related_from = Vec::new();
+            for source in reader.backlinks(&concept.meta.id)? {
+                if let Body::Concept(other) = &source.body {
+                    if other.broader.contains(&concept.meta.id) {
+                        narrower.push(source);
+                    } else {
+                        related_from.push(source);
+                    }
+                }
+            }
+            let move_to = form.get("move_to").trim().to_owned();
+            let target = if move_to.is_empty() {
+                None
+            } else {
+                let id = reader
+                    .concept_by_label(&move_to)?
+                    .filter(|id| *id != concept.meta.id);
+                match id.and_then(|id| reader.get(&id).ok().flatten()) {
+                    Some(t) => Some(t),
+                    None => {
+                        return Ok(Deleted::InUse(Box::new(in_use_view(
+                            &reader,
+                            &concept,
+                            &uses,
+                            &narrower,
+                            Some(format!("Aucun autre terme ne s'appelle « {move_to} ».")),
+                        )?)));
+                    }
+                }
+            };
+            if target.is_none() && (!uses.is_empty() || !narrower.is_empty()) {
+                return Ok(Deleted::InUse(Box::new(in_use_view(
+                    &reader, &concept, &uses, &narrower, None,
+                )?)));
+            }
+            drop(reader);
+            let message = format!("Terme « {} » supprimé", concept.title());
+            let author = Author {
+                name: who.name().unwrap_or_default(),
+                message: &message,
+            };
+            let labels: Vec<String> = c
+                .all_labels(&concept.meta.lang)
+                .into_iter()
+                .map(|(_, l)| model::name_key(l))
+                .collect();
+            s.store.write(|w| -> Result<(), StoreError> {
+                if let Some(target) = &target {
+                    for id in &uses {
+                        let Some(mut doc) = w.get(id)? else { continue };
+                        if let Some(keywords) = doc.keywords_mut() {
+                            keywords.retain(|k| !labels.contains(&model::name_key(k)));
+                            if !keywords.iter().any(|k| *k == target.title()) {
+                                keywords.push(target.title().to_owned());
+                            }
+                        }
+                        doc.meta.updated = model::now();
+                        w.save(doc, &author)?;
+                    }
+                    for n in &narrower {
+                        let Some(mut n) = w.get(&n.meta.id)? else {
+                            continue;
+                        };
+                        if let Body::Concept(nc) = &mut n.body {
+                            for b in nc.broader.iter_mut().filter(|b| **b == concept.meta.id) {
+                                b.clone_from(&target.meta.id);
+                            }
+                            nc.broader.dedup();
+                        }
+                        w.save(n, &author)?;
+                    }
+                }
+                for r in &related_from {
+                    let Some(mut r) = w.get(&r.meta.id)? else {
+                        continue;
+                    };
+                    if let Body::Concept(rc) = &mut r.body {
+                        rc.related.retain(|id| *id != concept.meta.id);
+                    }
+                    w.save(r, &author)?;
+                }
+                w.delete(&concept.meta.id)?;
+                Ok(())
+            })?;
+            s.index_now();
+            Ok(Deleted::Done)
+        })
+        .await?;
+    Ok(match outcome {
+        Deleted::Done => Redirect::to(routes::THESAURUS).into_response(),
+        Deleted::InUse(view) => (
+            StatusCode::CONFLICT,
+            Html(view.render(&chrome(&viewer)).into_string()),
+        )
+            .into_response(),
+    })
+}
+
+fn in_use_view(
+    reader: &Reader,
+    concept: &Record,
+    uses: &[String],
+    narrower: &[Record],
+    error: Option<String>,
+) -> Result<ConceptInUseView, AppError> {
+    let mut links = Vec::new();
+    for id in uses {
+        if let Some(r) = reader.get(id)? {
+            links.push(link(&r));
+        }
+    }
+    let mut labels = Vec::new();
+    for r in reader.all(Some(Kind::Concept))? {
+        if r.meta.id != concept.meta.id {
+            labels.push(r.title().to_owned());
+        }
+    }
+    labels.sort();
+    Ok(ConceptInUseView {
+        title: concept.title().to_owned(),
+        url: concept.url(),
+        action: routes::record_page("concept", &concept.meta.slug, "delete"),
+        uses: links,
+        narrower: narrower.iter().map(link).collect(),
+        concept_labels: labels,
+        error,
+    })
+}
