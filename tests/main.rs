@@ -10,6 +10,7 @@ mod browser;
 mod documents;
 mod editing;
 mod import_export;
+mod linking;
 mod query_language;
 mod restart;
 mod search;

@@ -1,6 +1,8 @@
 //! Exports: JSON Lines (exactly what `import` reads back), CSV of action sheets,
 //! and Markdown.
 
+pub mod skos;
+
 use std::io::Write;
 
 use crate::model::{Body, Kind, Record};
@@ -22,6 +24,8 @@ pub enum Format {
     Jsonl,
     Csv,
     Markdown,
+    /// The thesaurus as SKOS in Turtle.
+    Skos,
 }
 
 /// Records in export order: partners first (documents name them), then action
@@ -83,6 +87,7 @@ pub fn write(reader: &Reader, format: Format, out: &mut dyn Write) -> Result<usi
             Ok(records.len())
         }
         Format::Csv => write_csv(reader, &records, out),
+        Format::Skos => Ok(skos::write(&records, out)?),
         Format::Markdown => {
             for record in &records {
                 out.write_all(markdown(record, reader)?.as_bytes())?;

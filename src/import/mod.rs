@@ -8,6 +8,7 @@
 
 pub mod jsonl;
 pub mod sheet;
+pub mod skos;
 
 use std::path::Path;
 
@@ -56,6 +57,8 @@ pub struct Report {
 pub enum Format {
     JsonLines,
     Sheet,
+    /// A SKOS thesaurus in Turtle.
+    Skos,
 }
 
 impl Format {
@@ -64,6 +67,7 @@ impl Format {
         match path.extension().and_then(|e| e.to_str()) {
             Some("jsonl" | "ndjson" | "json") => Format::JsonLines,
             Some("txt") => Format::Sheet,
+            Some("ttl") => Format::Skos,
             _ if text.trim_start().starts_with('{') => Format::JsonLines,
             _ => Format::Sheet,
         }
@@ -96,6 +100,11 @@ pub fn parse(
                     }),
                 }
             }
+        }
+        Format::Skos => {
+            let (parsed, bad) = skos::parse(file, text);
+            items.extend(parsed.into_iter().map(|item| (None, item)));
+            rejected.extend(bad);
         }
         Format::Sheet => match sheet::parse(text) {
             Ok(parsed) => items.extend(parsed.into_iter().map(|item| (None, item))),
@@ -138,20 +147,30 @@ pub fn save(
     mut progress: impl FnMut(usize),
 ) -> Result<Report, StoreError> {
     let mut report = Report::default();
+    // Links to records further down the file are made once everything is saved.
+    let mut deferred: Vec<Deferred> = Vec::new();
     for batch in items.chunks(BATCH) {
+        let mut later = Vec::new();
         let whole = store.write(|w| {
-            for (_, item) in batch {
-                save_item(w, item.clone(), author)?;
+            for (line, item) in batch {
+                save_item(w, item.clone(), author, *line, &mut later)?;
             }
             Ok(())
         });
         match whole {
-            Ok(()) => report.imported += batch.len(),
+            Ok(()) => {
+                report.imported += batch.len();
+                deferred.append(&mut later);
+            }
             Err(StoreError::Invalid(_) | StoreError::Corrupt { .. }) => {
                 // Find the culprits: one transaction per record.
                 for (line, item) in batch {
-                    match store.write(|w| save_item(w, item.clone(), author)) {
-                        Ok(_) => report.imported += 1,
+                    let mut later = Vec::new();
+                    match store.write(|w| save_item(w, item.clone(), author, *line, &mut later)) {
+                        Ok(_) => {
+                            report.imported += 1;
+                            deferred.append(&mut later);
+                        }
                         Err(e @ (StoreError::Invalid(_) | StoreError::Corrupt { .. })) => {
                             report.rejected.push(Rejection {
                                 file: file.to_owned(),
@@ -167,7 +186,83 @@ pub fn save(
         }
         progress(batch.len());
     }
+    for link in deferred {
+        let result = store.write(|w| complete_link(w, &link, author));
+        match result {
+            Ok(()) => {}
+            Err(e @ (StoreError::Invalid(_) | StoreError::Corrupt { .. })) => {
+                report.rejected.push(Rejection {
+                    file: file.to_owned(),
+                    line: link.line,
+                    reason: format!("{} (the record itself was imported without this link)", e),
+                });
+            }
+            Err(e) => return Err(e),
+        }
+    }
     Ok(report)
+}
+
+/// A link whose target was not found when its record was saved.
+#[derive(Debug, Clone)]
+struct Deferred {
+    id: String,
+    line: Option<usize>,
+    target: String,
+    /// The relation, for a document; `None` for a concept's related concept.
+    relation: Option<String>,
+}
+
+fn complete_link(
+    w: &mut Writer<'_>,
+    link: &Deferred,
+    author: &Author<'_>,
+) -> Result<(), StoreError> {
+    let Some(mut record) = w.get(&link.id)? else {
+        return Ok(());
+    };
+    match &link.relation {
+        Some(relation) => {
+            let mut r = model::Relation {
+                id: String::new(),
+                title: link.target.clone(),
+                relation: relation.clone(),
+            };
+            resolve_relation(w, &mut r, 0)?;
+            if let Some(relations) = record.relations_mut() {
+                relations.push(r);
+            }
+        }
+        None => {
+            let id = resolve_concept(w, &link.target, "related", 0)?;
+            if let Body::Concept(c) = &mut record.body
+                && !c.related.contains(&id)
+            {
+                c.related.push(id);
+            }
+        }
+    }
+    w.save(record, author)?;
+    Ok(())
+}
+
+fn resolve_concept(
+    w: &Writer<'_>,
+    target: &str,
+    field: &str,
+    i: usize,
+) -> Result<String, StoreError> {
+    if let Some(r) = w.get(target)?
+        && r.kind() == model::Kind::Concept
+    {
+        return Ok(target.to_owned());
+    }
+    w.concept_by_label(target)?.ok_or_else(|| {
+        invalid(
+            &format!("{field}[{i}]"),
+            format!("no concept has the id or label {target:?}"),
+        )
+    })
 }
 
 fn invalid(field: &str, message: String) -> StoreError {
@@ -178,7 +273,13 @@ fn invalid(field: &str, message: String) -> StoreError {
 }
 
 /// Resolves an item's links, then saves it.
-fn save_item(w: &mut Writer<'_>, item: Item, author: &Author<'_>) -> Result<Record, StoreError> {
+fn save_item(
+    w: &mut Writer<'_>,
+    item: Item,
+    author: &Author<'_>,
+    line: Option<usize>,
+    deferred: &mut Vec<Deferred>,
+) -> Result<Record, StoreError> {
     let mut record = item.record;
     if let Body::Partner(p) = &record.body
         && record.meta.id.is_empty()
@@ -265,27 +366,44 @@ fn save_item(w: &mut Writer<'_>, item: Item, author: &Author<'_>) -> Result<Reco
             }
         }
     }
-    for (i, relation) in record.relations_mut().into_iter().flatten().enumerate() {
-        resolve_relation(w, relation, i)?;
-    }
-    if let Body::Concept(c) = &mut record.body {
-        for (field, ids) in [("broader", &mut c.broader), ("related", &mut c.related)] {
-            for (i, target) in ids.iter_mut().enumerate() {
-                if let Some(r) = w.get(target)?
-                    && r.kind() == model::Kind::Concept
-                {
-                    continue;
+    let mut later = Vec::new();
+    if let Some(relations) = record.relations_mut() {
+        let mut kept = Vec::new();
+        for (i, mut relation) in relations.drain(..).enumerate() {
+            match resolve_relation(w, &mut relation, i) {
+                Ok(()) => kept.push(relation),
+                // A title not found yet may be further down the file.
+                Err(_) if relation.id.is_empty() => {
+                    later.push((relation.title, Some(relation.relation)))
                 }
-                *target = w.concept_by_label(target)?.ok_or_else(|| {
-                    invalid(
-                        &format!("{field}[{i}]"),
-                        format!("no concept has the id or label {target:?}"),
-                    )
-                })?;
+                Err(e) => return Err(e),
             }
         }
+        *relations = kept;
     }
-    w.save(record, author)
+    if let Body::Concept(c) = &mut record.body {
+        let mut broader = Vec::new();
+        for (i, target) in c.broader.iter().enumerate() {
+            broader.push(resolve_concept(w, target, "broader", i)?);
+        }
+        c.broader = broader;
+        let mut related = Vec::new();
+        for target in c.related.drain(..) {
+            match resolve_concept(w, &target, "related", 0) {
+                Ok(id) => related.push(id),
+                Err(_) => later.push((target, None)),
+            }
+        }
+        c.related = related;
+    }
+    let saved = w.save(record, author)?;
+    deferred.extend(later.into_iter().map(|(target, relation)| Deferred {
+        id: saved.meta.id.clone(),
+        line,
+        target,
+        relation,
+    }));
+    Ok(saved)
 }
 
 /// A relation names its target by id, or by exact title (`title`, or a plain
