@@ -63,6 +63,14 @@ pub enum Command {
     Reindex,
     /// Verify the store and compare it with the search index.
     Check,
+    /// Write a consistent snapshot of the store (records, revisions, accounts).
+    Backup {
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Load a snapshot into an empty data directory, then build its index.
+    Restore { file: PathBuf },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -91,6 +99,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Export { format, output } => export_to(&cli.data, format, output.as_deref()),
         Command::Reindex => reindex(&cli.data),
         Command::Check => check(&cli.data),
+        Command::Backup { output } => backup(&cli.data, output.as_deref()),
+        Command::Restore { file } => restore(&cli.data, &file),
         Command::User {
             command: UserCommand::Add { name, role },
         } => add_user(&cli.data, &name, &role),
@@ -283,6 +293,49 @@ fn reindex(data: &Path) -> Result<ExitCode> {
     let n = search::rebuild(&store, &opened.index, |done, _| bar.set_position(done))?;
     bar.finish_and_clear();
     eprintln!("reindexed {n} record(s)");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn backup(data: &Path, output: Option<&Path>) -> Result<ExitCode> {
+    let store = open_store(data)?;
+    let header = match output {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?;
+            let mut out = std::io::BufWriter::new(file);
+            let header = store.backup(&mut out)?;
+            out.flush()?;
+            out.get_ref().sync_all()?;
+            header
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            let header = store.backup(&mut out)?;
+            out.flush()?;
+            header
+        }
+    };
+    eprintln!(
+        "backed up {} record(s) and {} revision(s)",
+        header.records, header.revisions
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn restore(data: &Path, file: &Path) -> Result<ExitCode> {
+    let input =
+        std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let store = open_store(data)?;
+    let header = store.restore(&mut std::io::BufReader::new(input))?;
+    let opened = savoirs_index::SearchIndex::open(&data.join("index"))?;
+    let bar = progress_bar(header.records, "index");
+    search::rebuild(&store, &opened.index, |done, _| bar.set_position(done))?;
+    bar.finish_and_clear();
+    eprintln!(
+        "restored {} record(s) and {} revision(s) from a backup of {}",
+        header.records, header.revisions, header.created
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -8,6 +8,7 @@ mod access;
 mod accounts;
 mod browser;
 mod documents;
+mod durability;
 mod editing;
 mod import_export;
 mod linking;

@@ -2,7 +2,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use savoirs_templates::routes;
 use savoirs_templates::views::account::{AdminUsersView, UserRow};
@@ -14,6 +14,7 @@ use crate::store::StoreError;
 use crate::store::users::Role;
 
 pub fn routes(r: &mut Routes) {
+    r.get(routes::ADMIN_BACKUP, backup);
     r.get(routes::ADMIN_USERS, users);
     r.post(routes::ADMIN_USERS, create_user);
     r.post("/admin/users/{name}", update_user);
@@ -51,6 +52,46 @@ fn view(state: &AppState, viewer: &Viewer) -> Result<AdminUsersView, AppError> {
         error: None,
         me: viewer.name().unwrap_or_default().to_owned(),
     })
+}
+
+/// A consistent snapshot of the running server, to download (admins). Writes go on
+/// meanwhile; the snapshot is what one read transaction saw.
+async fn backup(State(state): State<AppState>, viewer: Viewer) -> Result<Response, AppError> {
+    if viewer.user.is_none() {
+        return Err(AppError::LoginRequired(routes::ADMIN_BACKUP.into()));
+    }
+    if !viewer.is_admin() {
+        return Err(AppError::Forbidden(
+            "Les sauvegardes sont réservées aux administrateurs.".into(),
+        ));
+    }
+    let (header, bytes) = state
+        .blocking(|s| {
+            let mut bytes = Vec::new();
+            let header = s.store.backup(&mut bytes)?;
+            Ok((header, bytes))
+        })
+        .await?;
+    let name = format!(
+        "savoirs-{}.backup.jsonl",
+        header
+            .created
+            .get(..19)
+            .unwrap_or("snapshot")
+            .replace(':', "-")
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/x-ndjson".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 async fn users(State(state): State<AppState>, viewer: Viewer) -> Result<Html<String>, AppError> {

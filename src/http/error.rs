@@ -48,6 +48,7 @@ impl AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Store(StoreError::Conflict { .. }) => StatusCode::CONFLICT,
+            AppError::Store(e) if e.is_disk_full() => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Store(StoreError::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Store(_) | AppError::Index(_) | AppError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
@@ -65,6 +66,10 @@ impl AppError {
             AppError::Store(e @ (StoreError::Conflict { .. } | StoreError::Invalid(_))) => {
                 (e.to_string(), None)
             }
+            AppError::Store(e) if e.is_disk_full() => (
+                "Le serveur n'a plus d'espace disque : rien n'a été enregistré. La consultation continue ; réessayez plus tard, l'administrateur est prévenu.".into(),
+                None,
+            ),
             internal => {
                 let id = format!("{:08x}", fastrand::u32(..));
                 tracing::error!(error_id = %id, "{internal}");
@@ -89,6 +94,7 @@ impl IntoResponse for AppError {
             StatusCode::NOT_FOUND => "Page introuvable",
             StatusCode::BAD_REQUEST => "Requête incorrecte",
             StatusCode::FORBIDDEN => "Accès refusé",
+            StatusCode::SERVICE_UNAVAILABLE => "Enregistrement impossible",
             _ => "Erreur interne",
         };
         let view = ErrorView {
@@ -121,6 +127,9 @@ impl IntoResponse for ApiError {
             AppError::BadRequest(m) => (m.clone(), None),
             AppError::Store(e @ (StoreError::Conflict { .. } | StoreError::Invalid(_))) => {
                 (e.to_string(), None)
+            }
+            AppError::Store(e) if e.is_disk_full() => {
+                ("disk full: nothing was saved; retry later".to_owned(), None)
             }
             _ => {
                 let (_, id) = self.0.public();

@@ -13,6 +13,7 @@ mod edit;
 mod error;
 mod forms;
 mod history;
+mod limits;
 mod links;
 mod pages;
 mod params;
@@ -116,12 +117,27 @@ pub fn route_table() -> Vec<(Method, &'static str)> {
     table().list
 }
 
+/// Largest request body accepted (the longest form is an action sheet with five
+/// Markdown sections).
+pub const MAX_BODY: usize = 8 * 1024 * 1024;
+/// A request that takes longer is answered 408 and dropped; slow clients too.
+const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     table()
         .router
         .fallback(records::not_found)
         .layer(axum::middleware::from_fn(csrf::refuse_cross_site))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+        .layer(axum::middleware::from_fn(limits::refuse_large_bodies))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            limits::panic_page,
+        ))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
 }

@@ -5,12 +5,15 @@
 //! All writes go through [`Store::write`], which runs a closure on a [`Writer`]
 //! inside one transaction: everything it saves commits together or not at all.
 
+pub mod backup;
 mod lock;
 mod tables;
 pub mod users;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::RwLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Utc};
 use redb::{
@@ -52,7 +55,28 @@ pub enum StoreError {
     Conflict { current: u64 },
 }
 
+fn io_disk_full(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::StorageFull || e.raw_os_error() == Some(28)
+}
+
 impl StoreError {
+    /// True when the error comes from a full disk (or quota).
+    pub fn is_disk_full(&self) -> bool {
+        match self {
+            StoreError::Io { source, .. } => io_disk_full(source),
+            StoreError::Db(redb::Error::Io(e)) => io_disk_full(e),
+            _ => false,
+        }
+    }
+
+    /// True when redb must be closed and reopened before further use.
+    fn needs_reopen(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Db(redb::Error::PreviousIo | redb::Error::Io(_))
+        )
+    }
+
     fn io(path: &Path, source: std::io::Error) -> StoreError {
         StoreError::Io {
             path: path.display().to_string(),
@@ -100,7 +124,12 @@ pub struct Author<'a> {
 
 #[derive(Debug)]
 pub struct Store {
-    db: Database,
+    /// After an I/O failure (a full disk) redb must be closed and reopened before
+    /// it is used again: the next transaction does so, which is why the database
+    /// sits behind a lock that is only ever taken for writing to reopen it.
+    db: RwLock<Option<Database>>,
+    reopen: AtomicBool,
+    path: PathBuf,
     dir: PathBuf,
     _lock: DirLock,
 }
@@ -113,7 +142,9 @@ impl Store {
         let path = dir.join("savoirs.redb");
         let db = Database::create(&path)?;
         let store = Store {
-            db,
+            db: RwLock::new(Some(db)),
+            reopen: AtomicBool::new(false),
+            path,
             dir: dir.to_owned(),
             _lock: lock,
         };
@@ -125,8 +156,52 @@ impl Store {
         &self.dir
     }
 
+    /// Reopens the database if an I/O failure left it unusable.
+    fn reopen_if_needed(&self) -> Result<()> {
+        if !self.reopen.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        let mut db = self.db.write().unwrap_or_else(|e| e.into_inner());
+        if self.reopen.load(Ordering::Acquire) {
+            // The old handle must be gone before the file can be opened again.
+            *db = None;
+            *db = Some(Database::create(&self.path)?);
+            self.reopen.store(false, Ordering::Release);
+            tracing::warn!("the store was reopened after an I/O failure");
+        }
+        Ok(())
+    }
+
+    /// Remembers that an error calls for reopening the database.
+    fn note(&self, e: &StoreError) {
+        if e.is_disk_full() || e.needs_reopen() {
+            self.reopen.store(true, Ordering::Release);
+        }
+    }
+
+    fn with_db<T>(&self, f: impl FnOnce(&Database) -> Result<T>) -> Result<T> {
+        self.reopen_if_needed()?;
+        let db = self.db.read().unwrap_or_else(|e| e.into_inner());
+        let result = match db.as_ref() {
+            Some(db) => f(db),
+            None => Err(StoreError::Db(redb::Error::DatabaseClosed)),
+        };
+        if let Err(e) = &result {
+            self.note(e);
+        }
+        result
+    }
+
+    fn begin_read(&self) -> Result<ReadTransaction> {
+        self.with_db(|db| Ok(db.begin_read()?))
+    }
+
+    fn begin_write(&self) -> Result<WriteTransaction> {
+        self.with_db(|db| Ok(db.begin_write()?))
+    }
+
     fn check_format(&self) -> Result<()> {
-        let txn = self.db.begin_write()?;
+        let txn = self.begin_write()?;
         {
             let mut meta = txn.open_table(META)?;
             let found = meta.get("format")?.map(|v| read_u32(v.value()));
@@ -162,23 +237,36 @@ impl Store {
     /// Runs `f` in one write transaction and commits durably if it succeeds; if it
     /// fails, nothing it did is kept.
     pub fn write<T>(&self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
-        let txn = self.db.begin_write()?;
+        let txn = self.begin_write()?;
         let mut writer = Writer { txn: &txn };
-        let out = f(&mut writer)?;
-        txn.commit()?;
-        Ok(out)
+        let result = f(&mut writer).and_then(|out| {
+            txn.commit()?;
+            Ok(out)
+        });
+        if let Err(e) = &result {
+            self.note(e);
+            if e.is_disk_full() {
+                tracing::error!("a write failed, the disk is full: {e}");
+            }
+        }
+        result
     }
 
     /// A consistent snapshot to read from.
     pub fn read(&self) -> Result<Reader> {
         Ok(Reader {
-            txn: self.db.begin_read()?,
+            txn: self.begin_read()?,
         })
     }
 
     /// Verifies redb's own checksums; true when the file is intact.
     pub fn check_integrity(&mut self) -> Result<bool> {
-        Ok(self.db.check_integrity()?)
+        self.reopen_if_needed()?;
+        let db = self.db.get_mut().unwrap_or_else(|e| e.into_inner());
+        match db.as_mut() {
+            Some(db) => Ok(db.check_integrity()?),
+            None => Err(StoreError::Db(redb::Error::DatabaseClosed)),
+        }
     }
 }
 

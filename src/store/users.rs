@@ -6,7 +6,7 @@
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Duration, Utc};
-use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata};
+use redb::{ReadableTable, ReadableTableMetadata};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -128,14 +128,14 @@ fn dummy_hash() -> &'static str {
 
 impl Store {
     pub fn user(&self, name: &str) -> Result<Option<User>> {
-        let txn = self.db.begin_read()?;
+        let txn = self.begin_read()?;
         let table = txn.open_table(USERS)?;
         let found = table.get(name)?;
         found.map(|v| decode_json("user", v.value())).transpose()
     }
 
     pub fn users(&self) -> Result<Vec<User>> {
-        let txn = self.db.begin_read()?;
+        let txn = self.begin_read()?;
         let table = txn.open_table(USERS)?;
         let mut out = Vec::new();
         for entry in table.iter()? {
@@ -146,7 +146,7 @@ impl Store {
     }
 
     pub fn user_count(&self) -> Result<u64> {
-        let txn = self.db.begin_read()?;
+        let txn = self.begin_read()?;
         Ok(txn.open_table(USERS)?.len()?)
     }
 
@@ -165,7 +165,7 @@ impl Store {
             created: now,
             password_changed: now,
         };
-        let txn = self.db.begin_write()?;
+        let txn = self.begin_write()?;
         {
             let mut table = txn.open_table(USERS)?;
             if table.get(name)?.is_some() {
@@ -182,7 +182,7 @@ impl Store {
 
     /// Changes an account with `f` and saves it.
     pub fn update_user(&self, name: &str, f: impl FnOnce(&mut User)) -> Result<User> {
-        let txn = self.db.begin_write()?;
+        let txn = self.begin_write()?;
         let user = {
             let mut table = txn.open_table(USERS)?;
             let found = table.get(name)?.map(|v| v.value().to_vec());
@@ -232,7 +232,7 @@ impl Store {
             created: now,
             expires: now + Duration::days(SESSION_DAYS),
         };
-        let txn = self.db.begin_write()?;
+        let txn = self.begin_write()?;
         txn.open_table(SESSIONS)?
             .insert(token_key(&token).as_str(), encode(&session).as_slice())?;
         txn.commit()?;
@@ -247,7 +247,7 @@ impl Store {
             return Ok(None);
         }
         let session: Option<Session> = {
-            let txn = self.db.begin_read()?;
+            let txn = self.begin_read()?;
             let table = txn.open_table(SESSIONS)?;
             let found = table.get(token_key(token).as_str())?;
             found
@@ -267,7 +267,7 @@ impl Store {
     }
 
     pub fn close_session(&self, token: &str) -> Result<()> {
-        let txn = self.db.begin_write()?;
+        let txn = self.begin_write()?;
         txn.open_table(SESSIONS)?
             .remove(token_key(token).as_str())?;
         txn.commit()?;

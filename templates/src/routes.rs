@@ -12,6 +12,7 @@ pub const LOGOUT: &str = "/logout";
 pub const ACCOUNT: &str = "/account";
 pub const ACCOUNT_PASSWORD: &str = "/account/password";
 pub const ADMIN_USERS: &str = "/admin/users";
+pub const ADMIN_BACKUP: &str = "/admin/backup";
 /// Choosing what kind of record to add.
 pub const NEW: &str = "/new";
 pub const CHANGES: &str = "/changes";

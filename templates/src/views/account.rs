@@ -93,6 +93,7 @@ impl AdminUsersView {
     pub fn render(&self, chrome: &Chrome) -> Markup {
         let body = html! {
             h1 { "Comptes" }
+            p { a href=(routes::ADMIN_BACKUP) download { "Télécharger une sauvegarde complète" } " (fiches, révisions et comptes ; à restaurer avec " code { "savoirs restore" } ")" }
             @if let Some(m) = &self.message { p.notice role="status" { (m) } }
             @if let Some(e) = &self.error { p.error role="alert" { (e) } }
             table.users {

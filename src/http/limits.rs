@@ -1,0 +1,63 @@
+//! What protects the server from oversized requests and from its own bugs: bodies
+//! over the limit are refused before they are read, and a panic in a handler
+//! becomes a 500 page with an error id (logged) instead of a dropped connection.
+
+use std::any::Any;
+
+use axum::extract::Request;
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use savoirs_templates::Chrome;
+use savoirs_templates::views::ErrorView;
+
+use super::MAX_BODY;
+
+fn page(status: StatusCode, title: &str, message: String, error_id: Option<String>) -> Response {
+    let view = ErrorView {
+        status: status.as_u16(),
+        title: title.to_owned(),
+        message,
+        error_id,
+    };
+    (status, Html(view.render(&Chrome::default()).into_string())).into_response()
+}
+
+/// Refuses a request whose declared body is over [`MAX_BODY`] with 413. Bodies
+/// without a declared length are cut at the same size when read.
+pub async fn refuse_large_bodies(request: Request, next: Next) -> Response {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        return page(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Requête trop volumineuse",
+            format!(
+                "Le serveur accepte au plus {} Mo par requête. Pour de gros volumes, utilisez « savoirs import ».",
+                MAX_BODY / (1024 * 1024)
+            ),
+            None,
+        );
+    }
+    next.run(request).await
+}
+
+/// The response to a panic in a handler.
+pub fn panic_page(panic: Box<dyn Any + Send + 'static>) -> Response {
+    let what = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    let id = format!("{:08x}", fastrand::u32(..));
+    tracing::error!(error_id = %id, "a request handler panicked: {what}");
+    page(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Erreur interne",
+        "Une erreur interne est survenue. Elle a été enregistrée ; si elle se reproduit, transmettez sa référence à l'administrateur.".into(),
+        Some(id),
+    )
+}

@@ -1,0 +1,196 @@
+//! Consistent snapshots of a store, taken from one read transaction while the
+//! server keeps writing, and their restoration into an empty data directory.
+//!
+//! A snapshot is JSON Lines: a header line with the format and the counts, then
+//! one line per table entry (`{"t": table, "k": key, "v": value}`), every table
+//! but the sessions (a restored server starts with everyone logged out).
+
+use std::io::{BufRead, Write};
+
+use redb::{ReadableMultimapTable, ReadableTable, ReadableTableMetadata};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::tables::*;
+use super::{FORMAT, Result, Store, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Header {
+    pub savoirs_backup: u32,
+    pub format: u32,
+    pub created: String,
+    pub records: u64,
+    pub revisions: u64,
+}
+
+fn corrupt(message: impl Into<String>) -> StoreError {
+    StoreError::Corrupt {
+        what: "backup".into(),
+        message: message.into(),
+    }
+}
+
+fn io(e: std::io::Error) -> StoreError {
+    StoreError::Io {
+        path: "backup".into(),
+        source: e,
+    }
+}
+
+fn json_bytes(bytes: &[u8]) -> Value {
+    serde_json::from_slice(bytes).unwrap_or(Value::Null)
+}
+
+impl Store {
+    /// Writes a snapshot of the whole store; returns its header.
+    pub fn backup(&self, out: &mut dyn Write) -> Result<Header> {
+        let txn = self.begin_read()?;
+        let header = Header {
+            savoirs_backup: 1,
+            format: FORMAT,
+            created: crate::model::now().to_rfc3339(),
+            records: txn.open_table(RECORDS)?.len()?,
+            revisions: txn.open_table(REVISIONS)?.len()?,
+        };
+        let mut line = |v: Value| -> Result<()> {
+            serde_json::to_writer(&mut *out, &v).map_err(|e| io(e.into()))?;
+            out.write_all(b"\n").map_err(io)
+        };
+        line(serde_json::to_value(&header).map_err(|e| corrupt(e.to_string()))?)?;
+        macro_rules! text_table {
+            ($name:literal, $table:expr) => {
+                for entry in txn.open_table($table)?.iter()? {
+                    let (k, v) = entry?;
+                    line(json!({"t": $name, "k": k.value(), "v": v.value()}))?;
+                }
+            };
+        }
+        macro_rules! json_table {
+            ($name:literal, $table:expr) => {
+                for entry in txn.open_table($table)?.iter()? {
+                    let (k, v) = entry?;
+                    line(json!({"t": $name, "k": k.value(), "v": json_bytes(v.value())}))?;
+                }
+            };
+        }
+        macro_rules! multimap {
+            ($name:literal, $table:expr) => {
+                for entry in txn.open_multimap_table($table)?.iter()? {
+                    let (k, values) = entry?;
+                    for v in values {
+                        line(json!({"t": $name, "k": k.value(), "v": v?.value()}))?;
+                    }
+                }
+            };
+        }
+        json_table!("records", RECORDS);
+        text_table!("slugs", SLUGS);
+        for entry in txn.open_table(REVISIONS)?.iter()? {
+            let (k, v) = entry?;
+            let (id, n) = k.value();
+            line(json!({"t": "revisions", "k": [id, n], "v": json_bytes(v.value())}))?;
+        }
+        text_table!("changes", CHANGES);
+        text_table!("partner_names", PARTNER_NAMES);
+        text_table!("concept_labels", CONCEPT_LABELS);
+        text_table!("moved", MOVED);
+        json_table!("users", USERS);
+        multimap!("backlinks", BACKLINKS);
+        multimap!("keyword_uses", KEYWORD_USES);
+        Ok(header)
+    }
+
+    /// Loads a snapshot into this store, which must be empty. Returns its header.
+    pub fn restore(&self, input: &mut dyn BufRead) -> Result<Header> {
+        let mut lines = input.lines();
+        let first = lines
+            .next()
+            .ok_or_else(|| corrupt("the file is empty"))?
+            .map_err(io)?;
+        let header: Header = serde_json::from_str(&first)
+            .map_err(|e| corrupt(format!("line 1 is not a Savoirs backup header: {e}")))?;
+        if header.format > FORMAT {
+            return Err(StoreError::NewerFormat {
+                dir: self.dir.display().to_string(),
+                found: header.format,
+            });
+        }
+        let txn = self.begin_write()?;
+        {
+            if txn.open_table(RECORDS)?.len()? > 0 {
+                return Err(corrupt(
+                    "the data directory is not empty: restore into a new one",
+                ));
+            }
+            let mut records = txn.open_table(RECORDS)?;
+            let mut slugs = txn.open_table(SLUGS)?;
+            let mut revisions = txn.open_table(REVISIONS)?;
+            let mut changes = txn.open_table(CHANGES)?;
+            let mut partner_names = txn.open_table(PARTNER_NAMES)?;
+            let mut concept_labels = txn.open_table(CONCEPT_LABELS)?;
+            let mut moved = txn.open_table(MOVED)?;
+            let mut users = txn.open_table(USERS)?;
+            let mut backlinks = txn.open_multimap_table(BACKLINKS)?;
+            let mut keyword_uses = txn.open_multimap_table(KEYWORD_USES)?;
+            for (i, line) in lines.enumerate() {
+                let n = i + 2;
+                let line = line.map_err(io)?;
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let entry: Value =
+                    serde_json::from_str(&line).map_err(|e| corrupt(format!("line {n}: {e}")))?;
+                let bad = || corrupt(format!("line {n}: unexpected entry"));
+                let table = entry["t"].as_str().ok_or_else(bad)?;
+                let key = &entry["k"];
+                let value = &entry["v"];
+                let text = |v: &Value| v.as_str().map(str::to_owned).ok_or_else(bad);
+                let bytes = |v: &Value| serde_json::to_vec(v).map_err(|_| bad());
+                match table {
+                    "records" => {
+                        records.insert(text(key)?.as_str(), bytes(value)?.as_slice())?;
+                    }
+                    "users" => {
+                        users.insert(text(key)?.as_str(), bytes(value)?.as_slice())?;
+                    }
+                    "revisions" => {
+                        let id = key[0].as_str().ok_or_else(bad)?;
+                        let number = key[1].as_u64().ok_or_else(bad)?;
+                        revisions.insert((id, number), bytes(value)?.as_slice())?;
+                    }
+                    "changes" => {
+                        changes.insert(key.as_u64().ok_or_else(bad)?, text(value)?.as_str())?;
+                    }
+                    "slugs" => {
+                        slugs.insert(text(key)?.as_str(), text(value)?.as_str())?;
+                    }
+                    "partner_names" => {
+                        partner_names.insert(text(key)?.as_str(), text(value)?.as_str())?;
+                    }
+                    "concept_labels" => {
+                        concept_labels.insert(text(key)?.as_str(), text(value)?.as_str())?;
+                    }
+                    "moved" => {
+                        moved.insert(text(key)?.as_str(), text(value)?.as_str())?;
+                    }
+                    "backlinks" => {
+                        backlinks.insert(text(key)?.as_str(), text(value)?.as_str())?;
+                    }
+                    "keyword_uses" => {
+                        keyword_uses.insert(text(key)?.as_str(), text(value)?.as_str())?;
+                    }
+                    other => return Err(corrupt(format!("line {n}: unknown table {other:?}"))),
+                }
+            }
+            let (got_records, got_revisions) = (records.len()?, revisions.len()?);
+            if (got_records, got_revisions) != (header.records, header.revisions) {
+                return Err(corrupt(format!(
+                    "the backup is incomplete: {got_records} records and {got_revisions} revisions, its header says {} and {}",
+                    header.records, header.revisions
+                )));
+            }
+        }
+        txn.commit()?;
+        Ok(header)
+    }
+}

@@ -1,0 +1,369 @@
+//! Nothing is lost: SIGKILL during writes, a damaged index, backups of a running
+//! server, oversized and odd requests, a second process, a full disk.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::support::*;
+
+/// Writes through the web form until the server stops answering; returns the
+/// (url, unique word) of every write that was acknowledged.
+fn write_until_refused(browser: &Browser, tag: &str) -> Vec<(String, String)> {
+    let mut acknowledged = Vec::new();
+    for n in 0.. {
+        let word = format!("{tag}x{n}");
+        let title = format!("Fiche {word}");
+        let body = form_body(&[
+            ("title", title.as_str()),
+            ("summary", "Écrite pendant un arrêt brutal."),
+            ("lang", "fr"),
+            ("intent", "publish"),
+        ]);
+        let result = reqwest::blocking::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(5))
+            .build()
+            .expect("client")
+            .post(format!("{}/new/action", browser.base))
+            .header("cookie", browser.cookie().expect("logged in"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send();
+        match result {
+            Ok(r) if r.status() == 303 => acknowledged.push((location(&r), word)),
+            Ok(r) => panic!("write {word} answered {}", r.status()),
+            Err(_) => break,
+        }
+    }
+    acknowledged
+}
+
+#[test]
+fn twenty_sigkills_during_concurrent_writes_lose_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    add_team(dir.path());
+    let mut server = Server::start(dir.path());
+    let cookies: Vec<String> = ["eve", "ada", "eve"]
+        .iter()
+        .map(|name| {
+            Browser::login(&server, name)
+                .cookie()
+                .expect("cookie")
+                .to_owned()
+        })
+        .collect();
+    let acknowledged = Arc::new(Mutex::new(Vec::new()));
+    let mut rng = fastrand::Rng::with_seed(7);
+    for round in 0..20 {
+        let writers: Vec<_> = cookies
+            .iter()
+            .enumerate()
+            .map(|(w, cookie)| {
+                let browser = Browser::with_cookie(&server, cookie);
+                let acknowledged = acknowledged.clone();
+                std::thread::spawn(move || {
+                    let done = write_until_refused(&browser, &format!("r{round}w{w}"));
+                    acknowledged.lock().expect("lock").extend(done);
+                })
+            })
+            .collect();
+        std::thread::sleep(Duration::from_millis(rng.u64(80..400)));
+        server.kill();
+        for writer in writers {
+            writer.join().expect("writer");
+        }
+        server = Server::start(dir.path());
+    }
+    let acknowledged = acknowledged.lock().expect("lock").clone();
+    assert!(
+        acknowledged.len() >= 20,
+        "only {} writes were acknowledged",
+        acknowledged.len()
+    );
+    let mut lost = Vec::new();
+    for (url, word) in &acknowledged {
+        let page = server.get(url);
+        let found = server.json(&format!("/api/v1/search?q={word}"))["total"].as_u64();
+        if page.status() != 200 || found != Some(1) {
+            lost.push(format!("{word}: page {}, {found:?} hit(s)", page.status()));
+        }
+    }
+    assert!(
+        lost.is_empty(),
+        "{} of {} acknowledged writes lost: {lost:?}",
+        lost.len(),
+        acknowledged.len()
+    );
+    drop(server);
+    let check = savoirs(dir.path(), &["check"]);
+    assert_success(&check);
+}
+
+#[test]
+fn a_damaged_index_is_rebuilt_whole_at_start() {
+    let dir = with_example();
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/demo.jsonl");
+    assert_success(&savoirs(
+        dir.path(),
+        &["import", demo.to_str().expect("path")],
+    ));
+    let total = |server: &Server| {
+        server.json("/api/v1/search?q=")["total"]
+            .as_u64()
+            .unwrap_or(0)
+    };
+    let server = Server::start(dir.path());
+    let expected = total(&server);
+    assert!(expected > 30);
+    drop(server);
+
+    // A segment file goes missing.
+    let index = dir.path().join("index");
+    let segment = std::fs::read_dir(&index)
+        .expect("index dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|e| e == "idx"))
+        .expect("a segment file");
+    std::fs::remove_file(&segment).expect("remove segment");
+    let server = Server::start(dir.path());
+    assert_eq!(total(&server), expected);
+    drop(server);
+
+    // meta.json goes missing, and a writer lock is left behind.
+    std::fs::remove_file(index.join("meta.json")).expect("remove meta");
+    std::fs::write(index.join(".tantivy-writer.lock"), "").expect("lock file");
+    let server = Server::start(dir.path());
+    assert_eq!(total(&server), expected);
+    assert!(server.json("/api/v1/search?q=appropriation")["total"].as_u64() >= Some(1));
+    drop(server);
+    assert_success(&savoirs(dir.path(), &["check"]));
+}
+
+#[test]
+fn a_backup_taken_during_writes_restores_whole() {
+    let dir = with_example();
+    add_team(dir.path());
+    let server = Server::start(dir.path());
+    let ada = Browser::login(&server, "ada");
+    assert_eq!(
+        Browser::login(&server, "carl")
+            .get("/admin/backup")
+            .status(),
+        403
+    );
+    let writer = {
+        let browser = Browser::with_cookie(&server, ada.cookie().expect("cookie"));
+        std::thread::spawn(move || {
+            for n in 0..30 {
+                let title = format!("Pendant la sauvegarde {n}");
+                browser.post(
+                    "/new/method",
+                    &[
+                        ("title", title.as_str()),
+                        ("lang", "fr"),
+                        ("intent", "publish"),
+                    ],
+                );
+            }
+        })
+    };
+    std::thread::sleep(Duration::from_millis(150));
+    let response = ada.get("/admin/backup");
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap_or_default()
+            .contains("attachment")
+    );
+    let snapshot = response.text().expect("backup");
+    writer.join().expect("writer");
+    let header: serde_json::Value =
+        serde_json::from_str(snapshot.lines().next().expect("header")).expect("json header");
+
+    let file = dir.path().with_extension("backup.jsonl");
+    std::fs::write(&file, &snapshot).expect("write backup");
+    let restored = tempfile::tempdir().expect("tempdir");
+    let output = savoirs(restored.path(), &["restore", file.to_str().expect("path")]);
+    assert_success(&output);
+    assert_success(&savoirs(restored.path(), &["check"]));
+    // Backing up the restored store gives the same counts as the snapshot.
+    let again = savoirs(restored.path(), &["backup"]);
+    assert_success(&again);
+    let again: serde_json::Value = serde_json::from_str(
+        String::from_utf8_lossy(&again.stdout)
+            .lines()
+            .next()
+            .expect("header"),
+    )
+    .expect("json");
+    assert_eq!(again["records"], header["records"]);
+    assert_eq!(again["revisions"], header["revisions"]);
+    // Accounts came along.
+    let server = Server::start(restored.path());
+    Browser::login(&server, "ada");
+    drop(server);
+    // A restore refuses a directory that already holds records.
+    let output = savoirs(restored.path(), &["restore", file.to_str().expect("path")]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not empty"));
+}
+
+#[test]
+fn oversized_and_odd_requests_get_clear_4xx_answers() {
+    let dir = with_example();
+    let server = Server::start(dir.path());
+    let client = reqwest::blocking::Client::new();
+    let big = vec![b'a'; 50 * 1024 * 1024];
+    let r = client
+        .post(format!("{}/login", server.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(big)
+        .send();
+    // The server may answer before reading the body, then close: either way, no 5xx.
+    if let Ok(r) = r {
+        assert_eq!(r.status(), 413);
+    }
+    let long = "participation+".repeat(800);
+    let r = server.get(&format!("/api/v1/search?q={long}"));
+    assert_eq!(r.status(), 200);
+    let body: serde_json::Value = r.json().expect("json");
+    assert!(
+        body["notice"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("tronquée"),
+        "{body}"
+    );
+    for path in [
+        "/action/%00%01",
+        "/action/..%2F..%2Fetc%2Fpasswd",
+        "/partner/n'existe-pas",
+        "/concept/zzz/history",
+        "/action/x/diff?from=1&to=2",
+    ] {
+        assert_eq!(server.get(path).status(), 404, "{path}");
+    }
+    assert_eq!(server.get("/api/v1/search?page=-1").status(), 400);
+    let r = client
+        .post(format!("{}/login", server.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("name=%ZZ&password")
+        .send()
+        .expect("send");
+    assert!(r.status().is_client_error(), "{}", r.status());
+}
+
+#[test]
+fn a_second_server_on_the_same_directory_is_refused_by_name() {
+    let dir = with_example();
+    let _first = Server::start(dir.path());
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_savoirs"))
+        .arg("--data")
+        .arg(dir.path())
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .output()
+        .expect("second server");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&dir.path().display().to_string()),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("in use by another Savoirs process"),
+        "{stderr}"
+    );
+}
+
+/// A small tmpfs, unmounted when dropped.
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    fn mount(megabytes: u32) -> Option<SmallDisk> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={megabytes}m"), "tmpfs"])
+            .arg(dir.path())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then_some(SmallDisk { dir })
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg(self.dir.path())
+            .status();
+    }
+}
+
+#[test]
+fn a_full_disk_refuses_writes_with_503_keeps_reads_and_recovers() {
+    let Some(disk) = SmallDisk::mount(24) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI runs as root and can mount a tmpfs"
+        );
+        eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+        return;
+    };
+    let data = disk.dir.path().join("data");
+    assert_success(&savoirs(
+        &data,
+        &["import", example().to_str().expect("path")],
+    ));
+    add_team(&data);
+    let server = Server::start(&data);
+    let eve = Browser::login(&server, "eve");
+    let create = |title: &str| {
+        eve.post(
+            "/new/method",
+            &[
+                ("title", title),
+                ("summary", &"mot ".repeat(2000)),
+                ("lang", "fr"),
+                ("intent", "publish"),
+            ],
+        )
+    };
+    assert_eq!(create("Avant").status(), 303);
+
+    // Fill the disk.
+    let filler = disk.dir.path().join("filler");
+    let _ = std::process::Command::new("dd")
+        .args(["if=/dev/zero", &format!("of={}", filler.display()), "bs=1M"])
+        .stderr(std::process::Stdio::null())
+        .status();
+    let mut refused = None;
+    for n in 0..200 {
+        let r = create(&format!("Pendant {n}"));
+        if r.status() != 303 {
+            refused = Some(r);
+            break;
+        }
+    }
+    let refused = refused.expect("a write must fail once the disk is full");
+    assert_eq!(refused.status(), 503);
+    assert!(refused.text().unwrap_or_default().contains("espace disque"));
+    assert_eq!(
+        server.get("/api/v1/search?q=appropriation").status(),
+        200,
+        "reads keep working"
+    );
+    assert!(server.json("/api/v1/search?q=appropriation")["total"].as_u64() >= Some(1));
+
+    // Space comes back, writes resume.
+    std::fs::remove_file(&filler).expect("remove filler");
+    let r = create("Après");
+    assert_eq!(r.status(), 303);
+    assert!(
+        hit_titles(&server.json("/api/v1/search?q=apres+kind:method"))
+            .contains(&"Après".to_owned())
+    );
+    drop(server);
+    assert_success(&savoirs(&data, &["check"]));
+}
