@@ -108,7 +108,7 @@ fn a_second_process_and_a_newer_format_are_refused_clearly() {
     }
     {
         let store = Store::open(dir.path()).expect("reopen");
-        let txn = store.db.begin_write().expect("txn");
+        let txn = store.begin_write().expect("txn");
         txn.open_table(META)
             .expect("meta")
             .insert("format", (FORMAT + 1).to_le_bytes().as_slice())
