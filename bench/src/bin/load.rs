@@ -59,7 +59,10 @@ fn report(name: &str, mut t: Tally, seconds: f64) {
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() -> anyhow::Result<()> {
-    let args: Vec<u64> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let args: Vec<u64> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
     let seconds = args.first().copied().unwrap_or(20).clamp(1, 600);
     let readers = args.get(1).copied().unwrap_or(16).clamp(1, 256);
     let writers = args.get(2).copied().unwrap_or(2).clamp(0, 64);
@@ -67,7 +70,10 @@ async fn main() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let store = Store::open(dir.path())?;
     let (items, _) = import::parse("demo.jsonl", Format::JsonLines, savoirs::cli::DEMO);
-    let author = Author { name: "load", message: "load test" };
+    let author = Author {
+        name: "load",
+        message: "load test",
+    };
     import::save(&store, "demo.jsonl", items, &author, |_| {})?;
     store.add_user("charge", Role::Editor, "un mot de passe pour la charge")?;
     let cookie = format!("savoirs_session={}", store.open_session("charge")?);
@@ -102,7 +108,11 @@ async fn main() -> anyhow::Result<()> {
             while running.load(Ordering::Relaxed) {
                 let q = QUERIES[i % QUERIES.len()];
                 // One request in four is the HTML results page, the rest the API.
-                let path = if i % 4 == 0 { "/search" } else { "/api/v1/search" };
+                let path = if i.is_multiple_of(4) {
+                    "/search"
+                } else {
+                    "/api/v1/search"
+                };
                 i += 1;
                 let at = Instant::now();
                 let ok = client
@@ -120,8 +130,12 @@ async fn main() -> anyhow::Result<()> {
     }
     let mut writer_tasks = Vec::new();
     for w in 0..writers {
-        let (client, base, running, cookie) =
-            (client.clone(), base.clone(), running.clone(), cookie.clone());
+        let (client, base, running, cookie) = (
+            client.clone(),
+            base.clone(),
+            running.clone(),
+            cookie.clone(),
+        );
         writer_tasks.push(tokio::spawn(async move {
             let mut t = Tally::default();
             let mut n = 0;
