@@ -6,10 +6,13 @@
 //! - [`metrics`]: nDCG@k and average precision.
 //! - [`known_item`]: French known-item queries (unaccented, plural, misspelt)
 //!   derived from real French records.
+//! - [`corpus`]: a seeded generator of realistic French records and of the mixed
+//!   query set the speed harness uses.
 //! - [`baseline`]: a plain BM25 engine (tantivy, one field, no stemming) that the
 //!   same harness runs beside Savoirs.
 
 pub mod baseline;
+pub mod corpus;
 pub mod cranfield;
 pub mod known_item;
 pub mod metrics;
