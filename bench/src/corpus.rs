@@ -8,6 +8,19 @@ use std::collections::HashMap;
 
 use serde_json::json;
 
+/// The seed of the corpus every published figure was measured on.
+pub const SEED: u64 = 2026;
+
+/// The thesaurus labels of the demo content, used as keywords.
+pub fn demo_keywords() -> Vec<String> {
+    savoirs::cli::DEMO
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["kind"] == "concept")
+        .filter_map(|v| v["label"].as_str().map(str::to_owned))
+        .collect()
+}
+
 /// Words with their frequency rank, most frequent first.
 pub struct Vocabulary {
     words: Vec<String>,
@@ -148,10 +161,17 @@ pub fn generate(
     let mut rng = fastrand::Rng::with_seed(seed);
     let partners = (n / 100).max(20).min(n);
     let mut names = Vec::with_capacity(partners);
+    let mut taken = std::collections::HashSet::new();
     for i in 0..partners {
-        let words: Vec<String> = (0..rng.usize(2..4))
-            .map(|_| capitalized(vocabulary.content_word(&mut rng)))
-            .collect();
+        // One record per organisation: names are unique (as the store requires).
+        let words: Vec<String> = loop {
+            let words: Vec<String> = (0..rng.usize(2..5))
+                .map(|_| capitalized(vocabulary.content_word(&mut rng)))
+                .collect();
+            if taken.insert(savoirs::model::name_key(&words.join(" "))) {
+                break words;
+            }
+        };
         let acronym: String = words
             .iter()
             .filter_map(|w| w.chars().next())

@@ -14,6 +14,7 @@
 
 pub mod analysis;
 pub mod doc;
+pub mod facets;
 pub mod query;
 pub mod schema;
 pub mod snippet;
@@ -21,7 +22,7 @@ pub mod snippet;
 use std::path::Path;
 use std::sync::Mutex;
 
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, Query};
 use tantivy::schema::{Facet, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -85,6 +86,7 @@ pub struct SearchIndex {
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     fields: Fields,
+    facet_cache: std::sync::Arc<facets::Cache>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -190,6 +192,7 @@ impl SearchIndex {
             reader,
             writer: Mutex::new(writer),
             fields,
+            facet_cache: Default::default(),
         })
     }
 
@@ -247,6 +250,14 @@ impl SearchIndex {
         prepared.set_payload(&payload(seq));
         prepared.commit()?;
         self.reader.reload()?;
+        let live: Vec<tantivy::index::SegmentId> = self
+            .reader
+            .searcher()
+            .segment_readers()
+            .iter()
+            .map(|s| s.segment_id())
+            .collect();
+        self.facet_cache.retain(&live);
         Ok(())
     }
 
@@ -274,6 +285,24 @@ impl SearchIndex {
         doc.add_text(f.complete, &d.title);
         doc.add_facet(f.facets, query::facet("kind", &d.kind));
         doc.add_facet(f.facets, query::facet("lang", &d.lang));
+        let mut count = |dimension: &str, value: &str| {
+            if let Some(field) = f.facet_value(dimension) {
+                doc.add_text(field, value);
+            }
+        };
+        count("kind", &d.kind);
+        count("lang", &d.lang);
+        for p in &d.partners {
+            count("partner", p);
+        }
+        for k in &d.keywords {
+            count("keyword", k);
+        }
+        if let Some(p) = d.period {
+            for year in p.start..=p.end.min(p.start + 50) {
+                count("year", &year.to_string());
+            }
+        }
         doc.add_facet(f.facets, query::facet("status", &d.status));
         if !d.owner.is_empty() {
             doc.add_facet(f.facets, query::facet("owner", &d.owner));
@@ -541,8 +570,7 @@ impl SearchIndex {
         let visibility = query::build(&self.fields, &ParsedQuery::default(), req, Match::All);
         clauses.push((tantivy::query::Occur::Must, visibility));
         let q = tantivy::query::BooleanQuery::new(clauses);
-        let mut facets = FacetCollector::for_field("facets");
-        facets.add_facet(Facet::from_path(["keyword"]));
+        let facets = facets::FacetCounter::new(self.facet_cache.clone(), &["keyword"]);
         let (top, facet_counts) = searcher.search(
             &q,
             &(
@@ -565,22 +593,24 @@ impl SearchIndex {
         }
         records.sort_by_key(|c| c.kind != "partner");
         let words_before = before.len();
-        let mut keywords: Vec<(&Facet, u64)> = facet_counts.top_k("/keyword", 50);
-        keywords.retain(|(facet, _)| {
-            facet.to_path().last().is_some_and(|k| {
+        let mut keywords: Vec<(String, u64)> = facet_counts
+            .into_iter()
+            .next()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(k, _)| {
                 let terms = analysis::label_terms(k);
                 terms.iter().any(|t| t.starts_with(&prefix))
                     && terms.len() > words_before.saturating_sub(1)
             })
-        });
-        for (facet, _) in keywords.into_iter().take(limit / 2) {
-            if let Some(k) = facet.to_path().last() {
-                out.push(Completion {
-                    label: (*k).to_owned(),
-                    kind: "keyword".to_owned(),
-                    url: String::new(),
-                });
-            }
+            .collect();
+        keywords.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        for (k, _) in keywords.into_iter().take(limit / 2) {
+            out.push(Completion {
+                label: k,
+                kind: "keyword".to_owned(),
+                url: String::new(),
+            });
         }
         let room = limit.saturating_sub(out.len());
         let mut all: Vec<Completion> = records.into_iter().take(room).collect();
@@ -597,10 +627,8 @@ impl SearchIndex {
         offset: usize,
         limit: usize,
     ) -> Result<(usize, Vec<(f32, DocAddress)>, Facets)> {
-        let mut facet_collector = FacetCollector::for_field("facets");
-        for dimension in ["kind", "partner", "keyword", "year", "lang"] {
-            facet_collector.add_facet(Facet::from_path([dimension]));
-        }
+        let facet_collector =
+            facets::FacetCounter::new(self.facet_cache.clone(), &facets::DIMENSIONS);
         let top = TopDocs::with_limit(limit).and_offset(offset);
         let (total, addresses, facet_counts) = match sort {
             Sort::Relevance => {
@@ -643,17 +671,18 @@ impl SearchIndex {
             }
         };
         let counts = |dimension: &str| -> Vec<FacetCount> {
-            let mut values: Vec<FacetCount> = facet_counts
-                .get(Facet::from_path([dimension]))
-                .map(|(facet, count)| FacetCount {
-                    value: facet
-                        .to_path()
-                        .last()
-                        .map(|s| (*s).to_owned())
-                        .unwrap_or_default(),
-                    count,
+            let position = facets::DIMENSIONS.iter().position(|d| *d == dimension);
+            let mut values: Vec<FacetCount> = position
+                .and_then(|p| facet_counts.get(p))
+                .map(|m| {
+                    m.iter()
+                        .map(|(value, count)| FacetCount {
+                            value: value.clone(),
+                            count: *count,
+                        })
+                        .collect()
                 })
-                .collect();
+                .unwrap_or_default();
             values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
             values.truncate(FACET_VALUES);
             values

@@ -13,7 +13,7 @@ use crate::analysis::{LABEL_ANALYZER, Lang, SPELL_ANALYZER};
 
 /// Bumped whenever the schema or the analyzers change: an index built with another
 /// version is rebuilt from the store at start-up.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// The searchable text roles of a record, from the most to the least weighty.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +76,8 @@ pub struct Fields {
     pub spell: Field,
     /// Titles and labels, unstemmed: what suggestions complete.
     pub complete: Field,
+    /// Columnar copies of the facet values, one field per dimension, for counting.
+    pub facet_values: Vec<(&'static str, Field)>,
     text: Vec<(Lang, Role, Field)>,
 }
 
@@ -120,6 +122,13 @@ impl Fields {
                     .set_index_option(IndexRecordOption::Basic),
             ),
         );
+        let facet_values = crate::facets::DIMENSIONS
+            .iter()
+            .map(|d| {
+                let options = TextOptions::default().set_fast("raw");
+                (*d, b.add_text_field(&crate::facets::field_name(d), options))
+            })
+            .collect();
         let mut text = Vec::new();
         for l in Lang::ALL {
             for role in Role::ALL {
@@ -153,8 +162,17 @@ impl Fields {
             label_text,
             spell,
             complete,
+            facet_values,
             text,
         }
+    }
+
+    /// The fast field holding a facet dimension's values.
+    pub fn facet_value(&self, dimension: &str) -> Option<Field> {
+        self.facet_values
+            .iter()
+            .find(|(d, _)| *d == dimension)
+            .map(|(_, f)| *f)
     }
 
     /// The text field for a language and role.

@@ -24,7 +24,7 @@ use anyhow::{Context, Result};
 use savoirs_bench::corpus::{self, BenchQuery, QueryKind};
 use savoirs_index::{SearchIndex, SearchRequest};
 
-const SEED: u64 = 2026;
+use corpus::SEED;
 const PASSWORD: &str = "un mot de passe pour mesurer";
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -47,7 +47,11 @@ fn dir_bytes(path: &Path) -> u64 {
         .filter_map(|e| e.ok())
         .map(|e| {
             let p = e.path();
-            if p.is_dir() { dir_bytes(&p) } else { e.metadata().map(|m| m.len()).unwrap_or(0) }
+            if p.is_dir() {
+                dir_bytes(&p)
+            } else {
+                e.metadata().map(|m| m.len()).unwrap_or(0)
+            }
         })
         .sum()
 }
@@ -56,9 +60,11 @@ fn rss_mb(pid: u32) -> f64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
+            s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|kb| kb.parse::<f64>().ok())
+            })
         })
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
@@ -83,13 +89,23 @@ impl Server {
         let mut line = String::new();
         BufReader::new(child.stdout.take().context("stdout")?).read_line(&mut line)?;
         let elapsed = started.elapsed();
-        let base = line.trim().rsplit(' ').next().unwrap_or_default().to_owned();
-        anyhow::ensure!(base.starts_with("http://"), "unexpected first line {line:?}");
+        let base = line
+            .trim()
+            .rsplit(' ')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        anyhow::ensure!(
+            base.starts_with("http://"),
+            "unexpected first line {line:?}"
+        );
         Ok((Server { child, base }, elapsed))
     }
 
     fn stop(mut self) {
-        let _ = Command::new("kill").arg(self.child.id().to_string()).status();
+        let _ = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status();
         let _ = self.child.wait();
     }
 }
@@ -103,15 +119,22 @@ async fn http_load(
     clients: usize,
     seconds: u64,
 ) -> (Vec<f64>, f64, u64) {
-    let client = reqwest::Client::builder().pool_max_idle_per_host(64).build().expect("client");
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(64)
+        .build()
+        .expect("client");
     let running = Arc::new(AtomicBool::new(true));
     let errors = Arc::new(AtomicU64::new(0));
     let queries: Arc<Vec<String>> = Arc::new(queries.iter().map(|q| q.text.clone()).collect());
     let started = Instant::now();
     let mut tasks = Vec::new();
     for c in 0..clients {
-        let (client, running, errors, queries) =
-            (client.clone(), running.clone(), errors.clone(), queries.clone());
+        let (client, running, errors, queries) = (
+            client.clone(),
+            running.clone(),
+            errors.clone(),
+            queries.clone(),
+        );
         let url = format!("{base}{path}");
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
@@ -167,23 +190,25 @@ fn main() -> Result<()> {
         .parent()
         .context("exe dir")?
         .join("savoirs");
-    anyhow::ensure!(savoirs.exists(), "{} is missing: run bench/run, which builds it", savoirs.display());
+    anyhow::ensure!(
+        savoirs.exists(),
+        "{} is missing: run bench/run, which builds it",
+        savoirs.display()
+    );
     let work = tempfile::tempdir()?;
     let sheet = std::fs::read_to_string(root.join("../shared/examples/fiche-action-2006-2007.txt"))
         .unwrap_or_default();
     let vocabulary = corpus::Vocabulary::from_texts(&[&sheet, savoirs::cli::DEMO]);
-    let keywords: Vec<String> = savoirs::cli::DEMO
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter(|v| v["kind"] == "concept")
-        .filter_map(|v| v["label"].as_str().map(str::to_owned))
-        .collect();
+    let keywords = corpus::demo_keywords();
     let queries = corpus::queries(&vocabulary, SEED + 1);
     let mut rows: Vec<(String, String, String, String)> = Vec::new();
     let mut row = |metric: &str, ours: String, theirs: String, target: &str| {
         rows.push((metric.to_owned(), ours, theirs, target.to_owned()));
     };
-    eprintln!("vocabulary: {} words from real French text", vocabulary.len());
+    eprintln!(
+        "vocabulary: {} words from real French text",
+        vocabulary.len()
+    );
 
     // The corpus.
     let file = work.path().join("corpus.jsonl");
@@ -193,20 +218,30 @@ fn main() -> Result<()> {
         corpus::generate(&vocabulary, &keywords, size, SEED, &mut out)?;
         out.flush()?;
     }
-    eprintln!("generated {size} records in {:.1} s", t.elapsed().as_secs_f64());
+    eprintln!(
+        "generated {size} records in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
 
     // Bulk import through the command line, store and index included.
     let data = work.path().join("data");
     let t = Instant::now();
-    let status = Command::new(&savoirs)
+    let output = Command::new(&savoirs)
         .arg("--data")
         .arg(&data)
         .arg("import")
         .arg(&file)
         .env("RUST_LOG", "error")
-        .stderr(Stdio::null())
-        .status()?;
-    anyhow::ensure!(status.success(), "import failed");
+        .output()?;
+    anyhow::ensure!(
+        output.status.success(),
+        "import failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+            .lines()
+            .take(5)
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
     let import_s = t.elapsed().as_secs_f64();
     let import_rate = size as f64 / import_s;
 
@@ -228,9 +263,24 @@ fn main() -> Result<()> {
             for line in BufReader::new(std::fs::File::open(&file)?).lines() {
                 let v: serde_json::Value = serde_json::from_str(&line?)?;
                 let s = |k: &str| v[k].as_str().unwrap_or_default().to_owned();
-                let title = if v["kind"] == "partner" { s("name") } else { s("title") };
-                let summary = if v["kind"] == "resource" || v["kind"] == "partner" { s("description") } else { s("summary") };
-                let body = [s("synthesis"), s("strategy"), s("history"), s("presentation"), s("body")].join("\n");
+                let title = if v["kind"] == "partner" {
+                    s("name")
+                } else {
+                    s("title")
+                };
+                let summary = if v["kind"] == "resource" || v["kind"] == "partner" {
+                    s("description")
+                } else {
+                    s("summary")
+                };
+                let body = [
+                    s("synthesis"),
+                    s("strategy"),
+                    s("history"),
+                    s("presentation"),
+                    s("body"),
+                ]
+                .join("\n");
                 insert.execute(rusqlite::params![
                     s("id"),
                     s("kind"),
@@ -248,7 +298,10 @@ fn main() -> Result<()> {
     row(
         "bulk import (records/s)",
         format!("{import_rate:.0} ({import_s:.1} s)"),
-        format!("{:.0} ({sqlite_build_s:.1} s)", size as f64 / sqlite_build_s),
+        format!(
+            "{:.0} ({sqlite_build_s:.1} s)",
+            size as f64 / sqlite_build_s
+        ),
         "≥ 5 000/s",
     );
 
@@ -260,7 +313,12 @@ fn main() -> Result<()> {
         server.stop();
     }
     let startups = sorted(startups);
-    row("start-up, median of 5 (ms)", format!("{:.0}", percentile(&startups, 0.5)), "—".into(), "≤ 1 000 ms");
+    row(
+        "start-up, median of 5 (ms)",
+        format!("{:.0}", percentile(&startups, 0.5)),
+        "—".into(),
+        "≤ 1 000 ms",
+    );
 
     // An editor for the saves.
     let status = Command::new(&savoirs)
@@ -276,7 +334,9 @@ fn main() -> Result<()> {
     let pid = server.child.id();
     std::thread::sleep(Duration::from_millis(500));
     let rss_rest = rss_mb(pid);
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     let base = server.base.clone();
     let (durable, searchable, http_rows, rss_load) = runtime.block_on(async {
         let client = reqwest::Client::builder()
@@ -286,7 +346,10 @@ fn main() -> Result<()> {
         let login = client
             .post(format!("{base}/login"))
             .header("content-type", "application/x-www-form-urlencoded")
-            .body(format!("name=mesure&password={}", PASSWORD.replace(' ', "+")))
+            .body(format!(
+                "name=mesure&password={}",
+                PASSWORD.replace(' ', "+")
+            ))
             .send()
             .await
             .expect("login");
@@ -306,7 +369,9 @@ fn main() -> Result<()> {
                 .post(format!("{base}/new/method"))
                 .header("cookie", &cookie)
                 .header("content-type", "application/x-www-form-urlencoded")
-                .body(format!("title=Mesure+{word}&summary=Texte&lang=fr&intent=publish"))
+                .body(format!(
+                    "title=Mesure+{word}&summary=Texte&lang=fr&intent=publish"
+                ))
                 .send()
                 .await
                 .expect("save");
@@ -343,18 +408,30 @@ fn main() -> Result<()> {
     server.stop();
     row(
         "save until durable, p50 / p99 (ms)",
-        format!("{:.1} / {:.1}", percentile(&durable, 0.5), percentile(&durable, 0.99)),
+        format!(
+            "{:.1} / {:.1}",
+            percentile(&durable, 0.5),
+            percentile(&durable, 0.99)
+        ),
         "—".into(),
         "",
     );
     row(
         "save until searchable, p50 / p99 (ms)",
-        format!("{:.1} / {:.1}", percentile(&searchable, 0.5), percentile(&searchable, 0.99)),
+        format!(
+            "{:.1} / {:.1}",
+            percentile(&searchable, 0.5),
+            percentile(&searchable, 0.99)
+        ),
         "—".into(),
         "≤ 1 000 ms",
     );
     for (label, clients, lat, qps, errors) in &http_rows {
-        let target = if *label == "JSON API" && *clients == 16 { "p50 ≤ 2 ms, p99 ≤ 10 ms" } else { "" };
+        let target = if *label == "JSON API" && *clients == 16 {
+            "p50 ≤ 2 ms, p99 ≤ 10 ms"
+        } else {
+            ""
+        };
         row(
             &format!("HTTP search, {label}, {clients} client(s): p50 / p95 / p99 (ms), QPS"),
             format!(
@@ -362,13 +439,22 @@ fn main() -> Result<()> {
                 percentile(lat, 0.5),
                 percentile(lat, 0.95),
                 percentile(lat, 0.99),
-                if *errors > 0 { format!(" ({errors} errors)") } else { String::new() }
+                if *errors > 0 {
+                    format!(" ({errors} errors)")
+                } else {
+                    String::new()
+                }
             ),
             "—".into(),
             target,
         );
     }
-    row("resident memory at rest / under load (MB)", format!("{rss_rest:.0} / {rss_load:.0}"), "—".into(), "≤ 200 MB");
+    row(
+        "resident memory at rest / under load (MB)",
+        format!("{rss_rest:.0} / {rss_load:.0}"),
+        "—".into(),
+        "≤ 200 MB",
+    );
     let store_bytes = dir_bytes(&data.join("savoirs.redb"));
     let index_bytes = dir_bytes(&data.join("index"));
     db.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
@@ -412,9 +498,14 @@ fn main() -> Result<()> {
                 .collect();
             ours.push(t.elapsed().as_secs_f64() * 1000.0);
             let t = Instant::now();
-            let (start, end) = q.filter_years.map_or((None, None), |(a, b)| (Some(a), Some(b)));
+            let (start, end) = q
+                .filter_years
+                .map_or((None, None), |(a, b)| (Some(a), Some(b)));
             let sqlite_hits: Vec<String> = stmt
-                .query_map(rusqlite::params![fts_query(q), q.filter_kind, start, end], |r| r.get(0))?
+                .query_map(
+                    rusqlite::params![fts_query(q), q.filter_kind, start, end],
+                    |r| r.get(0),
+                )?
                 .filter_map(|r| r.ok())
                 .collect();
             theirs.push(t.elapsed().as_secs_f64() * 1000.0);
@@ -429,8 +520,16 @@ fn main() -> Result<()> {
     let (ours, theirs) = (sorted(ours), sorted(theirs));
     row(
         "in-process search, p50 / p99 (ms)",
-        format!("{:.3} / {:.3}", percentile(&ours, 0.5), percentile(&ours, 0.99)),
-        format!("{:.3} / {:.3}", percentile(&theirs, 0.5), percentile(&theirs, 0.99)),
+        format!(
+            "{:.3} / {:.3}",
+            percentile(&ours, 0.5),
+            percentile(&ours, 0.99)
+        ),
+        format!(
+            "{:.3} / {:.3}",
+            percentile(&theirs, 0.5),
+            percentile(&theirs, 0.99)
+        ),
         "faster than SQLite FTS5",
     );
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
@@ -441,7 +540,10 @@ fn main() -> Result<()> {
         "",
     );
 
-    println!("Savoirs speed, {size} records ({} queries in the mixed set), side by side with SQLite FTS5", queries.len());
+    println!(
+        "Savoirs speed, {size} records ({} queries in the mixed set), side by side with SQLite FTS5",
+        queries.len()
+    );
     println!();
     println!("| measure | Savoirs | SQLite FTS5 | Savoirs / SQLite | target |");
     println!("| --- | --- | --- | --- | --- |");
@@ -455,8 +557,18 @@ fn main() -> Result<()> {
     }
     println!();
     println!("Top-10 overlap by query kind (over the queries SQLite answers at all):");
-    for kind in [QueryKind::Word, QueryKind::Words, QueryKind::Phrase, QueryKind::Filter, QueryKind::Typo] {
-        let v: Vec<f64> = per_kind.iter().filter(|(k, _)| *k == kind).map(|(_, o)| *o).collect();
+    for kind in [
+        QueryKind::Word,
+        QueryKind::Words,
+        QueryKind::Phrase,
+        QueryKind::Filter,
+        QueryKind::Typo,
+    ] {
+        let v: Vec<f64> = per_kind
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, o)| *o)
+            .collect();
         if v.is_empty() {
             println!("- {kind:?}: SQLite FTS5 finds nothing for these queries");
         } else {
