@@ -184,6 +184,19 @@ enum Outcome {
     Again(StatusCode, Box<RecordFormView>),
 }
 
+/// The form again, with what the store refused (a problem no field check caught,
+/// such as a name another record already has).
+fn refused(mut view: RecordFormView, problems: &[model::FieldError]) -> Outcome {
+    view.general_error = Some(
+        problems
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(" ; "),
+    );
+    Outcome::Again(StatusCode::UNPROCESSABLE_ENTITY, Box::new(view))
+}
+
 fn respond(outcome: Outcome, viewer: &Viewer) -> Response {
     match outcome {
         Outcome::Saved(url) => Redirect::to(&url).into_response(),
@@ -248,17 +261,7 @@ async fn create(
                 Err(StoreError::Invalid(problems)) => {
                     view.values = form.values();
                     view.partners = form.partner_rows();
-                    view.general_error = Some(
-                        problems
-                            .iter()
-                            .map(ToString::to_string)
-                            .collect::<Vec<_>>()
-                            .join(" ; "),
-                    );
-                    Ok(Outcome::Again(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        Box::new(view),
-                    ))
+                    Ok(refused(view, &problems))
                 }
                 Err(e) => Err(e.into()),
             }
@@ -374,19 +377,7 @@ async fn update(
                     view.base_revision = current;
                     Ok(Outcome::Again(StatusCode::CONFLICT, Box::new(view)))
                 }
-                Err(StoreError::Invalid(problems)) => {
-                    view.general_error = Some(
-                        problems
-                            .iter()
-                            .map(ToString::to_string)
-                            .collect::<Vec<_>>()
-                            .join(" ; "),
-                    );
-                    Ok(Outcome::Again(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        Box::new(view),
-                    ))
-                }
+                Err(StoreError::Invalid(problems)) => Ok(refused(view, &problems)),
                 Err(e) => Err(e.into()),
             }
         })

@@ -245,6 +245,20 @@ fn words_diff(before: &str, after: &str) -> Vec<(DiffOp, String)> {
     out
 }
 
+/// A line of a list of changes: the record and its latest revision.
+fn change_row(record: &Record, last: crate::store::Revision) -> ChangeRow {
+    ChangeRow {
+        time: time(&last.time),
+        author: last.author,
+        message: last.message,
+        kind: record.kind().as_str().to_owned(),
+        title: record.title().to_owned(),
+        url: record.url(),
+        revision: last.number,
+        status: record.meta.status.as_str().to_owned(),
+    }
+}
+
 async fn changes(State(state): State<AppState>, viewer: Viewer) -> Result<Html<String>, AppError> {
     let who = viewer.clone();
     let view = state
@@ -261,16 +275,7 @@ async fn changes(State(state): State<AppState>, viewer: Viewer) -> Result<Html<S
                 let Some(last) = reader.revisions(&id)?.pop() else {
                     continue;
                 };
-                rows.push(ChangeRow {
-                    time: time(&last.time),
-                    author: last.author,
-                    message: last.message,
-                    kind: record.kind().as_str().to_owned(),
-                    title: record.title().to_owned(),
-                    url: record.url(),
-                    revision: last.number,
-                    status: record.meta.status.as_str().to_owned(),
-                });
+                rows.push(change_row(&record, last));
                 if rows.len() == CHANGES_SHOWN {
                     break;
                 }
@@ -313,16 +318,7 @@ async fn review(State(state): State<AppState>, viewer: Viewer) -> Result<Html<St
                 let Some(last) = reader.revisions(&hit.id)?.pop() else {
                     continue;
                 };
-                rows.push(ChangeRow {
-                    time: time(&last.time),
-                    author: last.author,
-                    message: last.message,
-                    kind: record.kind().as_str().to_owned(),
-                    title: record.title().to_owned(),
-                    url: record.url(),
-                    revision: last.number,
-                    status: record.meta.status.as_str().to_owned(),
-                });
+                rows.push(change_row(&record, last));
             }
             Ok(ChangesView {
                 heading: "À relire".into(),
