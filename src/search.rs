@@ -6,6 +6,7 @@
 //! crash between a store commit and an index commit heals by itself), after every
 //! import, and in the server's background indexer after every write.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -25,8 +26,43 @@ pub enum SyncError {
 /// Changes applied per index commit while catching up.
 const BATCH: usize = 2_000;
 
-/// The index document for a record. `reader` resolves partner links to names.
-pub fn index_doc(record: &Record, reader: &Reader) -> Result<IndexDoc, StoreError> {
+/// Looks up the partners and concepts that index documents show, remembering them:
+/// a batch of documents names the same few partners and concepts over and over.
+pub struct Lookups<'r> {
+    reader: &'r Reader,
+    records: HashMap<String, Option<Record>>,
+    labels: HashMap<String, Option<String>>,
+}
+
+impl<'r> Lookups<'r> {
+    pub fn new(reader: &'r Reader) -> Lookups<'r> {
+        Lookups {
+            reader,
+            records: HashMap::new(),
+            labels: HashMap::new(),
+        }
+    }
+
+    fn get(&mut self, id: &str) -> Result<Option<&Record>, StoreError> {
+        if !self.records.contains_key(id) {
+            let found = self.reader.get(id)?;
+            self.records.insert(id.to_owned(), found);
+        }
+        Ok(self.records.get(id).and_then(Option::as_ref))
+    }
+
+    fn concept_by_label(&mut self, label: &str) -> Result<Option<String>, StoreError> {
+        if let Some(found) = self.labels.get(label) {
+            return Ok(found.clone());
+        }
+        let found = self.reader.concept_by_label(label)?;
+        self.labels.insert(label.to_owned(), found.clone());
+        Ok(found)
+    }
+}
+
+/// The index document for a record; `lookups` resolves partner links and keywords.
+pub fn index_doc(record: &Record, lookups: &mut Lookups<'_>) -> Result<IndexDoc, StoreError> {
     let mut doc = IndexDoc {
         id: record.meta.id.clone(),
         kind: record.kind().as_str().to_owned(),
@@ -39,12 +75,12 @@ pub fn index_doc(record: &Record, reader: &Reader) -> Result<IndexDoc, StoreErro
         updated: record.meta.updated.timestamp(),
         ..IndexDoc::default()
     };
-    add_keywords(&mut doc, record.keywords(), reader)?;
+    add_keywords(&mut doc, record.keywords(), lookups)?;
     for link in record.partner_refs() {
         if let Some(Record {
             body: Body::Partner(p),
             ..
-        }) = reader.get(&link.id)?
+        }) = lookups.get(&link.id)?
         {
             doc.partners.push(p.label().to_owned());
             doc.labels.extend(p.names().map(str::to_owned));
@@ -109,10 +145,10 @@ const MAX_DEPTH: usize = 16;
 fn add_keywords(
     doc: &mut IndexDoc,
     keywords: &[String],
-    reader: &Reader,
+    lookups: &mut Lookups<'_>,
 ) -> Result<(), StoreError> {
     for keyword in keywords {
-        let Some(mut id) = reader.concept_by_label(keyword)? else {
+        let Some(mut id) = lookups.concept_by_label(keyword)? else {
             doc.keywords.push(keyword.clone());
             doc.labels.push(keyword.clone());
             continue;
@@ -122,7 +158,7 @@ fn add_keywords(
             let Some(Record {
                 body: Body::Concept(c),
                 meta,
-            }) = reader.get(&id)?
+            }) = lookups.get(&id)?
             else {
                 break;
             };
@@ -188,9 +224,10 @@ pub fn catch_up_with(
         ids.sort();
         ids.dedup();
         let mut batch = Vec::with_capacity(ids.len());
+        let mut lookups = Lookups::new(&reader);
         for id in ids {
             batch.push(match reader.get(&id)? {
-                Some(record) => Change::Upsert(Box::new(index_doc(&record, &reader)?)),
+                Some(record) => Change::Upsert(Box::new(index_doc(&record, &mut lookups)?)),
                 None => Change::Delete(id),
             });
         }
@@ -214,8 +251,9 @@ pub fn rebuild(
     index.clear()?;
     let mut done = 0;
     let mut chunk = Vec::with_capacity(BATCH);
+    let mut lookups = Lookups::new(&reader);
     reader.for_each(|record| {
-        chunk.push(index_doc(&record, &reader)?);
+        chunk.push(index_doc(&record, &mut lookups)?);
         if chunk.len() == BATCH {
             index
                 .add_uncommitted(&chunk)
