@@ -235,15 +235,17 @@ async fn logout(
     Ok(response)
 }
 
-fn require_user(viewer: &Viewer, path: &str) -> Result<(), AppError> {
-    if viewer.user.is_none() {
-        return Err(AppError::LoginRequired(path.to_owned()));
+/// Pages that need an account send anonymous readers to log in, then back to
+/// `path`.
+pub fn require_login(viewer: &Viewer, path: impl Into<String>) -> Result<(), AppError> {
+    match viewer.user {
+        Some(_) => Ok(()),
+        None => Err(AppError::LoginRequired(path.into())),
     }
-    Ok(())
 }
 
 async fn account(viewer: Viewer) -> Result<Html<String>, AppError> {
-    require_user(&viewer, routes::ACCOUNT)?;
+    require_login(&viewer, routes::ACCOUNT)?;
     Ok(Html(
         account_view(&viewer, None, None)
             .render(&chrome(&viewer))
@@ -279,7 +281,7 @@ async fn change_password(
     viewer: Viewer,
     axum::Form(form): axum::Form<PasswordForm>,
 ) -> Result<Response, AppError> {
-    require_user(&viewer, routes::ACCOUNT)?;
+    require_login(&viewer, routes::ACCOUNT)?;
     let fail = |error: &str| {
         let view = account_view(&viewer, None, Some(error.to_owned()));
         (

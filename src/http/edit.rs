@@ -10,7 +10,7 @@ use savoirs_templates::routes;
 use savoirs_templates::views::account::NewRecordView;
 use savoirs_templates::views::form::RecordFormView;
 
-use super::auth::chrome;
+use super::auth::{chrome, require_login};
 use super::forms::{self, FormData};
 use super::history::revision_diff;
 use super::records::find;
@@ -26,13 +26,6 @@ pub fn routes(r: &mut Routes) {
     r.post("/{kind}/{slug}/edit", update);
     r.post("/{kind}/{slug}/status", change_status);
     r.post("/{kind}/{slug}/restore", restore);
-}
-
-fn require_login(viewer: &Viewer, path: &str) -> Result<(), AppError> {
-    match viewer.user {
-        Some(_) => Ok(()),
-        None => Err(AppError::LoginRequired(path.to_owned())),
-    }
 }
 
 async fn choose_kind(viewer: Viewer) -> Result<Html<String>, AppError> {
@@ -67,7 +60,7 @@ fn empty_record(kind: Kind) -> Record {
 
 fn creatable(viewer: &Viewer, kind: &str) -> Result<Kind, AppError> {
     let kind = Kind::parse(kind).ok_or(AppError::NotFound)?;
-    require_login(viewer, &routes::new_record(kind.as_str()))?;
+    require_login(viewer, routes::new_record(kind.as_str()))?;
     if !viewer.can_create(kind) {
         return Err(AppError::Forbidden(
             "Seuls les éditeurs peuvent créer ce type de fiche.".into(),
@@ -280,7 +273,7 @@ fn editable(
 ) -> Result<Record, AppError> {
     let reader = state.store.read()?;
     let (record, _) = find(&reader, viewer, kind, slug)?.ok_or(AppError::NotFound)?;
-    require_login(viewer, &routes::record_page(kind, slug, page))?;
+    require_login(viewer, routes::record_page(kind, slug, page))?;
     if !viewer.can_edit(&record) {
         return Err(AppError::Forbidden(
             "Vous ne pouvez pas modifier cette fiche : seuls son auteur (tant qu'elle n'est pas publiée) et les éditeurs le peuvent.".into(),
@@ -399,7 +392,7 @@ async fn change_status(
             let reader = s.store.read()?;
             let (mut record, _) = find(&reader, &who, &kind, &slug)?.ok_or(AppError::NotFound)?;
             drop(reader);
-            require_login(&who, &record.url())?;
+            require_login(&who, record.url())?;
             let to = Status::parse(form.get("status")).ok_or_else(|| {
                 AppError::BadRequest(format!("Statut inconnu : « {} ».", form.get("status")))
             })?;
@@ -428,15 +421,7 @@ async fn change_status(
             };
             record.meta.status = to;
             record.meta.updated = model::now();
-            let author = Author {
-                name: who.name().unwrap_or_default(),
-                message: &message,
-            };
-            let saved = s
-                .store
-                .write(|w| w.save_if_current(record, base, &author))?;
-            s.index_now();
-            Ok(saved.url())
+            Ok(s.save_as(&who, record, base, &message)?.url())
         })
         .await?;
     Ok(Redirect::to(&url).into_response())
@@ -472,20 +457,14 @@ async fn restore(
             restored.meta = stored.meta.clone();
             restored.meta.updated = model::now();
             let message = format!("Restauration de la révision {number}");
-            let author = Author {
-                name: who.name().unwrap_or_default(),
-                message: &message,
-            };
             let saved = s
-                .store
-                .write(|w| w.save_if_current(restored, base, &author))
+                .save_as(&who, restored, base, &message)
                 .map_err(|e| match e {
                     StoreError::Conflict { .. } => AppError::BadRequest(
                         "La fiche a changé entre-temps : rechargez l'historique avant de restaurer.".into(),
                     ),
                     other => other.into(),
                 })?;
-            s.index_now();
             Ok(saved.url())
         })
         .await?;

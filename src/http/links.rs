@@ -10,7 +10,7 @@ use savoirs_templates::routes;
 use savoirs_templates::views::RecordLink;
 use savoirs_templates::views::thesaurus::{ConceptInUseView, ConceptNode, ThesaurusView};
 
-use super::auth::chrome;
+use super::auth::{chrome, require_login};
 use super::forms::FormData;
 use super::records::find;
 use super::{AppError, AppState, Routes, Viewer};
@@ -29,13 +29,6 @@ fn link(r: &Record) -> RecordLink {
         kind: r.kind().as_str().to_owned(),
         title: r.title().to_owned(),
         url: r.url(),
-    }
-}
-
-fn require_login(viewer: &Viewer, path: String) -> Result<(), AppError> {
-    match viewer.user {
-        Some(_) => Ok(()),
-        None => Err(AppError::LoginRequired(path)),
     }
 }
 
@@ -93,13 +86,7 @@ async fn link_resource(
             }
             resource.meta.updated = model::now();
             let message = format!("Liée au partenaire {}", partner.title());
-            let author = Author {
-                name: who.name().unwrap_or_default(),
-                message: &message,
-            };
-            s.store
-                .write(|w| w.save_if_current(resource, base, &author))?;
-            s.index_now();
+            s.save_as(&who, resource, base, &message)?;
             Ok(partner.url())
         })
         .await?;

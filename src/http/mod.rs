@@ -49,6 +49,27 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Saves `record` as `viewer`, if the stored one is still at revision `base`,
+    /// then brings the index up to date: the save of every form that changes one
+    /// record.
+    pub fn save_as(
+        &self,
+        viewer: &Viewer,
+        record: crate::model::Record,
+        base: u64,
+        message: &str,
+    ) -> Result<crate::model::Record, crate::store::StoreError> {
+        let author = crate::store::Author {
+            name: viewer.name().unwrap_or_default(),
+            message,
+        };
+        let saved = self
+            .store
+            .write(|w| w.save_if_current(record, base, &author))?;
+        self.index_now();
+        Ok(saved)
+    }
+
     /// Brings the index up to date after a write, from a blocking context, so that
     /// the page the writer sees next already reflects the write. If indexing fails
     /// the write is still safe in the store; the background indexer retries.
