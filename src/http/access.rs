@@ -9,15 +9,21 @@
 //!   comment, archive.
 //! - Admins can do what editors do, and manage accounts.
 
+use savoirs_templates::Lang;
+
 use crate::model::{Kind, Record, Status};
 use crate::store::users::{Role, User};
 
-/// The person making a request: an account, or nobody.
+/// The person making a request: an account, or nobody; and, for the pages they
+/// are shown, their interface language and the page they asked for.
 #[derive(Debug, Clone, Default)]
 pub struct Viewer {
     pub user: Option<User>,
     /// The session token, to close it on logout.
     pub token: Option<String>,
+    pub lang: Lang,
+    /// The path and query string of the request, for the language switcher.
+    pub here: String,
 }
 
 impl Viewer {

@@ -4,6 +4,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use savoirs_templates::i18n::{t, tf};
 use savoirs_templates::routes;
 use savoirs_templates::views::account::{AdminUsersView, UserRow};
 
@@ -26,7 +27,7 @@ fn require_admin(viewer: &Viewer) -> Result<(), AppError> {
     }
     if !viewer.is_admin() {
         return Err(AppError::Forbidden(
-            "La gestion des comptes est réservée aux administrateurs.".into(),
+            t(viewer.lang, "admin.admins_only").into(),
         ));
     }
     Ok(())
@@ -62,7 +63,7 @@ async fn backup(State(state): State<AppState>, viewer: Viewer) -> Result<Respons
     }
     if !viewer.is_admin() {
         return Err(AppError::Forbidden(
-            "Les sauvegardes sont réservées aux administrateurs.".into(),
+            t(viewer.lang, "admin.backup_admins_only").into(),
         ));
     }
     let (header, bytes) = state
@@ -114,15 +115,21 @@ async fn create_user(
             let name = form.get("name").trim().to_owned();
             let role = Role::parse(form.get("role"));
             let outcome = match role {
-                None => Err(format!("Rôle inconnu : « {} ».", form.get("role"))),
+                None => Err(tf(
+                    who.lang,
+                    "links.unknown_role",
+                    &[("role", &form.get("role"))],
+                )),
                 Some(role) => match s.store.add_user(&name, role, form.get("password")) {
                     Ok(_) => Ok(()),
                     Err(StoreError::Invalid(problems)) => Err(problems
                         .iter()
                         .map(|p| match p.field.as_str() {
-                            "password" => "Le mot de passe doit avoir au moins 10 caractères.".to_owned(),
-                            "name" if p.message.contains("already") => format!("Le compte « {name} » existe déjà."),
-                            _ => "Nom de compte : de 2 à 40 lettres, chiffres, « - », « _ » ou « . ».".to_owned(),
+                            "password" => t(who.lang, "admin.password_short").to_owned(),
+                            "name" if p.message.contains("already") => {
+                                tf(who.lang, "admin.account_exists", &[("name", &name)])
+                            }
+                            _ => t(who.lang, "admin.bad_name").to_owned(),
                         })
                         .collect::<Vec<_>>()
                         .join(" ")),
@@ -131,7 +138,7 @@ async fn create_user(
             };
             let mut v = view(s, &who)?;
             match outcome {
-                Ok(()) => v.message = Some(format!("Compte « {name} » créé.")),
+                Ok(()) => v.message = Some(tf(who.lang, "admin.created", &[("name", &name)])),
                 Err(e) => {
                     v.error = Some(e);
                     v.new_name = name;
@@ -155,12 +162,17 @@ async fn update_user(
     require_admin(&viewer)?;
     if viewer.name() == Some(name.as_str()) {
         return Err(AppError::BadRequest(
-            "Vous ne pouvez pas changer votre propre rôle ni vous suspendre.".into(),
+            t(viewer.lang, "admin.not_yourself").into(),
         ));
     }
     let form = FormData::parse(&body);
-    let role = Role::parse(form.get("role"))
-        .ok_or_else(|| AppError::BadRequest(format!("Rôle inconnu : « {} ».", form.get("role"))))?;
+    let role = Role::parse(form.get("role")).ok_or_else(|| {
+        AppError::BadRequest(tf(
+            viewer.lang,
+            "links.unknown_role",
+            &[("role", &form.get("role"))],
+        ))
+    })?;
     let suspended = form.get("suspended") == "true";
     state
         .blocking(move |s| {

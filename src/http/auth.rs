@@ -10,6 +10,7 @@ use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use savoirs_templates::i18n::t;
 use savoirs_templates::views::account::{AccountView, LoginView};
 use savoirs_templates::{Chrome, UserBadge, routes};
 use serde::Deserialize;
@@ -94,8 +95,19 @@ impl FromRequestParts<AppState> for Viewer {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        // The language middleware has chosen; without it (a router built
+        // otherwise), choose here.
+        let lang = match parts.extensions.get::<savoirs_templates::Lang>() {
+            Some(lang) => *lang,
+            None => super::lang::negotiate(&parts.headers),
+        };
+        let here = here(parts);
         let Some(token) = session_token(&parts.headers) else {
-            return Ok(Viewer::default());
+            return Ok(Viewer {
+                lang,
+                here,
+                ..Viewer::default()
+            });
         };
         let lookup = token.clone();
         let user = state
@@ -104,7 +116,41 @@ impl FromRequestParts<AppState> for Viewer {
         Ok(Viewer {
             token: user.as_ref().map(|_| token),
             user,
+            lang,
+            here,
         })
+    }
+}
+
+/// The page a language switch should come back to: the one asked for, or for a
+/// form's answer (a POST, which a link cannot repeat) the page the form was on.
+fn here(parts: &Parts) -> String {
+    let asked = parts
+        .uri
+        .path_and_query()
+        .map_or_else(|| parts.uri.path().to_owned(), |p| p.as_str().to_owned());
+    if matches!(
+        parts.method,
+        axum::http::Method::GET | axum::http::Method::HEAD
+    ) {
+        return asked;
+    }
+    let host = parts
+        .headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok());
+    let referer = parts
+        .headers
+        .get(header::REFERER)
+        .and_then(|r| r.to_str().ok());
+    match (host, referer) {
+        (Some(host), Some(referer)) => referer
+            .strip_prefix("http://")
+            .or_else(|| referer.strip_prefix("https://"))
+            .and_then(|rest| rest.strip_prefix(host))
+            .filter(|path| path.starts_with('/'))
+            .map_or(asked, str::to_owned),
+        _ => asked,
     }
 }
 
@@ -115,6 +161,8 @@ pub fn chrome(viewer: &Viewer) -> Chrome {
             name: u.name.clone(),
             role: u.role.as_str().to_owned(),
         }),
+        lang: viewer.lang,
+        here: viewer.here.clone(),
     }
 }
 
@@ -131,8 +179,9 @@ fn cookie(value: &str, max_age: i64, headers: &HeaderMap) -> HeaderValue {
     .unwrap_or_else(|_| HeaderValue::from_static("savoirs_session=; Path=/; Max-Age=0"))
 }
 
-/// A local path to go back to after logging in; anything else goes home.
-fn safe_next(next: &str) -> &str {
+/// A local path to go back to after logging in (or switching language);
+/// anything else goes home.
+pub(super) fn safe_next(next: &str) -> &str {
     if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
         next
     } else {
@@ -185,7 +234,7 @@ async fn login(
     if state.throttle.blocked(&keys) {
         return Ok(again(
             StatusCode::TOO_MANY_REQUESTS,
-            "Trop de tentatives de connexion échouées. Réessayez dans une minute.",
+            t(viewer.lang, "auth.throttled"),
         ));
     }
     let password = form.password;
@@ -197,7 +246,7 @@ async fn login(
         state.throttle.fail(&keys);
         return Ok(again(
             StatusCode::UNAUTHORIZED,
-            "Nom de compte ou mot de passe incorrect (ou compte suspendu).",
+            t(viewer.lang, "auth.bad_login"),
         ));
     };
     // A fresh session id at every login: a token planted before login is useless.
@@ -291,19 +340,18 @@ async fn change_password(
             .into_response()
     };
     if form.new != form.confirm {
-        return Ok(fail("Les deux nouveaux mots de passe diffèrent."));
+        return Ok(fail(t(viewer.lang, "auth.passwords_differ")));
     }
     let name = viewer.name().unwrap_or_default().to_owned();
+    let lang = viewer.lang;
     let result = state
         .blocking(move |s| {
             if s.store.authenticate(&name, &form.current)?.is_none() {
-                return Ok(Err("Le mot de passe actuel est incorrect."));
+                return Ok(Err(t(lang, "auth.wrong_password")));
             }
             match s.store.set_password(&name, &form.new) {
                 Ok(_) => Ok(Ok(())),
-                Err(StoreError::Invalid(_)) => Ok(Err(
-                    "Le nouveau mot de passe doit avoir au moins 10 caractères.",
-                )),
+                Err(StoreError::Invalid(_)) => Ok(Err(t(lang, "auth.password_short"))),
                 Err(e) => Err(e.into()),
             }
         })

@@ -9,6 +9,7 @@ use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use savoirs_templates::Chrome;
+use savoirs_templates::i18n::t;
 use savoirs_templates::views::ErrorView;
 
 pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
@@ -24,15 +25,20 @@ pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
         request.method(),
         request.uri().path()
     );
+    let lang = super::lang::current();
     let view = ErrorView {
         status: 403,
-        title: "Requête refusée".into(),
-        message: "Cette requête vient d'un autre site : par sécurité, Savoirs n'accepte les modifications que depuis ses propres pages.".into(),
+        title: t(lang, "error.cross_site_title").into(),
+        message: t(lang, "error.cross_site").into(),
         error_id: None,
+    };
+    let chrome = Chrome {
+        lang,
+        ..Chrome::default()
     };
     (
         StatusCode::FORBIDDEN,
-        Html(view.render(&Chrome::default()).into_string()),
+        Html(view.render(&chrome).into_string()),
     )
         .into_response()
 }

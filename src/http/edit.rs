@@ -6,6 +6,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use savoirs_templates::i18n::{t, tf};
 use savoirs_templates::routes;
 use savoirs_templates::views::account::NewRecordView;
 use savoirs_templates::views::form::RecordFormView;
@@ -63,7 +64,7 @@ fn creatable(viewer: &Viewer, kind: &str) -> Result<Kind, AppError> {
     require_login(viewer, routes::new_record(kind.as_str()))?;
     if !viewer.can_create(kind) {
         return Err(AppError::Forbidden(
-            "Seuls les éditeurs peuvent créer ce type de fiche.".into(),
+            t(viewer.lang, "edit.editors_only").into(),
         ));
     }
     Ok(kind)
@@ -117,10 +118,15 @@ fn blank_form(kind: Kind, heading: String, action: String, viewer: &Viewer) -> R
     }
 }
 
-fn heading_new(kind: Kind) -> String {
-    format!(
-        "Nouvelle fiche : {}",
-        savoirs_templates::format::kind_label(kind.as_str()).to_lowercase()
+fn heading_new(kind: Kind, viewer: &Viewer) -> String {
+    let lang = viewer.lang;
+    tf(
+        lang,
+        "edit.new_heading",
+        &[(
+            "kind",
+            &savoirs_templates::format::kind_label(lang, kind.as_str()).to_lowercase(),
+        )],
     )
 }
 
@@ -135,7 +141,7 @@ async fn new_form(
     let prefill = FormData::parse(query.unwrap_or_default().as_bytes());
     let mut view = blank_form(
         kind,
-        heading_new(kind),
+        heading_new(kind, &viewer),
         routes::new_record(kind.as_str()),
         &viewer,
     );
@@ -179,11 +185,11 @@ enum Outcome {
 
 /// The form again, with what the store refused (a problem no field check caught,
 /// such as a name another record already has).
-fn refused(mut view: RecordFormView, problems: &[model::FieldError]) -> Outcome {
+fn refused(mut view: RecordFormView, problems: &[model::FieldError], viewer: &Viewer) -> Outcome {
     view.general_error = Some(
         problems
             .iter()
-            .map(ToString::to_string)
+            .map(|p| forms::field_message(viewer.lang, &p.message))
             .collect::<Vec<_>>()
             .join(" ; "),
     );
@@ -212,14 +218,14 @@ async fn create(
         .blocking(move |s| {
             let mut view = blank_form(
                 kind,
-                heading_new(kind),
+                heading_new(kind, &who),
                 routes::new_record(kind.as_str()),
                 &who,
             );
             let mut record = empty_record(kind);
             record.meta.owner = who.name().unwrap_or_default().to_owned();
             record.meta.status = Status::Draft;
-            let errors = forms::apply(&mut record, &form, &s.store.read()?)?;
+            let errors = forms::apply(&mut record, &form, &s.store.read()?, who.lang)?;
             let intent = intent(&form);
             if intent == Intent::Publish && who.is_editor() {
                 record.meta.status = Status::Published;
@@ -230,7 +236,7 @@ async fn create(
                 fill_completions(&mut view, s)?;
                 view.message = form.get("message").to_owned();
                 let status = if errors.is_empty() {
-                    view.preview = forms::markdown_sections(&record);
+                    view.preview = forms::markdown_sections(&record, who.lang);
                     StatusCode::OK
                 } else {
                     StatusCode::UNPROCESSABLE_ENTITY
@@ -254,7 +260,7 @@ async fn create(
                 Err(StoreError::Invalid(problems)) => {
                     view.values = form.values();
                     view.partners = form.partner_rows();
-                    Ok(refused(view, &problems))
+                    Ok(refused(view, &problems, &who))
                 }
                 Err(e) => Err(e.into()),
             }
@@ -276,7 +282,7 @@ fn editable(
     require_login(viewer, routes::record_page(kind, slug, page))?;
     if !viewer.can_edit(&record) {
         return Err(AppError::Forbidden(
-            "Vous ne pouvez pas modifier cette fiche : seuls son auteur (tant qu'elle n'est pas publiée) et les éditeurs le peuvent.".into(),
+            t(viewer.lang, "edit.cannot_edit").into(),
         ));
     }
     Ok(record)
@@ -286,7 +292,7 @@ fn edit_view(record: &Record, viewer: &Viewer) -> RecordFormView {
     let kind = record.kind();
     blank_form(
         kind,
-        format!("Modifier : {}", record.title()),
+        tf(viewer.lang, "edit.heading", &[("title", &record.title())]),
         routes::record_page(kind.as_str(), &record.meta.slug, "edit"),
         viewer,
     )
@@ -302,7 +308,7 @@ async fn edit_form(
         .blocking(move |s| {
             let record = editable(s, &who, &kind, &slug, "edit")?;
             let mut view = edit_view(&record, &who);
-            let (values, partners) = forms::values_of(&record, &s.store.read()?)?;
+            let (values, partners) = forms::values_of(&record, &s.store.read()?, who.lang)?;
             view.values = values;
             view.partners = partners;
             fill_completions(&mut view, s)?;
@@ -324,11 +330,12 @@ async fn update(
     let outcome = state
         .blocking(move |s| {
             let stored = editable(s, &who, &kind, &slug, "edit")?;
-            let base: u64 = form.get("base_revision").parse().map_err(|_| {
-                AppError::BadRequest("Le formulaire ne dit pas de quelle révision il part.".into())
-            })?;
+            let base: u64 = form
+                .get("base_revision")
+                .parse()
+                .map_err(|_| AppError::BadRequest(t(who.lang, "edit.no_base").into()))?;
             let mut record = stored.clone();
-            let errors = forms::apply(&mut record, &form, &s.store.read()?)?;
+            let errors = forms::apply(&mut record, &form, &s.store.read()?, who.lang)?;
             let intent = intent(&form);
             if intent == Intent::Publish && who.is_editor() {
                 record.meta.status = Status::Published;
@@ -341,7 +348,7 @@ async fn update(
             view.base_revision = base;
             if !errors.is_empty() || intent == Intent::Preview {
                 let status = if errors.is_empty() {
-                    view.preview = forms::markdown_sections(&record);
+                    view.preview = forms::markdown_sections(&record, who.lang);
                     StatusCode::OK
                 } else {
                     StatusCode::UNPROCESSABLE_ENTITY
@@ -366,11 +373,17 @@ async fn update(
                 Err(StoreError::Conflict { current }) => {
                     // Show what changed since the edit began; keep the user's text.
                     let reader = s.store.read()?;
-                    view.conflict = Some(revision_diff(&reader, &stored.meta.id, base, current)?);
+                    view.conflict = Some(revision_diff(
+                        &reader,
+                        &stored.meta.id,
+                        base,
+                        current,
+                        who.lang,
+                    )?);
                     view.base_revision = current;
                     Ok(Outcome::Again(StatusCode::CONFLICT, Box::new(view)))
                 }
-                Err(StoreError::Invalid(problems)) => Ok(refused(view, &problems)),
+                Err(StoreError::Invalid(problems)) => Ok(refused(view, &problems, &who)),
                 Err(e) => Err(e.into()),
             }
         })
@@ -394,19 +407,21 @@ async fn change_status(
             drop(reader);
             require_login(&who, record.url())?;
             let to = Status::parse(form.get("status")).ok_or_else(|| {
-                AppError::BadRequest(format!("Statut inconnu : « {} ».", form.get("status")))
+                AppError::BadRequest(tf(
+                    who.lang,
+                    "edit.unknown_status",
+                    &[("status", &form.get("status"))],
+                ))
             })?;
             if !who.can_move(&record, to) {
-                return Err(AppError::Forbidden(
-                    "Vous ne pouvez pas donner ce statut à cette fiche.".into(),
-                ));
+                return Err(AppError::Forbidden(t(who.lang, "edit.cannot_move").into()));
             }
             let base = record.meta.revision;
             if let Ok(seen) = form.get("revision").parse::<u64>()
                 && seen != base
             {
                 return Err(AppError::BadRequest(
-                    "La fiche a changé depuis que vous l'avez ouverte : rechargez la page.".into(),
+                    t(who.lang, "edit.changed_meanwhile").into(),
                 ));
             }
             let verb = match to {
@@ -442,7 +457,7 @@ async fn restore(
             let number: u64 = form
                 .get("revision")
                 .parse()
-                .map_err(|_| AppError::BadRequest("Révision à restaurer illisible.".into()))?;
+                .map_err(|_| AppError::BadRequest(t(who.lang, "edit.bad_revision").into()))?;
             let base: u64 = form.get("current").parse().unwrap_or(stored.meta.revision);
             let reader = s.store.read()?;
             let old = reader
@@ -460,9 +475,9 @@ async fn restore(
             let saved = s
                 .save_as(&who, restored, base, &message)
                 .map_err(|e| match e {
-                    StoreError::Conflict { .. } => AppError::BadRequest(
-                        "La fiche a changé entre-temps : rechargez l'historique avant de restaurer.".into(),
-                    ),
+                    StoreError::Conflict { .. } => {
+                        AppError::BadRequest(t(who.lang, "edit.restore_conflict").into())
+                    }
                     other => other.into(),
                 })?;
             Ok(saved.url())

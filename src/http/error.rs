@@ -5,6 +5,7 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use savoirs_templates::i18n::t;
 use savoirs_templates::views::ErrorView;
 use savoirs_templates::{Chrome, routes};
 
@@ -56,27 +57,23 @@ impl AppError {
         }
     }
 
-    /// The message shown to the user, and for internal errors the id of the log line.
+    /// The message shown to the user, in the request's language, and for
+    /// internal errors the id of the log line.
     fn public(&self) -> (String, Option<String>) {
+        let lang = super::lang::current();
         match self {
-            AppError::NotFound => ("Cette page n'existe pas.".into(), None),
-            AppError::LoginRequired(_) => ("Connectez-vous pour continuer.".into(), None),
+            AppError::NotFound => (t(lang, "error.not_found").into(), None),
+            AppError::LoginRequired(_) => (t(lang, "error.login_required").into(), None),
             AppError::Forbidden(m) => (m.clone(), None),
             AppError::BadRequest(m) => (m.clone(), None),
             AppError::Store(e @ (StoreError::Conflict { .. } | StoreError::Invalid(_))) => {
                 (e.to_string(), None)
             }
-            AppError::Store(e) if e.is_disk_full() => (
-                "Le serveur n'a plus d'espace disque : rien n'a été enregistré. La consultation continue ; réessayez plus tard, l'administrateur est prévenu.".into(),
-                None,
-            ),
+            AppError::Store(e) if e.is_disk_full() => (t(lang, "error.disk_full").into(), None),
             internal => {
                 let id = format!("{:08x}", fastrand::u32(..));
                 tracing::error!(error_id = %id, "{internal}");
-                (
-                    "Une erreur interne est survenue. Elle a été enregistrée ; si elle se reproduit, transmettez sa référence à l'administrateur.".into(),
-                    Some(id),
-                )
+                (t(lang, "error.internal").into(), Some(id))
             }
         }
     }
@@ -90,12 +87,13 @@ impl IntoResponse for AppError {
         }
         let status = self.status_code();
         let (message, error_id) = self.public();
+        let lang = super::lang::current();
         let title = match status {
-            StatusCode::NOT_FOUND => "Page introuvable",
-            StatusCode::BAD_REQUEST => "Requête incorrecte",
-            StatusCode::FORBIDDEN => "Accès refusé",
-            StatusCode::SERVICE_UNAVAILABLE => "Enregistrement impossible",
-            _ => "Erreur interne",
+            StatusCode::NOT_FOUND => t(lang, "not_found.title"),
+            StatusCode::BAD_REQUEST => t(lang, "error.bad_request"),
+            StatusCode::FORBIDDEN => t(lang, "error.forbidden"),
+            StatusCode::SERVICE_UNAVAILABLE => t(lang, "error.unavailable"),
+            _ => t(lang, "error.internal_title"),
         };
         let view = ErrorView {
             status: status.as_u16(),
@@ -103,7 +101,11 @@ impl IntoResponse for AppError {
             message,
             error_id,
         };
-        (status, Html(view.render(&Chrome::default()).into_string())).into_response()
+        let chrome = Chrome {
+            lang,
+            ..Chrome::default()
+        };
+        (status, Html(view.render(&chrome).into_string())).into_response()
     }
 }
 

@@ -3,6 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use savoirs_templates::Lang;
+use savoirs_templates::i18n::{t, tf};
+
 use crate::model::{
     self, Action, Amount, Body, Concept, Kind, Method, Partner, PartnerRef, Period, Record,
     Relation, Resource,
@@ -83,10 +86,12 @@ fn keywords(text: &str) -> Vec<String> {
 /// Partner rows of a form, as (name, role).
 pub type PartnerRows = Vec<(String, String)>;
 
-/// The form values of a record, and its partner rows.
+/// The form values of a record, and its partner rows; typed links are written
+/// with their prefix in `lang`.
 pub fn values_of(
     record: &Record,
     reader: &Reader,
+    lang: Lang,
 ) -> Result<(BTreeMap<String, String>, PartnerRows), StoreError> {
     let mut v = BTreeMap::new();
     let mut put = |k: &str, val: String| {
@@ -174,7 +179,7 @@ pub fn values_of(
             Some(target) => target.title().to_owned(),
             None => r.id.clone(),
         };
-        related.push(match relation_prefix(&r.relation) {
+        related.push(match relation_prefix(lang, &r.relation) {
             "" => title,
             prefix => format!("{prefix} {title}"),
         });
@@ -197,26 +202,31 @@ pub fn values_of(
 
 /// Reads a submitted form into `record` (a new one, or a copy of the stored one),
 /// resolving partner names and related titles with `reader`. Returns the problems
-/// by field name; an empty map means the record may be saved.
-pub fn apply(record: &mut Record, form: &FormData, reader: &Reader) -> Result<Errors, StoreError> {
+/// by field name, in `lang`; an empty map means the record may be saved.
+pub fn apply(
+    record: &mut Record,
+    form: &FormData,
+    reader: &Reader,
+    lang: Lang,
+) -> Result<Errors, StoreError> {
     let mut errors = Errors::new();
     let f = |name: &str| form.get(name).trim().to_owned();
     record.meta.lang = f("lang");
     if record.meta.lang.is_empty() {
         record.meta.lang = "fr".to_owned();
     }
-    let partners = resolve_partners(form, reader, &mut errors)?;
-    let related = resolve_related(form, reader, &mut errors)?;
+    let partners = resolve_partners(form, reader, &mut errors, lang)?;
+    let related = resolve_related(form, reader, &mut errors, lang)?;
     match record.kind() {
         Kind::Action => {
-            let period = match (year(&f("period_start")), year(&f("period_end"))) {
+            let period = match (year(&f("period_start"), lang), year(&f("period_end"), lang)) {
                 (Ok(None), Ok(None)) => None,
                 (Ok(Some(s)), Ok(None)) => Some(Period { start: s, end: s }),
                 (Ok(Some(s)), Ok(Some(e))) => Some(Period { start: s, end: e }),
                 (Ok(None), Ok(Some(_))) => {
                     errors.insert(
                         "period_start".into(),
-                        "indiquez aussi la première année".into(),
+                        t(lang, "form_error.first_year").into(),
                     );
                     None
                 }
@@ -240,10 +250,7 @@ pub fn apply(record: &mut Record, form: &FormData, reader: &Reader) -> Result<Er
                         },
                     }),
                     Err(_) => {
-                        errors.insert(
-                            "amount".into(),
-                            "montant illisible : écrivez par exemple 520 000 ou 1 234,50".into(),
-                        );
+                        errors.insert("amount".into(), t(lang, "form_error.amount").into());
                         None
                     }
                 },
@@ -290,16 +297,16 @@ pub fn apply(record: &mut Record, form: &FormData, reader: &Reader) -> Result<Er
             });
         }
         Kind::Concept => {
-            let lang = record.meta.lang.clone();
+            let concept_lang = record.meta.lang.clone();
             let mut concept = Concept {
-                label: f(&format!("label_{lang}")),
+                label: f(&format!("label_{concept_lang}")),
                 scope_note: form.get("scope_note").to_owned(),
                 uri: f("uri"),
                 ..Concept::default()
             };
             for other in model::LANGS {
                 let label = f(&format!("label_{other}"));
-                if other != lang && !label.is_empty() {
+                if other != concept_lang && !label.is_empty() {
                     concept.labels.insert(other.to_owned(), label);
                 }
                 let alts = lines(form.get(&format!("alt_{other}")));
@@ -314,16 +321,13 @@ pub fn apply(record: &mut Record, form: &FormData, reader: &Reader) -> Result<Er
                 for label in lines(form.get(field)) {
                     match resolve_concept(reader, &label)? {
                         Some(id) if id == record.meta.id => {
-                            errors.insert(
-                                field.into(),
-                                "un concept ne peut pas se citer lui-même".into(),
-                            );
+                            errors.insert(field.into(), t(lang, "form_error.concept_self").into());
                         }
                         Some(id) => target.push(id),
                         None => {
                             errors.insert(
                                 field.into(),
-                                format!("aucun concept ne s'appelle « {label} »"),
+                                tf(lang, "form_error.no_concept", &[("label", &label)]),
                             );
                         }
                     }
@@ -331,8 +335,8 @@ pub fn apply(record: &mut Record, form: &FormData, reader: &Reader) -> Result<Er
             }
             if concept.label.is_empty() {
                 errors.insert(
-                    format!("label_{lang}"),
-                    "le terme préféré dans la langue du concept est obligatoire".into(),
+                    format!("label_{}", record.meta.lang),
+                    t(lang, "form_error.concept_label").into(),
                 );
             }
             record.body = Body::Concept(concept);
@@ -351,20 +355,20 @@ pub fn apply(record: &mut Record, form: &FormData, reader: &Reader) -> Result<Er
     }
     for e in model::validate(record) {
         let field = field_of(&e.field);
-        errors.entry(field).or_insert_with(|| french(&e));
+        errors
+            .entry(field)
+            .or_insert_with(|| field_message(lang, &e.message));
     }
     Ok(errors)
 }
 
-fn year(text: &str) -> Result<Option<i32>, String> {
+fn year(text: &str, lang: Lang) -> Result<Option<i32>, String> {
     if text.is_empty() {
         return Ok(None);
     }
     match text.parse::<i32>() {
         Ok(y) if (1000..=9999).contains(&y) => Ok(Some(y)),
-        _ => Err(format!(
-            "« {text} » n'est pas une année sur quatre chiffres"
-        )),
+        _ => Err(tf(lang, "form_error.year", &[("text", &text)])),
     }
 }
 
@@ -379,27 +383,51 @@ fn field_of(model_field: &str) -> String {
     }
 }
 
-fn french(e: &model::FieldError) -> String {
-    let m = e.message.as_str();
-    if m.starts_with("is required") {
-        "ce champ est obligatoire".into()
+/// A validation message of the model (written in English for imports and the
+/// API) as the form shows it, in `lang`. An unforeseen message is shown as is.
+pub fn field_message(lang: Lang, message: &str) -> String {
+    let m = message;
+    let key = if m.starts_with("is required") {
+        "validation.required"
     } else if m.starts_with("starts in") {
-        "la première année vient après la dernière".into()
+        "validation.period_order"
+    } else if m.starts_with("years must have four digits") {
+        "validation.period_digits"
     } else if m.contains("three-letter currency") {
-        "code de devise à trois lettres, par exemple EUR".into()
+        "validation.currency"
     } else if m.contains("must start with http") {
-        "l'adresse doit commencer par http:// ou https://".into()
+        "validation.url"
     } else if m.starts_with("is longer than") {
-        format!("texte trop long ({m})")
+        return tf(lang, "validation.too_long", &[("detail", &m)]);
+    } else if m.starts_with("must not be negative") {
+        "validation.negative"
+    } else if m.starts_with("must not be empty") {
+        "validation.empty"
+    } else if m.starts_with("needs a name or an id") {
+        "validation.partner_name"
+    } else if m.starts_with("unknown role") {
+        "validation.role"
+    } else if m.starts_with("unknown relation") {
+        "validation.relation"
+    } else if m.starts_with("unknown language") {
+        "validation.lang"
+    } else if m.starts_with("a concept cannot be broader") {
+        "validation.broader_self"
+    } else if m.contains("is already the name of partner") {
+        "validation.partner_taken"
+    } else if m.contains("is already a label of concept") {
+        "validation.label_taken"
     } else {
-        m.to_owned()
-    }
+        return m.to_owned();
+    };
+    t(lang, key).to_owned()
 }
 
 fn resolve_partners(
     form: &FormData,
     reader: &Reader,
     errors: &mut Errors,
+    lang: Lang,
 ) -> Result<Vec<PartnerRef>, StoreError> {
     let mut out: Vec<PartnerRef> = Vec::new();
     let mut unknown = Vec::new();
@@ -417,41 +445,60 @@ fn resolve_partners(
     if !unknown.is_empty() {
         errors.insert(
             "partners".into(),
-            format!(
-                "partenaire inconnu : {} (un éditeur peut le créer)",
-                unknown.join(", ")
+            tf(
+                lang,
+                "form_error.unknown_partner",
+                &[("names", &unknown.join(", "))],
             ),
         );
     }
     Ok(out)
 }
 
-/// How a relation is written in the form's "related" field, before the title.
-fn relation_prefix(relation: &str) -> &'static str {
+/// How a relation is written in the form's "related" field, before the title,
+/// in `lang` (`utilise :`, `uses:`, `utiliza:` …); nothing for a plain link.
+fn relation_prefix(lang: Lang, relation: &str) -> &'static str {
     match relation {
-        "uses" => "utilise :",
-        "follows" => "fait suite à :",
-        "part_of" => "fait partie de :",
+        "uses" => t(lang, "relation_prefix.uses"),
+        "follows" => t(lang, "relation_prefix.follows"),
+        "part_of" => t(lang, "relation_prefix.part_of"),
+        "translation" => t(lang, "relation_prefix.translation"),
         _ => "",
     }
 }
 
+/// The typed relation a line of the "related" field starts with, in any
+/// interface language (a form may be filled in one language and edited in
+/// another), and the rest of the line; a plain line is `related`.
+fn typed_line(line: &str) -> (&'static str, String) {
+    for relation in ["uses", "follows", "part_of", model::TRANSLATION] {
+        for lang in Lang::ALL {
+            let prefix = relation_prefix(lang, relation);
+            if let Some(rest) = line.strip_prefix(prefix).or_else(|| {
+                // Prefixes match whatever the case of their first letter.
+                let head = line.get(..prefix.len())?;
+                head.eq_ignore_ascii_case(prefix)
+                    .then(|| &line[prefix.len()..])
+            }) {
+                return (relation, rest.trim().to_owned());
+            }
+        }
+    }
+    ("related", line.to_owned())
+}
+
 /// The "related" field: one document per line, by exact title or id, optionally
-/// after `utilise :`, `fait suite à :` or `fait partie de :`.
+/// after a prefix naming the kind of link (`utilise :`, `fait suite à :`,
+/// `fait partie de :`, `traduction :`, or the same in English or Spanish).
 fn resolve_related(
     form: &FormData,
     reader: &Reader,
     errors: &mut Errors,
+    lang: Lang,
 ) -> Result<Vec<Relation>, StoreError> {
     let mut out = Vec::new();
     for line in lines(form.get("related")) {
-        let (relation, title) = ["uses", "follows", "part_of"]
-            .into_iter()
-            .find_map(|r| {
-                line.strip_prefix(relation_prefix(r))
-                    .map(|rest| (r, rest.trim().to_owned()))
-            })
-            .unwrap_or(("related", line.clone()));
+        let (relation, title) = typed_line(&line);
         match resolve_record(reader, &title)? {
             Some(id) => out.push(Relation {
                 id,
@@ -461,7 +508,7 @@ fn resolve_related(
             None => {
                 errors.insert(
                     "related".into(),
-                    format!("aucun document ne s'intitule « {title} »"),
+                    tf(lang, "form_error.no_document", &[("title", &title)]),
                 );
             }
         }
@@ -493,24 +540,24 @@ fn resolve_record(reader: &Reader, text: &str) -> Result<Option<String>, StoreEr
     Ok(None)
 }
 
-/// The Markdown sections of a record, labelled, for a preview.
-pub fn markdown_sections(record: &Record) -> Vec<(String, String)> {
+/// The Markdown sections of a record, labelled in `lang`, for a preview.
+pub fn markdown_sections(record: &Record, lang: Lang) -> Vec<(String, String)> {
     let s = |label: &str, text: &String| (label.to_owned(), text.clone());
     match &record.body {
         Body::Action(a) => vec![
-            s("Résumé", &a.summary),
-            s("Synthèse", &a.synthesis),
-            s(
-                "Inscription de l'action dans la stratégie d'ensemble",
-                &a.strategy,
-            ),
-            s("Historique", &a.history),
-            s("Présentation", &a.presentation),
+            s(t(lang, "field.summary"), &a.summary),
+            s(t(lang, "field.synthesis"), &a.synthesis),
+            s(t(lang, "field.strategy"), &a.strategy),
+            s(t(lang, "field.history"), &a.history),
+            s(t(lang, "field.presentation"), &a.presentation),
         ],
-        Body::Method(m) => vec![s("Résumé", &m.summary), s("Texte", &m.body)],
-        Body::Resource(r) => vec![s("Description", &r.description)],
-        Body::Partner(p) => vec![s("Présentation", &p.description)],
-        Body::Concept(c) => vec![s("Note d'application", &c.scope_note)],
+        Body::Method(m) => vec![
+            s(t(lang, "field.summary"), &m.summary),
+            s(t(lang, "field.body"), &m.body),
+        ],
+        Body::Resource(r) => vec![s(t(lang, "field.description"), &r.description)],
+        Body::Partner(p) => vec![s(t(lang, "field.presentation"), &p.description)],
+        Body::Concept(c) => vec![s(t(lang, "field.scope_note"), &c.scope_note)],
     }
 }
 
@@ -540,9 +587,28 @@ mod tests {
         assert_eq!(field_of("partners[2].role"), "partners");
         assert_eq!(field_of("title"), "title");
         assert_eq!(
-            year("20x6"),
+            year("20x6", Lang::Fr),
             Err("« 20x6 » n'est pas une année sur quatre chiffres".into())
         );
-        assert_eq!(year("2006"), Ok(Some(2006)));
+        assert_eq!(
+            year("20x6", Lang::En),
+            Err("“20x6” is not a four-digit year".into())
+        );
+        assert_eq!(year("2006", Lang::Es), Ok(Some(2006)));
+    }
+
+    #[test]
+    fn typed_links_are_read_in_any_language() {
+        assert_eq!(typed_line("utilise : Forum"), ("uses", "Forum".to_owned()));
+        assert_eq!(typed_line("Uses: Forum"), ("uses", "Forum".to_owned()));
+        assert_eq!(
+            typed_line("traducción: Open forum"),
+            ("translation", "Open forum".to_owned())
+        );
+        assert_eq!(
+            typed_line("translation: Foro"),
+            ("translation", "Foro".to_owned())
+        );
+        assert_eq!(typed_line("Forum"), ("related", "Forum".to_owned()));
     }
 }

@@ -4,6 +4,8 @@
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use savoirs_index::SearchRequest;
+use savoirs_templates::Lang;
+use savoirs_templates::i18n::{t, tf};
 use savoirs_templates::routes;
 use savoirs_templates::views::form::fields_for;
 use savoirs_templates::views::history::{
@@ -94,14 +96,14 @@ async fn diff(
                 match v.as_deref() {
                     None | Some("") => Ok(default),
                     Some(text) => text.parse().map_err(|_| {
-                        AppError::BadRequest(format!("Numéro de révision illisible : « {text} »."))
+                        AppError::BadRequest(tf(who.lang, "history.bad_number", &[("text", &text)]))
                     }),
                 }
             };
             let current = record.meta.revision;
             let to = number(q.to, current)?;
             let from = number(q.from, to.saturating_sub(1).max(1))?;
-            let diffs = revision_diff(&reader, &record.meta.id, from, to)?;
+            let diffs = revision_diff(&reader, &record.meta.id, from, to, who.lang)?;
             Ok(DiffView {
                 title: record.title().to_owned(),
                 record_url: record.url(),
@@ -119,12 +121,14 @@ async fn diff(
     Ok(Html(view.render(&chrome(&viewer)).into_string()))
 }
 
-/// Word-level differences between two revisions of a record, field by field.
+/// Word-level differences between two revisions of a record, field by field,
+/// fields named in `lang`.
 pub fn revision_diff(
     reader: &Reader,
     id: &str,
     from: u64,
     to: u64,
+    lang: Lang,
 ) -> Result<Vec<FieldDiff>, AppError> {
     let revisions = reader.revisions(id)?;
     let get = |n: u64| {
@@ -132,7 +136,7 @@ pub fn revision_diff(
             .iter()
             .find(|r| r.number == n)
             .map(|r| r.record.clone())
-            .ok_or_else(|| AppError::BadRequest(format!("La révision {n} n'existe pas.")))
+            .ok_or_else(|| AppError::BadRequest(tf(lang, "history.no_revision", &[("n", &n)])))
     };
     let (old, new) = (get(from)?, get(to)?);
     let kind = new
@@ -160,7 +164,7 @@ pub fn revision_diff(
             continue;
         }
         out.push(FieldDiff {
-            field: field_label(&kind, key),
+            field: field_label(lang, &kind, key),
             segments: words_diff(&before, &after),
         });
     }
@@ -211,17 +215,17 @@ fn compact(map: &Map<String, Value>) -> String {
         .join(", ")
 }
 
-fn field_label(kind: &str, key: &str) -> String {
+fn field_label(lang: Lang, kind: &str, key: &str) -> String {
     let form_key = if key == "partner_type" { "type" } else { key };
     if let Some(spec) = fields_for(kind).into_iter().find(|f| f.name == form_key) {
-        return spec.label.to_owned();
+        return t(lang, spec.label).to_owned();
     }
     match key {
-        "partners" => "Partenaires",
-        "status" => "Statut",
-        "period" => "Période",
-        "amount" => "Montant",
-        "slug" => "Adresse",
+        "partners" => t(lang, "field.partners"),
+        "status" => t(lang, "field.status"),
+        "period" => t(lang, "field.period"),
+        "amount" => t(lang, "field.amount"),
+        "slug" => t(lang, "field.slug"),
         other => other,
     }
     .to_owned()
@@ -281,9 +285,8 @@ async fn changes(State(state): State<AppState>, viewer: Viewer) -> Result<Html<S
                 }
             }
             Ok(ChangesView {
-                heading: "Modifications récentes".into(),
-                intro: "Les dernières fiches créées ou modifiées, la plus récente en premier."
-                    .into(),
+                heading: t(who.lang, "changes.title").into(),
+                intro: t(who.lang, "changes.intro").into(),
                 rows,
             })
         })
@@ -298,9 +301,10 @@ async fn review(State(state): State<AppState>, viewer: Viewer) -> Result<Html<St
     }
     if !viewer.is_editor() {
         return Err(AppError::Forbidden(
-            "La relecture est réservée aux éditeurs.".into(),
+            t(viewer.lang, "review.editors_only").into(),
         ));
     }
+    let lang = viewer.lang;
     let view = state
         .blocking(move |s| {
             let proposed = s.index.search(&SearchRequest {
@@ -321,8 +325,8 @@ async fn review(State(state): State<AppState>, viewer: Viewer) -> Result<Html<St
                 rows.push(change_row(&record, last));
             }
             Ok(ChangesView {
-                heading: "À relire".into(),
-                intro: "Les fiches proposées pour publication, la plus ancienne en premier.".into(),
+                heading: t(lang, "review.title").into(),
+                intro: t(lang, "review.intro").into(),
                 rows,
             })
         })

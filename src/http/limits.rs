@@ -9,6 +9,7 @@ use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use savoirs_templates::Chrome;
+use savoirs_templates::i18n::{t, tf};
 use savoirs_templates::views::ErrorView;
 
 use super::MAX_BODY;
@@ -20,7 +21,11 @@ fn page(status: StatusCode, title: &str, message: String, error_id: Option<Strin
         message,
         error_id,
     };
-    (status, Html(view.render(&Chrome::default()).into_string())).into_response()
+    let chrome = Chrome {
+        lang: super::lang::current(),
+        ..Chrome::default()
+    };
+    (status, Html(view.render(&chrome).into_string())).into_response()
 }
 
 /// Refuses a request whose declared body is over [`MAX_BODY`] with 413. Bodies
@@ -32,12 +37,14 @@ pub async fn refuse_large_bodies(request: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        let lang = super::lang::current();
         return page(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "Requête trop volumineuse",
-            format!(
-                "Le serveur accepte au plus {} Mo par requête. Pour de gros volumes, utilisez « savoirs import ».",
-                MAX_BODY / (1024 * 1024)
+            t(lang, "error.too_large_title"),
+            tf(
+                lang,
+                "error.too_large",
+                &[("megabytes", &(MAX_BODY / (1024 * 1024)))],
             ),
             None,
         );
@@ -54,10 +61,11 @@ pub fn panic_page(panic: Box<dyn Any + Send + 'static>) -> Response {
         .unwrap_or("(no message)");
     let id = format!("{:08x}", fastrand::u32(..));
     tracing::error!(error_id = %id, "a request handler panicked: {what}");
+    let lang = super::lang::current();
     page(
         StatusCode::INTERNAL_SERVER_ERROR,
-        "Erreur interne",
-        "Une erreur interne est survenue. Elle a été enregistrée ; si elle se reproduit, transmettez sa référence à l'administrateur.".into(),
+        t(lang, "error.internal_title"),
+        t(lang, "error.internal").into(),
         Some(id),
     )
 }

@@ -6,6 +6,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use savoirs_templates::i18n::{t, tf};
 use savoirs_templates::routes;
 use savoirs_templates::views::RecordLink;
 use savoirs_templates::views::thesaurus::{ConceptInUseView, ConceptNode, ThesaurusView};
@@ -60,17 +61,21 @@ async fn link_resource(
             let title = form.get("resource").trim();
             let role = form.get("role");
             if !model::ROLES.contains(&role) {
-                return Err(AppError::BadRequest(format!("Rôle inconnu : « {role} ».")));
+                return Err(AppError::BadRequest(tf(
+                    who.lang,
+                    "links.unknown_role",
+                    &[("role", &role)],
+                )));
             }
             let mut resource = by_title(&reader, Kind::Resource, title)?
                 .filter(|r| who.can_view(r))
                 .ok_or_else(|| {
-                    AppError::BadRequest(format!("Aucune ressource ne s'intitule « {title} »."))
+                    AppError::BadRequest(tf(who.lang, "links.no_resource", &[("title", &title)]))
                 })?;
             drop(reader);
             if !who.can_edit(&resource) {
                 return Err(AppError::Forbidden(
-                    "Vous ne pouvez pas modifier cette ressource.".into(),
+                    t(who.lang, "links.cannot_edit_resource").into(),
                 ));
             }
             let base = resource.meta.revision;
@@ -110,18 +115,16 @@ async fn merge(
             require_login(&who, partner.url())?;
             if !who.is_editor() {
                 return Err(AppError::Forbidden(
-                    "La fusion est réservée aux éditeurs.".into(),
+                    t(who.lang, "links.merge_editors_only").into(),
                 ));
             }
             let name = form.get("into").trim();
             let into = reader.partner_by_name(name)?.ok_or_else(|| {
-                AppError::BadRequest(format!("Aucun partenaire ne s'appelle « {name} »."))
+                AppError::BadRequest(tf(who.lang, "links.no_partner", &[("name", &name)]))
             })?;
             drop(reader);
             if into == partner.meta.id {
-                return Err(AppError::BadRequest(
-                    "Un partenaire ne peut pas être fusionné avec lui-même.".into(),
-                ));
+                return Err(AppError::BadRequest(t(who.lang, "links.merge_self").into()));
             }
             let message = format!("Fusion de {} dans ce partenaire", partner.title());
             let author = Author {
@@ -228,7 +231,7 @@ async fn delete_concept(
             require_login(&who, concept.url())?;
             if !who.is_editor() {
                 return Err(AppError::Forbidden(
-                    "Le thésaurus est tenu par les éditeurs.".into(),
+                    t(who.lang, "links.thesaurus_editors_only").into(),
                 ));
             }
             let Body::Concept(c) = &concept.body else {
@@ -261,7 +264,11 @@ async fn delete_concept(
                             &concept,
                             &uses,
                             &narrower,
-                            Some(format!("Aucun autre terme ne s'appelle « {move_to} ».")),
+                            Some(tf(
+                                who.lang,
+                                "links.no_other_concept",
+                                &[("label", &move_to)],
+                            )),
                         )?)));
                     }
                 }

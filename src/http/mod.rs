@@ -13,6 +13,7 @@ mod edit;
 mod error;
 mod forms;
 mod history;
+mod lang;
 mod limits;
 mod links;
 mod pages;
@@ -128,6 +129,7 @@ fn table() -> Routes {
     admin::routes(&mut r);
     edit::routes(&mut r);
     history::routes(&mut r);
+    lang::routes(&mut r);
     links::routes(&mut r);
     records::routes(&mut r);
     r
@@ -159,6 +161,9 @@ pub fn router(state: AppState) -> Router {
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             limits::panic_page,
         ))
+        // Outside every other layer, so that the pages they answer with (refusals,
+        // limits, panics) are in the request's language.
+        .layer(axum::middleware::from_fn(lang::choose))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
 }

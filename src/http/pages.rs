@@ -77,14 +77,13 @@ async fn search(
     viewer: Viewer,
     RawQuery(query): RawQuery,
 ) -> Result<Html<String>, AppError> {
-    let params = SearchParams::parse(query.as_deref())?;
+    let params = SearchParams::parse_in(query.as_deref(), viewer.lang)?;
     let request = params.request(&viewer);
     let results = state
         .blocking(move |s| Ok(s.index.search(&request)?))
         .await?;
-    let facet = |param, label, values: &[savoirs_index::FacetCount]| FacetGroup {
+    let facet = |param, values: &[savoirs_index::FacetCount]| FacetGroup {
         param,
-        label,
         values: values.iter().map(|f| (f.value.clone(), f.count)).collect(),
     };
     let f = &results.facets;
@@ -109,11 +108,11 @@ async fn search(
             })
             .collect(),
         facets: vec![
-            facet("kind", "Type", &f.kind),
-            facet("partner", "Partenaires", &f.partner),
-            facet("keyword", "Mots-clés", &f.keyword),
-            facet("year", "Années", &f.year),
-            facet("lang", "Langue", &f.lang),
+            facet("kind", &f.kind),
+            facet("partner", &f.partner),
+            facet("keyword", &f.keyword),
+            facet("year", &f.year),
+            facet("lang", &f.lang),
         ],
         partial: results.partial,
         notice: results.notice,

@@ -4,6 +4,8 @@
 //! as browsers and scripts add their own.
 
 use savoirs_index::{SearchRequest, Sort};
+use savoirs_templates::Lang;
+use savoirs_templates::i18n::{t, tf};
 
 use super::AppError;
 
@@ -38,15 +40,28 @@ pub struct SearchParams {
 }
 
 impl SearchParams {
+    /// Reads the parameters, explaining a bad one in French (the JSON API's
+    /// messages do not depend on the client's language).
     pub fn parse(query: Option<&str>) -> Result<SearchParams, AppError> {
+        Self::parse_in(query, Lang::Fr)
+    }
+
+    /// Reads the parameters, explaining a bad one in `lang`.
+    pub fn parse_in(query: Option<&str>, lang: Lang) -> Result<SearchParams, AppError> {
         let mut p = SearchParams {
             page: 1,
             per_page: DEFAULT_PER_PAGE,
             ..SearchParams::default()
         };
         let bad = |name: &str, value: &str, expected: &str| {
-            AppError::BadRequest(format!(
-                "Paramètre « {name} » incorrect : {value:?} ({expected})."
+            AppError::BadRequest(tf(
+                lang,
+                "params.bad",
+                &[
+                    ("name", &name),
+                    ("value", &format!("{value:?}")),
+                    ("expected", &expected),
+                ],
             ))
         };
         for (key, value) in form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
@@ -56,7 +71,7 @@ impl SearchParams {
                 "kind" if value.is_empty() => {}
                 "kind" => {
                     if crate::model::Kind::parse(&value).is_none() {
-                        return Err(bad("kind", &value, "action, method, resource ou partner"));
+                        return Err(bad("kind", &value, t(lang, "params.kind")));
                     }
                     p.kinds.push(value);
                 }
@@ -65,7 +80,7 @@ impl SearchParams {
                 "lang" if value.is_empty() => {}
                 "lang" => {
                     if !crate::model::LANGS.contains(&value.as_str()) {
-                        return Err(bad("lang", &value, "fr, en ou es"));
+                        return Err(bad("lang", &value, t(lang, "params.lang")));
                     }
                     p.langs.push(value);
                 }
@@ -73,27 +88,22 @@ impl SearchParams {
                 "year" => match years(&value) {
                     Some(ys) => p.years.extend(ys),
                     None => {
-                        return Err(bad(
-                            "year",
-                            &value,
-                            "une année sur quatre chiffres ou une période comme 2005..2007",
-                        ));
+                        return Err(bad("year", &value, t(lang, "params.year")));
                     }
                 },
                 "sort" => {
-                    p.sort = Sort::parse(&value).ok_or_else(|| {
-                        bad("sort", &value, "relevance, newest, oldest, title ou amount")
-                    })?
+                    p.sort = Sort::parse(&value)
+                        .ok_or_else(|| bad("sort", &value, t(lang, "params.sort")))?
                 }
                 "page" if value.is_empty() => {}
                 "page" => match value.parse::<usize>() {
                     Ok(n) if (1..=MAX_PAGE).contains(&n) => p.page = n,
-                    _ => return Err(bad("page", &value, "un nombre entre 1 et 1000")),
+                    _ => return Err(bad("page", &value, t(lang, "params.page"))),
                 },
                 "per_page" if value.is_empty() => {}
                 "per_page" => match value.parse::<usize>() {
                     Ok(n) if (1..=MAX_PER_PAGE).contains(&n) => p.per_page = n,
-                    _ => return Err(bad("per_page", &value, "un nombre entre 1 et 100")),
+                    _ => return Err(bad("per_page", &value, t(lang, "params.per_page"))),
                 },
                 _ => {}
             }

@@ -6,15 +6,16 @@ use axum::http::{StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Response};
 use savoirs_index::SearchIndex;
 use savoirs_index::SearchRequest;
-use savoirs_templates::routes;
+use savoirs_templates::i18n::t;
 use savoirs_templates::views::{
     ConceptBlock, DocumentView, LinkedPartner, NotFoundView, PartnerTools, RecordLink, RecordTools,
     Section,
 };
+use savoirs_templates::{format, routes};
 
 use super::auth::chrome;
 use super::{AppError, AppState, Routes, Viewer};
-use crate::model::{Body, Kind, Record, Status};
+use crate::model::{Body, Kind, Record, Status, TRANSLATION};
 use crate::store::Reader;
 
 pub fn routes(r: &mut Routes) {
@@ -92,11 +93,12 @@ async fn record(
 /// What the viewer may do with a record, as the page shows it.
 fn tools(record: &Record, viewer: &Viewer) -> RecordTools {
     let (kind, slug) = (record.kind().as_str(), record.meta.slug.as_str());
+    let lang = viewer.lang;
     let transitions = [
-        (Status::Proposed, "Proposer pour publication"),
-        (Status::Published, "Publier"),
-        (Status::Draft, "Renvoyer en brouillon"),
-        (Status::Archived, "Archiver"),
+        (Status::Proposed, t(lang, "transition.propose")),
+        (Status::Published, t(lang, "transition.publish")),
+        (Status::Draft, t(lang, "transition.draft")),
+        (Status::Archived, t(lang, "transition.archive")),
     ]
     .into_iter()
     .filter(|(to, _)| viewer.can_move(record, *to))
@@ -150,15 +152,27 @@ fn document_view(
         }
     }
     // Typed links, shown on both ends: forward under the relation's name,
-    // backward under its inverse.
+    // backward under its inverse. Translations, a symmetric link, are listed
+    // apart, each with its language.
+    let lang = viewer.lang;
     let mut groups: Vec<(String, Vec<RecordLink>)> = Vec::new();
-    let mut add = |label: &str, r: &Record| match groups.iter_mut().find(|(l, _)| l == label) {
-        Some((_, links)) => links.push(link(r)),
-        None => groups.push((label.to_owned(), vec![link(r)])),
+    let mut translations: Vec<(String, RecordLink)> = Vec::new();
+    let mut add = |relation: &str, backward: bool, r: &Record| {
+        if relation == TRANSLATION {
+            if r.meta.id != record.meta.id && !translations.iter().any(|(_, l)| l.url == r.url()) {
+                translations.push((r.meta.lang.clone(), link(r)));
+            }
+            return;
+        }
+        let label = format::relation_label(lang, relation, backward);
+        match groups.iter_mut().find(|(l, _)| l == label) {
+            Some((_, links)) => links.push(link(r)),
+            None => groups.push((label.to_owned(), vec![link(r)])),
+        }
     };
     for relation in record.relations() {
         if let Some(r) = reader.get(&relation.id)?.filter(|r| viewer.can_view(r)) {
-            add(relation_label(&relation.relation, false), &r);
+            add(&relation.relation, false, &r);
         }
     }
     let mut backlinks = Vec::new();
@@ -174,11 +188,12 @@ fn document_view(
             backlinks.push((link(&source), l.role.clone()));
         }
         if let Some(rel) = source.relations().iter().find(|r| r.id == record.meta.id) {
-            add(relation_label(&rel.relation, true), &source);
+            add(&rel.relation, true, &source);
         }
     }
     backlinks.sort_by(|a, b| a.0.title.cmp(&b.0.title));
     let related = groups;
+    translations.sort_by(|a, b| a.0.cmp(&b.0));
 
     let mut view = DocumentView {
         kind: record.kind().as_str().to_owned(),
@@ -193,6 +208,7 @@ fn document_view(
         sections: Vec::new(),
         keywords: record.keywords().to_vec(),
         related,
+        translations,
         backlinks,
         revision: record.meta.revision,
         updated: record.meta.updated.format("%d/%m/%Y").to_string(),
@@ -206,66 +222,72 @@ fn document_view(
             view.archive = a.archive.clone();
             view.period = a.period.map(|p| (p.start.into(), p.end.into()));
             view.facts = vec![
-                ("Référent".into(), a.referent.clone()),
-                ("Pilote".into(), a.pilot.clone()),
+                (t(lang, "field.referent").into(), a.referent.clone()),
+                (t(lang, "field.pilot").into(), a.pilot.clone()),
                 (
-                    "Montant".into(),
+                    t(lang, "field.amount").into(),
                     a.amount
                         .as_ref()
-                        .map(|m| savoirs_templates::format::amount(m.minor, &m.currency))
+                        .map(|m| format::amount_in(lang, m.minor, &m.currency))
                         .unwrap_or_default(),
                 ),
             ];
             view.sections = vec![
-                section("Résumé", &a.summary),
-                section("Synthèse", &a.synthesis),
-                section(
-                    "Inscription de l'action dans la stratégie d'ensemble",
-                    &a.strategy,
-                ),
-                section("Historique", &a.history),
-                section("Présentation", &a.presentation),
+                section(t(lang, "field.summary"), &a.summary),
+                section(t(lang, "field.synthesis"), &a.synthesis),
+                section(t(lang, "field.strategy"), &a.strategy),
+                section(t(lang, "field.history"), &a.history),
+                section(t(lang, "field.presentation"), &a.presentation),
             ];
         }
         Body::Method(m) => {
             view.facts = vec![
-                ("Auteurs".into(), m.authors.join(", ")),
-                ("Source".into(), m.source.clone()),
-                ("Date".into(), m.date.clone()),
+                (t(lang, "field.authors").into(), m.authors.join(", ")),
+                (t(lang, "field.source").into(), m.source.clone()),
+                (t(lang, "field.date").into(), m.date.clone()),
             ];
             view.facts.retain(|(_, v)| !v.is_empty());
-            view.sections = vec![section("Résumé", &m.summary), section("", &m.body)];
+            view.sections = vec![
+                section(t(lang, "field.summary"), &m.summary),
+                section("", &m.body),
+            ];
         }
         Body::Resource(r) => {
             if !r.resource_type.is_empty() {
-                view.facts
-                    .push(("Type".into(), resource_type_label(&r.resource_type).into()));
+                view.facts.push((
+                    t(lang, "field.type").into(),
+                    format::resource_type_label(lang, &r.resource_type).into(),
+                ));
             }
             if !r.url.is_empty() {
-                view.link = Some(("Adresse".into(), r.url.clone()));
+                view.link = Some((t(lang, "field.url").into(), r.url.clone()));
             }
-            view.sections = vec![section("Description", &r.description)];
+            view.sections = vec![section(t(lang, "field.description"), &r.description)];
         }
         Body::Partner(p) => {
             if !p.acronym.is_empty() {
                 view.title = format!("{} ({})", p.name, p.acronym);
-                view.facts.push(("Sigle".into(), p.acronym.clone()));
+                view.facts
+                    .push((t(lang, "field.acronym").into(), p.acronym.clone()));
             }
             if !p.aliases.is_empty() {
                 view.facts
-                    .push(("Autres noms".into(), p.aliases.join(" ; ")));
+                    .push((t(lang, "field.aliases").into(), p.aliases.join(" ; ")));
             }
             if !p.partner_type.is_empty() {
-                view.facts
-                    .push(("Type".into(), partner_type_label(&p.partner_type).into()));
+                view.facts.push((
+                    t(lang, "field.type").into(),
+                    format::partner_type_label(lang, &p.partner_type).into(),
+                ));
             }
             if !p.country.is_empty() {
-                view.facts.push(("Pays".into(), p.country.clone()));
+                view.facts
+                    .push((t(lang, "field.country").into(), p.country.clone()));
             }
             if !p.website.is_empty() {
-                view.link = Some(("Site web".into(), p.website.clone()));
+                view.link = Some((t(lang, "field.website").into(), p.website.clone()));
             }
-            view.sections = vec![section("Présentation", &p.description)];
+            view.sections = vec![section(t(lang, "field.presentation"), &p.description)];
             view.search_within = Some(p.label().to_owned());
             if viewer.user.is_some() {
                 let (mut resources, mut partners) = (Vec::new(), Vec::new());
@@ -298,7 +320,7 @@ fn document_view(
             }
         }
         Body::Concept(c) => {
-            view.sections = vec![section("Note d'application", &c.scope_note)];
+            view.sections = vec![section(t(lang, "field.scope_note"), &c.scope_note)];
             view.concept = Some(concept_block(record, c, reader, index, viewer)?);
         }
     }
@@ -377,42 +399,6 @@ fn concept_block(
             .is_editor()
             .then(|| routes::record_page("concept", &record.meta.slug, "delete")),
     })
-}
-
-/// A relation's heading on the page of the record that makes it (`backward` false)
-/// or of the record it points to.
-fn relation_label(relation: &str, backward: bool) -> &'static str {
-    match (relation, backward) {
-        ("uses", false) => "Utilise la méthode",
-        ("uses", true) => "Méthode utilisée par",
-        ("follows", false) => "Fait suite à",
-        ("follows", true) => "Suivi de",
-        ("part_of", false) => "Fait partie de",
-        ("part_of", true) => "Comprend",
-        _ => "Voir aussi",
-    }
-}
-
-fn resource_type_label(t: &str) -> &str {
-    match t {
-        "tool" => "outil",
-        "website" => "site web",
-        "publication" => "publication",
-        "training" => "formation",
-        "file" => "fichier",
-        other => other,
-    }
-}
-
-fn partner_type_label(t: &str) -> &str {
-    match t {
-        "association" => "association",
-        "network" => "réseau",
-        "foundation" => "fondation",
-        "company" => "entreprise",
-        "public_body" => "organisme public",
-        other => other,
-    }
 }
 
 /// Fallback for every unknown path.

@@ -87,8 +87,13 @@ pub struct Period {
 }
 
 /// Kinds of link between documents: `related`, `uses` (uses the method),
-/// `follows` (follows up), `part_of`.
-pub const RELATIONS: [&str; 4] = ["related", "uses", "follows", "part_of"];
+/// `follows` (follows up), `part_of`, `translation` (the same document in
+/// another language).
+pub const RELATIONS: [&str; 5] = ["related", "uses", "follows", "part_of", TRANSLATION];
+
+/// A link to a translation. Symmetric: both records show each other the same way,
+/// whichever of them holds the link.
+pub const TRANSLATION: &str = "translation";
 
 /// A typed link to another document. Stored with `id`; on import `title` (or a
 /// plain string, an id or an exact title) may stand in for it.

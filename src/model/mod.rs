@@ -13,7 +13,9 @@ use std::fmt;
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 
-pub use fields::{Amount, PartnerRef, Period, RELATIONS, ROLES, Relation, parse_amount_value};
+pub use fields::{
+    Amount, PartnerRef, Period, RELATIONS, ROLES, Relation, TRANSLATION, parse_amount_value,
+};
 pub use validate::{FieldError, validate};
 
 /// The kinds of record, in the order they are exported (partners first, so that

@@ -1,13 +1,21 @@
-//! The frame around every page: header with the search box, main content, footer.
+//! The frame around every page: header with the search box and the language
+//! switcher, main content, footer.
 
 use maud::{DOCTYPE, Markup, html};
 
+use crate::i18n::{Lang, t};
 use crate::routes;
 
-/// Who is looking, as the page header shows it.
+/// Who is looking, in which language, and from which page, as the page header
+/// shows it.
 #[derive(Debug, Clone, Default)]
 pub struct Chrome {
     pub user: Option<UserBadge>,
+    /// The interface language.
+    pub lang: Lang,
+    /// The current page's path and query string, which the language switcher
+    /// comes back to. Empty means the home page.
+    pub here: String,
 }
 
 #[derive(Debug, Clone)]
@@ -39,9 +47,10 @@ pub struct Page<'a> {
 
 impl Page<'_> {
     pub fn render(self, chrome: &Chrome) -> Markup {
+        let lang = chrome.lang;
         html! {
             (DOCTYPE)
-            html lang="fr" {
+            html lang=(lang.code()) {
                 head {
                     meta charset="utf-8";
                     meta name="viewport" content="width=device-width, initial-scale=1";
@@ -50,31 +59,56 @@ impl Page<'_> {
                     script src=(routes::SCRIPT) defer {}
                 }
                 body {
-                    a.skip href="#contenu" { "Aller au contenu" }
+                    a.skip href="#contenu" { (t(lang, "layout.skip")) }
                     header.site {
                         a.brand href=(routes::HOME) { "Savoirs" }
-                        (search_box(self.query, false))
-                        nav.account aria-label="Compte" {
+                        (search_box(lang, self.query, false))
+                        nav.account aria-label=(t(lang, "layout.account_nav")) {
                             @if let Some(user) = &chrome.user {
-                                a href=(routes::THESAURUS) { "Thésaurus" }
-                                " " a href=(routes::NEW) { "Ajouter" }
-                                " " a href=(routes::CHANGES) { "Modifications" }
-                                @if chrome.is_editor() { " " a href=(routes::REVIEW) { "À relire" } }
-                                @if chrome.is_admin() { " " a href=(routes::ADMIN_USERS) { "Comptes" } }
-                                " " a href=(routes::ACCOUNT) { (user.name) " (" (crate::format::role_label_account(&user.role)) ")" }
+                                a href=(routes::THESAURUS) { (t(lang, "layout.thesaurus")) }
+                                " " a href=(routes::NEW) { (t(lang, "layout.add")) }
+                                " " a href=(routes::CHANGES) { (t(lang, "layout.changes")) }
+                                @if chrome.is_editor() { " " a href=(routes::REVIEW) { (t(lang, "layout.review")) } }
+                                @if chrome.is_admin() { " " a href=(routes::ADMIN_USERS) { (t(lang, "layout.accounts")) } }
+                                " " a href=(routes::ACCOUNT) { (user.name) " (" (crate::format::role_label_account(lang, &user.role)) ")" }
                                 form.inline action=(routes::LOGOUT) method="post" {
-                                    button.link type="submit" { "Se déconnecter" }
+                                    button.link type="submit" { (t(lang, "layout.logout")) }
                                 }
                             } @else {
-                                a href=(routes::THESAURUS) { "Thésaurus" }
-                                " " a href=(routes::CHANGES) { "Modifications" }
-                                " " a href=(routes::LOGIN) { "Se connecter" }
+                                a href=(routes::THESAURUS) { (t(lang, "layout.thesaurus")) }
+                                " " a href=(routes::CHANGES) { (t(lang, "layout.changes")) }
+                                " " a href=(routes::LOGIN) { (t(lang, "layout.login")) }
                             }
                         }
+                        (language_switcher(chrome))
                     }
                     main #contenu { (self.body) }
                     footer.site {
-                        p { "Savoirs — base de connaissances partagée des fiches d'expérience, méthodes et partenaires." }
+                        p { (t(lang, "layout.footer")) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Links to the same page in each interface language, through the switch route,
+/// so it works without JavaScript and keeps the path and query.
+fn language_switcher(chrome: &Chrome) -> Markup {
+    let back = if chrome.here.is_empty() {
+        routes::HOME
+    } else {
+        chrome.here.as_str()
+    };
+    html! {
+        nav.languages aria-label=(t(chrome.lang, "layout.languages")) {
+            ul {
+                @for lang in crate::i18n::Lang::ALL {
+                    li {
+                        a href=(routes::switch_language(lang.code(), back)) lang=(lang.code()) hreflang=(lang.code())
+                            aria-current=[(lang == chrome.lang).then_some("true")] {
+                            (lang.native_name())
+                        }
                     }
                 }
             }
@@ -83,14 +117,14 @@ impl Page<'_> {
 }
 
 /// The search form; `large` on the home page.
-pub fn search_box(query: &str, large: bool) -> Markup {
+pub fn search_box(lang: Lang, query: &str, large: bool) -> Markup {
     html! {
         form.search.large[large] role="search" action=(routes::SEARCH) method="get" {
-            label.visually-hidden for=(if large { "q-home" } else { "q" }) { "Rechercher" }
+            label.visually-hidden for=(if large { "q-home" } else { "q" }) { (t(lang, "search_box.label")) }
             input #(if large { "q-home" } else { "q" }) type="search" name="q" value=(query)
-                placeholder="Rechercher une méthode, une action, un partenaire…" autocomplete="off";
-            button type="submit" { "Rechercher" }
-            a.help href=(routes::SEARCH_HELP) title="Aide à la recherche" { "?" span.visually-hidden { " Aide à la recherche" } }
+                placeholder=(t(lang, "search_box.placeholder")) autocomplete="off";
+            button type="submit" { (t(lang, "search_box.button")) }
+            a.help href=(routes::SEARCH_HELP) title=(t(lang, "search_box.help")) { "?" span.visually-hidden { " " (t(lang, "search_box.help")) } }
         }
     }
 }

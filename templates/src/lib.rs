@@ -3,14 +3,17 @@
 //! `DocumentView` …) and return markup; they know nothing of storage or routing.
 //! Every string is escaped by maud; the only pre-escaped HTML comes from
 //! [`markdown`] (sanitized) and from the index's snippets (escaped there, with
-//! `<mark>` added).
+//! `<mark>` added). Every interface string comes from the message files of
+//! [`i18n`], in the language the page's [`Chrome`] carries.
 
 pub mod format;
+pub mod i18n;
 mod layout;
 pub mod markdown;
 pub mod routes;
 pub mod views;
 
+pub use i18n::Lang;
 pub use layout::{Chrome, Page, UserBadge};
 pub use maud::Markup;
 

@@ -18,6 +18,14 @@ pub const NEW: &str = "/new";
 pub const CHANGES: &str = "/changes";
 pub const REVIEW: &str = "/review";
 pub const THESAURUS: &str = "/thesaurus";
+/// Choosing the interface language: `?set=en&back=/search?q=…`.
+pub const LANGUAGE: &str = "/lang";
+
+/// The link that switches the interface to `lang` and comes back to `back` (a
+/// local path with its query string).
+pub fn switch_language(lang: &str, back: &str) -> String {
+    format!("{LANGUAGE}?set={}&back={}", encode(lang), encode(back))
+}
 
 /// `/new/action` …
 pub fn new_record(kind: &str) -> String {

@@ -2,6 +2,7 @@
 
 use maud::{Markup, html};
 
+use crate::i18n::{t, tf};
 use crate::layout::{Chrome, Page};
 use crate::{format, routes};
 
@@ -13,20 +14,21 @@ pub struct LoginView {
 
 impl LoginView {
     pub fn render(&self, chrome: &Chrome) -> Markup {
+        let lang = chrome.lang;
         let body = html! {
-            h1 { "Se connecter" }
+            h1 { (t(lang, "login.title")) }
             @if let Some(e) = &self.error { p.error role="alert" { (e) } }
             form.stacked action=(routes::LOGIN) method="post" {
                 input type="hidden" name="next" value=(self.next);
-                label for="name" { "Nom du compte" }
+                label for="name" { (t(lang, "login.name")) }
                 input #name type="text" name="name" value=(self.name) autocomplete="username" required;
-                label for="password" { "Mot de passe" }
+                label for="password" { (t(lang, "login.password")) }
                 input #password type="password" name="password" autocomplete="current-password" required;
-                button type="submit" { "Se connecter" }
+                button type="submit" { (t(lang, "login.submit")) }
             }
         };
         Page {
-            title: "Se connecter",
+            title: t(lang, "login.title"),
             query: "",
             body,
         }
@@ -43,25 +45,26 @@ pub struct AccountView {
 
 impl AccountView {
     pub fn render(&self, chrome: &Chrome) -> Markup {
+        let lang = chrome.lang;
         let body = html! {
-            h1 { "Mon compte" }
-            p { "Compte " strong { (self.name) } ", rôle : " (format::role_label_account(&self.role)) "." }
+            h1 { (t(lang, "account.title")) }
+            p { (t(lang, "account.account")) " " strong { (self.name) } ", " (tf(lang, "account.role", &[("role", &format::role_label_account(lang, &self.role))])) }
             @if let Some(m) = &self.message { p.notice role="status" { (m) } }
             @if let Some(e) = &self.error { p.error role="alert" { (e) } }
-            h2 { "Changer de mot de passe" }
-            p { "Toutes vos sessions ouvertes seront fermées ; vous devrez vous reconnecter." }
+            h2 { (t(lang, "account.change_password")) }
+            p { (t(lang, "account.sessions_end")) }
             form.stacked action=(routes::ACCOUNT_PASSWORD) method="post" {
-                label for="current" { "Mot de passe actuel" }
+                label for="current" { (t(lang, "account.current")) }
                 input #current type="password" name="current" autocomplete="current-password" required;
-                label for="new" { "Nouveau mot de passe (10 caractères au moins)" }
+                label for="new" { (t(lang, "account.new")) }
                 input #new type="password" name="new" autocomplete="new-password" minlength="10" required;
-                label for="confirm" { "Nouveau mot de passe, encore" }
+                label for="confirm" { (t(lang, "account.confirm")) }
                 input #confirm type="password" name="confirm" autocomplete="new-password" required;
-                button type="submit" { "Changer le mot de passe" }
+                button type="submit" { (t(lang, "account.submit")) }
             }
         };
         Page {
-            title: "Mon compte",
+            title: t(lang, "account.title"),
             query: "",
             body,
         }
@@ -91,56 +94,57 @@ const ROLES: [&str; 3] = ["contributor", "editor", "admin"];
 
 impl AdminUsersView {
     pub fn render(&self, chrome: &Chrome) -> Markup {
+        let lang = chrome.lang;
         let body = html! {
-            h1 { "Comptes" }
-            p { a href=(routes::ADMIN_BACKUP) download { "Télécharger une sauvegarde complète" } " (fiches, révisions et comptes ; à restaurer avec " code { "savoirs restore" } ")" }
+            h1 { (t(lang, "users.title")) }
+            p { a href=(routes::ADMIN_BACKUP) download { (t(lang, "users.backup")) } " (" (t(lang, "users.backup_note")) " " code { "savoirs restore" } ")" }
             @if let Some(m) = &self.message { p.notice role="status" { (m) } }
             @if let Some(e) = &self.error { p.error role="alert" { (e) } }
             table.users {
-                thead { tr { th { "Nom" } th { "Rôle" } th { "État" } th { "Créé le" } th { "Modifier" } } }
+                thead { tr { th { (t(lang, "users.name")) } th { (t(lang, "users.role")) } th { (t(lang, "users.state")) } th { (t(lang, "users.created")) } th { (t(lang, "users.change")) } } }
                 tbody {
                     @for u in &self.users {
                         tr {
                             td { (u.name) }
-                            td { (format::role_label_account(&u.role)) }
-                            td { @if u.suspended { "suspendu" } @else { "actif" } }
+                            td { (format::role_label_account(lang, &u.role)) }
+                            td { @if u.suspended { (t(lang, "users.suspended")) } @else { (t(lang, "users.active")) } }
                             td { (u.created) }
                             td {
                                 @if u.name != self.me {
                                     form.inline action=(routes::admin_user(&u.name)) method="post" {
-                                        label.visually-hidden for=(format!("role-{}", u.name)) { "Rôle de " (u.name) }
+                                        label.visually-hidden for=(format!("role-{}", u.name)) { (tf(lang, "users.role_of", &[("name", &u.name)])) }
                                         select id=(format!("role-{}", u.name)) name="role" {
-                                            @for r in ROLES { option value=(r) selected[u.role == r] { (format::role_label_account(r)) } }
+                                            @for r in ROLES { option value=(r) selected[u.role == r] { (format::role_label_account(lang, r)) } }
                                         }
-                                        label.visually-hidden for=(format!("state-{}", u.name)) { "État de " (u.name) }
+                                        label.visually-hidden for=(format!("state-{}", u.name)) { (tf(lang, "users.state_of", &[("name", &u.name)])) }
                                         select id=(format!("state-{}", u.name)) name="suspended" {
-                                            option value="false" selected[!u.suspended] { "actif" }
-                                            option value="true" selected[u.suspended] { "suspendu" }
+                                            option value="false" selected[!u.suspended] { (t(lang, "users.active")) }
+                                            option value="true" selected[u.suspended] { (t(lang, "users.suspended")) }
                                         }
-                                        button type="submit" { "Enregistrer" }
+                                        button type="submit" { (t(lang, "users.save")) }
                                     }
-                                } @else { "(vous)" }
+                                } @else { "(" (t(lang, "users.you")) ")" }
                             }
                         }
                     }
                 }
             }
-            h2 { "Créer un compte" }
-            p { "Communiquez le mot de passe à la personne ; elle pourra le changer depuis « Mon compte »." }
+            h2 { (t(lang, "users.create")) }
+            p { (t(lang, "users.create_hint")) }
             form.stacked action=(routes::ADMIN_USERS) method="post" {
-                label for="new-name" { "Nom du compte" }
+                label for="new-name" { (t(lang, "login.name")) }
                 input #new-name type="text" name="name" value=(self.new_name) required;
-                label for="new-role" { "Rôle" }
+                label for="new-role" { (t(lang, "users.role")) }
                 select #new-role name="role" {
-                    @for r in ROLES { option value=(r) selected[self.new_role == r] { (format::role_label_account(r)) } }
+                    @for r in ROLES { option value=(r) selected[self.new_role == r] { (format::role_label_account(lang, r)) } }
                 }
-                label for="new-password" { "Mot de passe (10 caractères au moins)" }
+                label for="new-password" { (t(lang, "users.password")) }
                 input #new-password type="password" name="password" autocomplete="new-password" minlength="10" required;
-                button type="submit" { "Créer le compte" }
+                button type="submit" { (t(lang, "users.create_submit")) }
             }
         };
         Page {
-            title: "Comptes",
+            title: t(lang, "users.title"),
             query: "",
             body,
         }
@@ -155,16 +159,17 @@ pub struct NewRecordView {
 
 impl NewRecordView {
     pub fn render(&self, chrome: &Chrome) -> Markup {
+        let lang = chrome.lang;
         let body = html! {
-            h1 { "Ajouter" }
+            h1 { (t(lang, "new.title")) }
             ul.kinds {
                 @for k in &self.kinds {
-                    li { a href=(routes::new_record(k)) { (format::kind_label(k)) } }
+                    li { a href=(routes::new_record(k)) { (format::kind_label(lang, k)) } }
                 }
             }
         };
         Page {
-            title: "Ajouter",
+            title: t(lang, "new.title"),
             query: "",
             body,
         }

@@ -6,6 +6,7 @@
 use maud::{Markup, html};
 
 use super::RecordLink;
+use crate::i18n::{Lang, t, tf};
 use crate::layout::{Chrome, Page};
 use crate::{format, markdown, routes};
 
@@ -28,7 +29,8 @@ pub struct Section {
 pub struct DocumentView {
     pub kind: String,
     pub title: String,
-    /// Line above the title, e.g. "Fiche action — Archive 2006-2007".
+    /// The record's language (`fr`, `en`, `es`): its content is marked with it,
+    /// and a badge names it when it is not the interface's.
     pub lang: String,
     pub status: String,
     pub archive: String,
@@ -43,6 +45,8 @@ pub struct DocumentView {
     /// Linked documents, by kind of link, both directions: ("Utilise la méthode",
     /// [...]), ("Voir aussi", [...]) …
     pub related: Vec<(String, Vec<RecordLink>)>,
+    /// The same document in other languages, as (language, link).
+    pub translations: Vec<(String, RecordLink)>,
     /// Records that link here, with the role in which they name this record.
     pub backlinks: Vec<(RecordLink, String)>,
     pub revision: u64,
@@ -105,59 +109,59 @@ fn link_list(links: &[RecordLink]) -> Markup {
     }
 }
 
-fn concept_block(c: &ConceptBlock) -> Markup {
+fn concept_block(lang: Lang, c: &ConceptBlock) -> Markup {
     html! {
         section.concept aria-labelledby="termes" {
-            h2 #termes { "Termes" }
+            h2 #termes { (t(lang, "concept.labels")) }
             dl.facts {
-                @for (lang, pref, alts) in &c.labels {
-                    dt { (format::lang_label(lang)) }
-                    dd {
+                @for (label_lang, pref, alts) in &c.labels {
+                    dt { (format::lang_label(lang, label_lang)) }
+                    dd lang=(label_lang) {
                         strong { (pref) }
-                        @if !alts.is_empty() { " — aussi : " (alts.join(", ")) }
+                        @if !alts.is_empty() { " — " span lang=(lang.code()) { (t(lang, "concept.also")) } " " (alts.join(", ")) }
                     }
                 }
             }
-            @if !c.broader.is_empty() { h3 { "Termes génériques" } (link_list(&c.broader)) }
-            @if !c.narrower.is_empty() { h3 { "Termes spécifiques" } (link_list(&c.narrower)) }
-            @if !c.related.is_empty() { h3 { "Termes associés" } (link_list(&c.related)) }
+            @if !c.broader.is_empty() { h3 { (t(lang, "concept.broader")) } (link_list(&c.broader)) }
+            @if !c.narrower.is_empty() { h3 { (t(lang, "concept.narrower")) } (link_list(&c.narrower)) }
+            @if !c.related.is_empty() { h3 { (t(lang, "concept.related")) } (link_list(&c.related)) }
         }
         section.tagged aria-labelledby="indexes" {
-            h2 #indexes { "Documents indexés (" (c.tagged_total) ")" }
-            p.hint { "Avec ce terme ou un terme plus spécifique." }
-            @if c.tagged.is_empty() { p { "Aucun document n'est encore indexé avec ce terme." } }
-            ul { @for r in &c.tagged { li { span.kind { (format::kind_label(&r.kind)) } " " a href=(r.url) { (r.title) } } } }
-            @if c.tagged_total > c.tagged.len() { p { a href=(c.tagged_url) { "Voir les " (c.tagged_total) " documents" } } }
+            h2 #indexes { (tf(lang, "concept.tagged", &[("count", &c.tagged_total)])) }
+            p.hint { (t(lang, "concept.tagged_hint")) }
+            @if c.tagged.is_empty() { p { (t(lang, "concept.tagged_none")) } }
+            ul { @for r in &c.tagged { li { span.kind { (format::kind_label(lang, &r.kind)) } " " a href=(r.url) { (r.title) } } } }
+            @if c.tagged_total > c.tagged.len() { p { a href=(c.tagged_url) { (tf(lang, "concept.tagged_all", &[("count", &c.tagged_total)])) } } }
             @if let Some(url) = &c.delete_url {
                 form.inline action=(url) method="post" {
-                    button type="submit" { "Supprimer ce terme" }
+                    button type="submit" { (t(lang, "concept.delete")) }
                 }
             }
         }
     }
 }
 
-fn partner_tools(t: &PartnerTools) -> Markup {
+fn partner_tools(lang: Lang, tools: &PartnerTools) -> Markup {
     html! {
         section.partner-tools aria-labelledby="lier" {
-            h2 #lier { "Lier à ce partenaire" }
-            form.inline action=(t.link_url) method="post" {
-                label for="link-resource" { "Ressource existante" }
+            h2 #lier { (t(lang, "partner_tools.heading")) }
+            form.inline action=(tools.link_url) method="post" {
+                label for="link-resource" { (t(lang, "partner_tools.resource")) }
                 input #link-resource type="text" name="resource" list="resource-titles" required;
-                datalist #resource-titles { @for title in &t.resource_titles { option value=(title) {} } }
-                label for="link-role" { "rôle" }
+                datalist #resource-titles { @for title in &tools.resource_titles { option value=(title) {} } }
+                label for="link-role" { (t(lang, "partner_tools.role")) }
                 select #link-role name="role" {
-                    @for (value, label) in crate::views::form::ROLES { option value=(value) selected[*value == "user"] { (label) } }
+                    @for value in crate::views::form::ROLES { option value=(value) selected[*value == "user"] { (format::role_label(lang, value)) } }
                 }
-                button type="submit" { "Lier" }
+                button type="submit" { (t(lang, "partner_tools.link")) }
             }
-            p { a href=(t.new_resource_url) { "Créer une ressource liée à ce partenaire" } }
-            @if let Some(url) = &t.merge_url {
+            p { a href=(tools.new_resource_url) { (t(lang, "partner_tools.new_resource")) } }
+            @if let Some(url) = &tools.merge_url {
                 form.inline action=(url) method="post" {
-                    label for="merge-into" { "Fusionner ce partenaire dans" }
+                    label for="merge-into" { (t(lang, "partner_tools.merge_into")) }
                     input #merge-into type="text" name="into" list="partner-names" required;
-                    datalist #partner-names { @for n in &t.partner_names { option value=(n) {} } }
-                    button type="submit" { "Fusionner" }
+                    datalist #partner-names { @for n in &tools.partner_names { option value=(n) {} } }
+                    button type="submit" { (t(lang, "partner_tools.merge")) }
                 }
             }
         }
@@ -166,15 +170,22 @@ fn partner_tools(t: &PartnerTools) -> Markup {
 
 impl DocumentView {
     pub fn render(&self, chrome: &Chrome) -> Markup {
+        let lang = chrome.lang;
+        // The content is in the record's language, the labels around it in the
+        // interface's: mark the content when they differ.
+        let content_lang = (self.lang != lang.code()).then_some(self.lang.as_str());
         let body = html! {
             article.document.(self.kind) {
                 header {
                     p.kind {
-                        (format::kind_label(&self.kind))
-                        @if !self.archive.is_empty() { " — " (self.archive) }
-                        @if self.status != "published" { " " span.status { (format::status_label(&self.status)) } }
+                        (format::kind_label(lang, &self.kind))
+                        @if !self.archive.is_empty() { " — " span lang=[content_lang] { (self.archive) } }
+                        @if self.status != "published" { " " span.status { (format::status_label(lang, &self.status)) } }
+                        @if content_lang.is_some() {
+                            " " span.record-lang title=(t(lang, "document.language")) { (format::lang_label(lang, &self.lang)) }
+                        }
                     }
-                    h1 {
+                    h1 lang=[content_lang] {
                         @if let Some((s, e)) = self.period { span.period { "(" (format::period(s, e)) ") " } }
                         (self.title)
                     }
@@ -183,8 +194,8 @@ impl DocumentView {
                     dl.facts {
                         @for (label, value) in &self.facts {
                             dt { (label) }
-                            dd.nowrap[label == "Montant"] {
-                                @if value.is_empty() { span.empty { "non renseigné" } } @else { (value) }
+                            dd.nowrap[label == t(lang, "field.amount")] {
+                                @if value.is_empty() { span.empty { (t(lang, "document.empty")) } } @else { (value) }
                             }
                         }
                         @if let Some((label, url)) = &self.link {
@@ -195,22 +206,22 @@ impl DocumentView {
                 }
                 @if !self.partners.is_empty() {
                     section.partners aria-labelledby="partenaires" {
-                        h2 #partenaires { "Partenaires" }
+                        h2 #partenaires { (t(lang, "document.partners")) }
                         @for p in &self.partners {
                             div.partner {
                                 h3 {
                                     a href=(p.url) { (p.label) }
                                     @if p.name != p.label { " : " (p.name) }
-                                    @if p.role != "partner" { " " span.role { "(" (format::role_label(&p.role)) ")" } }
+                                    @if p.role != "partner" { " " span.role { "(" (format::role_label(lang, &p.role)) ")" } }
                                 }
-                                @if !p.description.is_empty() { (markdown::render(&p.description)) }
+                                @if !p.description.is_empty() { div lang=[content_lang] { (markdown::render(&p.description)) } }
                             }
                         }
                     }
                 }
                 @for (i, s) in self.sections.iter().enumerate() {
                     @if !s.markdown.trim().is_empty() {
-                        section.text aria-labelledby=(format!("s{i}")) {
+                        section.text aria-labelledby=(format!("s{i}")) lang=[content_lang] {
                             @if !s.heading.is_empty() { h2 #(format!("s{i}")) { (s.heading) } }
                             (markdown::render(&s.markdown))
                         }
@@ -218,7 +229,7 @@ impl DocumentView {
                 }
                 @if !self.keywords.is_empty() {
                     section.keywords aria-labelledby="motscles" {
-                        h2 #motscles { "Mots-clés" }
+                        h2 #motscles { (t(lang, "document.keywords")) }
                         ul.tags {
                             @for k in &self.keywords {
                                 li { a href=(routes::search(&[("keyword", k)])) { (k) } }
@@ -226,42 +237,56 @@ impl DocumentView {
                         }
                     }
                 }
-                @if let Some(c) = &self.concept { (concept_block(c)) }
+                @if let Some(c) = &self.concept { (concept_block(lang, c)) }
+                @if !self.translations.is_empty() {
+                    section.translations aria-labelledby="traductions" {
+                        h2 #traductions { (t(lang, "relation.translation")) }
+                        ul {
+                            @for (other, r) in &self.translations {
+                                li {
+                                    span.record-lang { (format::lang_label(lang, other)) }
+                                    " — "
+                                    a href=(r.url) hreflang=(other) lang=(other) { (r.title) }
+                                }
+                            }
+                        }
+                    }
+                }
                 @for (i, (label, links)) in self.related.iter().enumerate() {
                     section.related aria-labelledby=(format!("rel{i}")) {
                         h2 id=(format!("rel{i}")) { (label) }
-                        ul { @for r in links { li { span.kind { (format::kind_label(&r.kind)) } " " a href=(r.url) { (r.title) } } } }
+                        ul { @for r in links { li { span.kind { (format::kind_label(lang, &r.kind)) } " " a href=(r.url) { (r.title) } } } }
                     }
                 }
                 @if let Some(label) = &self.search_within {
                     section.backlinks aria-labelledby="documents" {
-                        h2 #documents { "Documents liés (" (self.backlinks.len()) ")" }
+                        h2 #documents { (tf(lang, "document.backlinks", &[("count", &self.backlinks.len())])) }
                         form.search role="search" action=(routes::SEARCH) method="get" {
                             input type="hidden" name="partner" value=(label);
-                            label for="q-within" { "Chercher dans ces documents" }
+                            label for="q-within" { (t(lang, "document.search_within")) }
                             input #q-within type="search" name="q";
-                            button type="submit" { "Rechercher" }
+                            button type="submit" { (t(lang, "search_box.button")) }
                         }
                         @for role in roles_in(&self.backlinks) {
                             @let group: Vec<&RecordLink> = self.backlinks.iter().filter(|(_, r)| *r == role).map(|(l, _)| l).collect();
-                            h3 { "Comme " (format::role_label(&role)) " (" (group.len()) ")" }
+                            h3 { (tf(lang, "document.as_role", &[("role", &format::role_label(lang, &role)), ("count", &group.len())])) }
                             ul {
                                 @for r in group {
-                                    li { span.kind { (format::kind_label(&r.kind)) } " " a href=(r.url) { (r.title) } }
+                                    li { span.kind { (format::kind_label(lang, &r.kind)) } " " a href=(r.url) { (r.title) } }
                                 }
                             }
                         }
-                        @if self.backlinks.is_empty() { p { "Aucun document ne mentionne encore ce partenaire." } }
+                        @if self.backlinks.is_empty() { p { (t(lang, "document.no_backlinks")) } }
                     }
                 }
-                @if let Some(t) = &self.partner_tools { (partner_tools(t)) }
+                @if let Some(tools) = &self.partner_tools { (partner_tools(lang, tools)) }
                 @if self.tools.edit_url.is_some() || !self.tools.transitions.is_empty() {
-                    section.tools aria-label="Actions" {
-                        @if let Some(url) = &self.tools.edit_url { a.button href=(url) { "Modifier" } }
+                    section.tools aria-label=(t(lang, "document.tools")) {
+                        @if let Some(url) = &self.tools.edit_url { a.button href=(url) { (t(lang, "document.edit")) } }
                         @if !self.tools.transitions.is_empty() {
                             form.status action=(self.tools.status_url) method="post" {
                                 input type="hidden" name="revision" value=(self.revision);
-                                label for="comment" { "Commentaire (facultatif)" }
+                                label for="comment" { (t(lang, "document.comment")) }
                                 input #comment type="text" name="comment" maxlength="500";
                                 @for (status, label) in &self.tools.transitions {
                                     button type="submit" name="status" value=(status) { (label) }
@@ -272,10 +297,10 @@ impl DocumentView {
                 }
                 footer.record-meta {
                     p {
-                        "Langue : " (format::lang_label(&self.lang))
-                        " · Révision " (self.revision)
-                        " · Mis à jour le " (self.updated)
-                        " · " a href=(self.tools.history_url) { "Historique" }
+                        (tf(lang, "document.meta_lang", &[("lang", &format::lang_label(lang, &self.lang))]))
+                        " · " (tf(lang, "document.meta_revision", &[("revision", &self.revision)]))
+                        " · " (tf(lang, "document.meta_updated", &[("date", &self.updated)]))
+                        " · " a href=(self.tools.history_url) { (t(lang, "history.title")) }
                     }
                 }
             }

@@ -5,6 +5,7 @@ use maud::{Markup, html};
 
 use super::RecordLink;
 use crate::format;
+use crate::i18n::t;
 use crate::layout::{Chrome, Page, search_box};
 
 pub struct NotFoundView {
@@ -15,21 +16,22 @@ pub struct NotFoundView {
 
 impl NotFoundView {
     pub fn render(&self, chrome: &Chrome) -> Markup {
+        let lang = chrome.lang;
         let body = html! {
-            h1 { "Page introuvable" }
-            p { "Cette adresse ne correspond à aucune page. Le document a peut-être changé d'adresse, ou n'est pas (encore) publié." }
-            (search_box(&self.words, true))
+            h1 { (t(lang, "not_found.title")) }
+            p { (t(lang, "not_found.text")) }
+            (search_box(lang, &self.words, true))
             @if !self.similar.is_empty() {
-                h2 { "Vouliez-vous dire ?" }
+                h2 { (t(lang, "not_found.similar")) }
                 ul.similar {
                     @for r in &self.similar {
-                        li { span.kind { (format::kind_label(&r.kind)) } " " a href=(r.url) { (r.title) } }
+                        li { span.kind { (format::kind_label(lang, &r.kind)) } " " a href=(r.url) { (r.title) } }
                     }
                 }
             }
         };
         Page {
-            title: "Page introuvable",
+            title: t(lang, "not_found.title"),
             query: &self.words,
             body,
         }
@@ -47,13 +49,14 @@ pub struct ErrorView {
 
 impl ErrorView {
     pub fn render(&self, chrome: &Chrome) -> Markup {
+        let lang = chrome.lang;
         let body = html! {
             h1 { (self.title) }
             p { (self.message) }
             @if let Some(id) = &self.error_id {
-                p.error-id { "Référence de l'erreur : " code { (id) } }
+                p.error-id { (t(lang, "error.reference")) " " code { (id) } }
             }
-            (search_box("", false))
+            (search_box(lang, "", false))
         };
         Page {
             title: &self.title,

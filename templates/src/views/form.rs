@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use maud::{Markup, html};
 
 use super::history::{FieldDiff, render_diffs};
+use crate::i18n::{t, tf};
 use crate::layout::{Chrome, Page};
 use crate::{format, markdown};
 
@@ -18,9 +19,12 @@ pub enum Input {
     Lines,
     /// Markdown text.
     Markdown,
+    /// A choice among (value, message key of its label).
     Select(&'static [(&'static str, &'static str)]),
 }
 
+/// A form field. `label` and `hint` are message keys (see [`crate::i18n`]); an
+/// empty hint means none.
 pub struct FieldSpec {
     pub name: &'static str,
     pub label: &'static str,
@@ -42,157 +46,116 @@ const fn field(
     }
 }
 
-pub const LANGS: &[(&str, &str)] = &[("fr", "français"), ("en", "anglais"), ("es", "espagnol")];
+pub const LANGS: &[(&str, &str)] = &[("fr", "lang.fr"), ("en", "lang.en"), ("es", "lang.es")];
 pub const RESOURCE_TYPES: &[(&str, &str)] = &[
-    ("", "—"),
-    ("tool", "outil"),
-    ("website", "site web"),
-    ("publication", "publication"),
-    ("training", "formation"),
-    ("file", "fichier"),
+    ("", "option.none"),
+    ("tool", "resource_type.tool"),
+    ("website", "resource_type.website"),
+    ("publication", "resource_type.publication"),
+    ("training", "resource_type.training"),
+    ("file", "resource_type.file"),
 ];
 pub const PARTNER_TYPES: &[(&str, &str)] = &[
-    ("", "—"),
-    ("association", "association"),
-    ("network", "réseau"),
-    ("foundation", "fondation"),
-    ("company", "entreprise"),
-    ("public_body", "organisme public"),
+    ("", "option.none"),
+    ("association", "partner_type.association"),
+    ("network", "partner_type.network"),
+    ("foundation", "partner_type.foundation"),
+    ("company", "partner_type.company"),
+    ("public_body", "partner_type.public_body"),
 ];
-pub const ROLES: &[(&str, &str)] = &[
-    ("partner", "partenaire"),
-    ("pilot", "pilote"),
-    ("funder", "financeur"),
-    ("author", "auteur"),
-    ("publisher", "éditeur"),
-    ("user", "utilisateur"),
-    ("host", "hébergeur"),
-    ("member", "membre"),
+/// Partner roles, in the order the form offers them.
+pub const ROLES: &[&str] = &[
+    "partner",
+    "pilot",
+    "funder",
+    "author",
+    "publisher",
+    "user",
+    "host",
+    "member",
 ];
 
 /// The fields of a kind's form, in the order of the sheet.
 pub fn fields_for(kind: &str) -> Vec<FieldSpec> {
     use Input::*;
-    let keywords = field(
-        "keywords",
-        "Mots-clés",
-        Text,
-        "séparés par des virgules ; les termes du thésaurus sont proposés",
-    );
-    let related = || {
-        field(
-            "related",
-            "Documents liés",
-            Lines,
-            "un titre exact par ligne, précédé au besoin de « utilise : », « fait suite à : » ou « fait partie de : »",
-        )
-    };
-    let lang = field("lang", "Langue du document", Select(LANGS), "");
+    let keywords = field("keywords", "field.keywords", Text, "hint.keywords");
+    let related = || field("related", "field.related", Lines, "hint.related");
+    let lang = field("lang", "field.lang", Select(LANGS), "");
     match kind {
         "action" => vec![
-            field("title", "Titre", Text, ""),
-            field("period_start", "Première année", Year, "par exemple 2006"),
-            field("period_end", "Dernière année", Year, ""),
+            field("title", "field.title", Text, ""),
             field(
-                "archive",
-                "Archive",
-                Text,
-                "par exemple « Archive 2006-2007 »",
+                "period_start",
+                "field.period_start",
+                Year,
+                "hint.period_start",
             ),
-            field("referent", "Référent", Text, ""),
-            field("pilot", "Pilote", Text, ""),
-            field("amount", "Montant", Text, "par exemple 520 000 ou 1 234,50"),
-            field(
-                "currency",
-                "Devise",
-                Text,
-                "code à trois lettres : EUR, USD, CHF…",
-            ),
-            field("summary", "Résumé", Markdown, ""),
-            field("synthesis", "Synthèse", Markdown, ""),
-            field(
-                "strategy",
-                "Inscription de l'action dans la stratégie d'ensemble",
-                Markdown,
-                "",
-            ),
-            field("history", "Historique", Markdown, ""),
-            field("presentation", "Présentation", Markdown, ""),
+            field("period_end", "field.period_end", Year, ""),
+            field("archive", "field.archive", Text, "hint.archive"),
+            field("referent", "field.referent", Text, ""),
+            field("pilot", "field.pilot", Text, ""),
+            field("amount", "field.amount", Text, "hint.amount"),
+            field("currency", "field.currency", Text, "hint.currency"),
+            field("summary", "field.summary", Markdown, ""),
+            field("synthesis", "field.synthesis", Markdown, ""),
+            field("strategy", "field.strategy", Markdown, ""),
+            field("history", "field.history", Markdown, ""),
+            field("presentation", "field.presentation", Markdown, ""),
             keywords,
             related(),
             lang,
         ],
         "method" => vec![
-            field("title", "Titre", Text, ""),
-            field("summary", "Résumé", Markdown, ""),
-            field("body", "Texte", Markdown, ""),
-            field("authors", "Auteurs", Lines, "un par ligne"),
-            field("source", "Source", Text, ""),
-            field("date", "Date", Text, "2018, 2018-05 ou 2018-05-14"),
+            field("title", "field.title", Text, ""),
+            field("summary", "field.summary", Markdown, ""),
+            field("body", "field.body", Markdown, ""),
+            field("authors", "field.authors", Lines, "hint.one_per_line"),
+            field("source", "field.source", Text, ""),
+            field("date", "field.date", Text, "hint.date"),
             related(),
             keywords,
             lang,
         ],
         "resource" => vec![
-            field("title", "Titre", Text, ""),
-            field("resource_type", "Type", Select(RESOURCE_TYPES), ""),
-            field("url", "Adresse", Url, "https://…"),
-            field("description", "Description", Markdown, ""),
+            field("title", "field.title", Text, ""),
+            field("resource_type", "field.type", Select(RESOURCE_TYPES), ""),
+            field("url", "field.url", Url, "hint.url"),
+            field("description", "field.description", Markdown, ""),
             keywords,
             related(),
             lang,
         ],
         "concept" => vec![
-            field("label_fr", "Terme préféré (français)", Text, ""),
-            field("label_en", "Terme préféré (anglais)", Text, ""),
-            field("label_es", "Terme préféré (espagnol)", Text, ""),
-            field(
-                "alt_fr",
-                "Synonymes et sigles (français)",
-                Lines,
-                "un par ligne",
-            ),
-            field(
-                "alt_en",
-                "Synonymes et sigles (anglais)",
-                Lines,
-                "un par ligne",
-            ),
-            field(
-                "alt_es",
-                "Synonymes et sigles (espagnol)",
-                Lines,
-                "un par ligne",
-            ),
+            field("label_fr", "field.label_fr", Text, ""),
+            field("label_en", "field.label_en", Text, ""),
+            field("label_es", "field.label_es", Text, ""),
+            field("alt_fr", "field.alt_fr", Lines, "hint.one_per_line"),
+            field("alt_en", "field.alt_en", Lines, "hint.one_per_line"),
+            field("alt_es", "field.alt_es", Lines, "hint.one_per_line"),
             field(
                 "broader",
-                "Termes génériques",
+                "field.broader",
                 Lines,
-                "un terme du thésaurus par ligne",
+                "hint.one_concept_per_line",
             ),
             field(
                 "related",
-                "Termes associés",
+                "field.related_concepts",
                 Lines,
-                "un terme du thésaurus par ligne",
+                "hint.one_concept_per_line",
             ),
-            field("scope_note", "Note d'application", Markdown, ""),
-            field(
-                "uri",
-                "Identifiant SKOS (IRI)",
-                Url,
-                "facultatif : attribué à l'export s'il manque",
-            ),
-            field("lang", "Langue du terme principal", Select(LANGS), ""),
+            field("scope_note", "field.scope_note", Markdown, ""),
+            field("uri", "field.uri", Url, "hint.uri"),
+            field("lang", "field.concept_lang", Select(LANGS), ""),
         ],
         _ => vec![
-            field("name", "Nom", Text, ""),
-            field("acronym", "Sigle", Text, ""),
-            field("aliases", "Autres noms", Lines, "un par ligne"),
-            field("description", "Présentation", Markdown, ""),
-            field("website", "Site web", Url, "https://…"),
-            field("country", "Pays", Text, "code à deux lettres : FR, BE…"),
-            field("type", "Type", Select(PARTNER_TYPES), ""),
+            field("name", "field.name", Text, ""),
+            field("acronym", "field.acronym", Text, ""),
+            field("aliases", "field.aliases", Lines, "hint.one_per_line"),
+            field("description", "field.presentation", Markdown, ""),
+            field("website", "field.website", Url, "hint.url"),
+            field("country", "field.country", Text, "hint.country"),
+            field("type", "field.type", Select(PARTNER_TYPES), ""),
             lang,
         ],
     }
@@ -229,23 +192,24 @@ impl RecordFormView {
     }
 
     pub fn render(&self, chrome: &Chrome) -> Markup {
+        let lang = chrome.lang;
         let has_partners = !matches!(self.kind.as_str(), "partner" | "concept");
         let body = html! {
             h1 { (self.heading) }
             @if let Some(diffs) = &self.conflict {
                 section.conflict role="alert" {
-                    h2 { "Quelqu'un a modifié ce document pendant que vous l'éditiez" }
-                    p { "Rien n'a été enregistré. Voici ce qui a changé depuis la version que vous aviez ouverte ; votre texte est conservé dans le formulaire ci-dessous. Reprenez les changements utiles, puis enregistrez : votre version remplacera alors la version actuelle." }
-                    (render_diffs(diffs))
+                    h2 { (t(lang, "form.conflict.heading")) }
+                    p { (t(lang, "form.conflict.text")) }
+                    (render_diffs(lang, diffs))
                 }
             }
             @if let Some(e) = &self.general_error { p.error role="alert" { (e) } }
             @if !self.errors.is_empty() {
-                p.error role="alert" { "Le document n'a pas été enregistré : corrigez les champs signalés." }
+                p.error role="alert" { (t(lang, "form.not_saved")) }
             }
             @if !self.preview.is_empty() {
                 section.preview aria-labelledby="apercu" {
-                    h2 #apercu { "Aperçu" }
+                    h2 #apercu { (t(lang, "form.preview")) }
                     @for (heading, text) in &self.preview {
                         @if !text.trim().is_empty() {
                             h3 { (heading) }
@@ -260,8 +224,8 @@ impl RecordFormView {
                     @let error = self.errors.get(spec.name);
                     @let id = format!("f-{}", spec.name);
                     div.field.invalid[error.is_some()] {
-                        label for=(id) { (spec.label) }
-                        @if !spec.hint.is_empty() { span.hint id=(format!("{id}-hint")) { (spec.hint) } }
+                        label for=(id) { (t(lang, spec.label)) }
+                        @if !spec.hint.is_empty() { span.hint id=(format!("{id}-hint")) { (t(lang, spec.hint)) } }
                         @match spec.input {
                             Input::Markdown => {
                                 textarea id=(id) name=(spec.name) rows="8" aria-invalid=[error.map(|_| "true")] { (self.value(spec.name)) }
@@ -272,7 +236,7 @@ impl RecordFormView {
                             Input::Select(options) => {
                                 select id=(id) name=(spec.name) {
                                     @for (value, label) in options {
-                                        option value=(value) selected[self.value(spec.name) == *value] { (label) }
+                                        option value=(value) selected[self.value(spec.name) == *value] { (t(lang, label)) }
                                     }
                                 }
                             }
@@ -295,16 +259,16 @@ impl RecordFormView {
                     }
                     @if has_partners && spec.name == "title" {
                         fieldset.partners {
-                            legend { "Partenaires" }
+                            legend { (t(lang, "document.partners")) }
                             @if let Some(e) = self.errors.get("partners") { span.field-error { (e) } }
                             datalist #partner-names { @for n in &self.partner_names { option value=(n) {} } }
                             @for (i, (name, role)) in self.partners.iter().chain(std::iter::repeat_n(&(String::new(), "partner".to_owned()), 2)).enumerate() {
                                 div.partner-row {
-                                    label for=(format!("p-name-{i}")) { "Partenaire " (i + 1) }
+                                    label for=(format!("p-name-{i}")) { (tf(lang, "form.partner_n", &[("n", &(i + 1))])) }
                                     input id=(format!("p-name-{i}")) type="text" name="partner_name" value=(name) list="partner-names";
-                                    label for=(format!("p-role-{i}")) { "rôle" }
+                                    label for=(format!("p-role-{i}")) { (t(lang, "partner_tools.role")) }
                                     select id=(format!("p-role-{i}")) name="partner_role" {
-                                        @for (value, label) in ROLES { option value=(value) selected[role == value] { (label) } }
+                                        @for value in ROLES { option value=(value) selected[role == value] { (format::role_label(lang, value)) } }
                                     }
                                 }
                             }
@@ -312,22 +276,54 @@ impl RecordFormView {
                     }
                 }
                 div.field {
-                    label for="f-message" { "Résumé de la modification" }
+                    label for="f-message" { (t(lang, "form.message")) }
                     input #f-message type="text" name="message" value=(self.message) maxlength="500";
                 }
                 div.buttons {
-                    button type="submit" name="intent" value="preview" { "Prévisualiser" }
-                    button type="submit" name="intent" value="save" { "Enregistrer" }
-                    @if self.can_publish { button type="submit" name="intent" value="publish" { "Enregistrer et publier" } }
+                    button type="submit" name="intent" value="preview" { (t(lang, "form.do_preview")) }
+                    button type="submit" name="intent" value="save" { (t(lang, "form.save")) }
+                    @if self.can_publish { button type="submit" name="intent" value="publish" { (t(lang, "form.save_publish")) } }
                 }
             }
         };
-        let title = format!("{} — {}", self.heading, format::kind_label(&self.kind));
+        let title = format!(
+            "{} — {}",
+            self.heading,
+            format::kind_label(lang, &self.kind)
+        );
         Page {
             title: &title,
             query: "",
             body,
         }
         .render(chrome)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{Lang, t};
+
+    /// Field labels, hints and options are keys held in tables, out of reach of
+    /// the scan for `t(…)` calls: check them here, in every language.
+    #[test]
+    fn every_field_label_hint_and_option_is_translated() {
+        for kind in ["action", "method", "resource", "concept", "partner"] {
+            for spec in fields_for(kind) {
+                let mut keys = vec![spec.label];
+                if !spec.hint.is_empty() {
+                    keys.push(spec.hint);
+                }
+                if let Input::Select(options) = spec.input {
+                    keys.extend(options.iter().map(|(_, key)| *key));
+                }
+                for key in keys {
+                    for lang in Lang::ALL {
+                        assert_ne!(t(lang, key), key, "{kind}.{}: {key} in {lang:?}", spec.name);
+                    }
+                }
+            }
+        }
     }
 }

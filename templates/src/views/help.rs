@@ -2,45 +2,49 @@
 
 use maud::{Markup, html};
 
+use crate::i18n::t;
 use crate::layout::{Chrome, Page};
 use crate::routes;
 
 pub struct SearchHelpView;
 
-const EXAMPLES: &[(&str, &str)] = &[
-    (
-        "cartographie participative",
-        "les documents qui contiennent les deux mots ; les accents, majuscules, pluriels et élisions (l', d') ne comptent pas",
-    ),
-    ("\"intelligence collective\"", "l'expression exacte"),
-    ("forum -électronique", "« forum » mais pas « électronique »"),
-    ("thésaurus OR vocabulaire", "l'un ou l'autre mot"),
-    (
-        "kind:action",
-        "seulement les fiches action (aussi : method, resource, partner)",
-    ),
-    ("partner:RITIMO", "les documents liés au partenaire RITIMO"),
-    (
-        "keyword:\"forum électronique\"",
-        "les documents qui portent ce mot-clé",
-    ),
-    ("lang:en", "les documents en anglais (fr, en, es)"),
-    ("year:2006", "les actions qui couvrent l'année 2006"),
-    (
-        "year:2005..2007",
-        "les actions qui couvrent une année de 2005 à 2007",
-    ),
+/// Example queries stay as typed (the syntax is the same in every language);
+/// what they find is explained in the interface language.
+const EXAMPLES: &[&str] = &[
+    "cartographie participative",
+    "\"intelligence collective\"",
+    "forum -électronique",
+    "thésaurus OR vocabulaire",
+    "kind:action",
+    "partner:RITIMO",
+    "keyword:\"forum électronique\"",
+    "lang:en",
+    "year:2006",
+    "year:2005..2007",
 ];
 
 impl SearchHelpView {
     pub fn render(&self, chrome: &Chrome) -> Markup {
+        let lang = chrome.lang;
+        let meanings = [
+            t(lang, "help.ex.words"),
+            t(lang, "help.ex.phrase"),
+            t(lang, "help.ex.exclude"),
+            t(lang, "help.ex.or"),
+            t(lang, "help.ex.kind"),
+            t(lang, "help.ex.partner"),
+            t(lang, "help.ex.keyword"),
+            t(lang, "help.ex.lang"),
+            t(lang, "help.ex.year"),
+            t(lang, "help.ex.years"),
+        ];
         let body = html! {
-            h1 { "Aide à la recherche" }
-            p { "Tapez quelques mots : Savoirs cherche dans les titres, les partenaires et mots-clés, les résumés puis le texte, et classe en premier les documents où les mots figurent dans le titre, ou proches les uns des autres." }
+            h1 { (t(lang, "help.title")) }
+            p { (t(lang, "help.intro")) }
             table.help {
-                thead { tr { th { "Vous tapez" } th { "Vous trouvez" } } }
+                thead { tr { th { (t(lang, "help.you_type")) } th { (t(lang, "help.you_find")) } } }
                 tbody {
-                    @for (query, meaning) in EXAMPLES {
+                    @for (query, meaning) in EXAMPLES.iter().zip(meanings) {
                         tr {
                             td { a href=(routes::search(&[("q", query)])) { code { (query) } } }
                             td { (meaning) }
@@ -48,17 +52,17 @@ impl SearchHelpView {
                     }
                 }
             }
-            h2 { "Si rien ne correspond" }
+            h2 { (t(lang, "help.nothing.title")) }
             ul {
-                li { "Quand aucun document ne contient tous les mots, Savoirs montre ceux qui en contiennent une partie, et le dit." }
-                li { "Une faute de frappe est tolérée (une lettre à partir de cinq lettres, deux à partir de neuf) : Savoirs propose « Vouliez-vous dire… »." }
-                li { "Une requête mal formée (guillemet non refermé, « - » ou « OR » isolé, filtre inconnu) n'échoue jamais : elle est lue comme des mots, et la page le signale." }
+                li { (t(lang, "help.nothing.partial")) }
+                li { (t(lang, "help.nothing.typos")) }
+                li { (t(lang, "help.nothing.syntax")) }
             }
-            h2 { "Affiner" }
-            p { "À côté des résultats, cliquez un type, un partenaire, un mot-clé, une année ou une langue pour ne garder que ces documents ; cliquez-en plusieurs d'un même groupe pour les réunir. Les nombres indiquent combien de résultats resteraient." }
+            h2 { (t(lang, "help.refine.title")) }
+            p { (t(lang, "help.refine.text")) }
         };
         Page {
-            title: "Aide à la recherche",
+            title: t(lang, "help.title"),
             query: "",
             body,
         }

@@ -4,6 +4,7 @@
 use maud::{Markup, html};
 
 use crate::format;
+use crate::i18n::{Lang, t, tf};
 use crate::layout::{Chrome, Page};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,9 +22,9 @@ pub struct FieldDiff {
 }
 
 /// The changed fields, with removed words struck through and added ones marked.
-pub fn render_diffs(diffs: &[FieldDiff]) -> Markup {
+pub fn render_diffs(lang: Lang, diffs: &[FieldDiff]) -> Markup {
     html! {
-        @if diffs.is_empty() { p { "Aucune différence." } }
+        @if diffs.is_empty() { p { (t(lang, "history.no_difference")) } }
         @for d in diffs {
             section.diff {
                 h3 { (d.field) }
@@ -60,38 +61,39 @@ pub struct HistoryView {
 
 impl HistoryView {
     pub fn render(&self, chrome: &Chrome) -> Markup {
+        let lang = chrome.lang;
         let body = html! {
             p { a href=(self.record_url) { "← " (self.title) } }
-            h1 { "Historique" }
+            h1 { (t(lang, "history.title")) }
             @if self.rows.len() > 1 {
                 form.inline action=(self.diff_url) method="get" {
-                    label for="from" { "Comparer la révision" }
+                    label for="from" { (t(lang, "history.compare_from")) }
                     select #from name="from" { @for r in &self.rows { option value=(r.number) selected[r.number + 1 == self.current] { (r.number) } } }
-                    label for="to" { "avec" }
+                    label for="to" { (t(lang, "history.compare_to")) }
                     select #to name="to" { @for r in &self.rows { option value=(r.number) selected[r.number == self.current] { (r.number) } } }
-                    button type="submit" { "Comparer" }
+                    button type="submit" { (t(lang, "history.compare")) }
                 }
             }
             table.history {
-                thead { tr { th { "Révision" } th { "Date" } th { "Auteur" } th { "Statut" } th { "Message" } th { "" } } }
+                thead { tr { th { (t(lang, "history.revision")) } th { (t(lang, "history.date")) } th { (t(lang, "history.author")) } th { (t(lang, "history.status")) } th { (t(lang, "history.message")) } th { "" } } }
                 tbody {
                     @for r in self.rows.iter().rev() {
                         tr {
                             td { (r.number) }
                             td { (r.time) }
                             td { (r.author) }
-                            td { (format::status_label(&r.status)) }
+                            td { (format::status_label(lang, &r.status)) }
                             td { (r.message) }
                             td {
                                 @if r.number > 1 {
-                                    a href=(format!("{}?from={}&to={}", self.diff_url, r.number - 1, r.number)) { "changements" }
+                                    a href=(format!("{}?from={}&to={}", self.diff_url, r.number - 1, r.number)) { (t(lang, "history.changes_link")) }
                                 }
                                 @if let Some(url) = &self.restore_url {
                                     @if r.number != self.current {
                                         form.inline action=(url) method="post" {
                                             input type="hidden" name="revision" value=(r.number);
                                             input type="hidden" name="current" value=(self.current);
-                                            button.link type="submit" { "restaurer" }
+                                            button.link type="submit" { (t(lang, "history.restore")) }
                                         }
                                     }
                                 }
@@ -101,7 +103,7 @@ impl HistoryView {
                 }
             }
         };
-        let title = format!("Historique — {}", self.title);
+        let title = tf(lang, "history.page_title", &[("title", &self.title)]);
         Page {
             title: &title,
             query: "",
@@ -122,12 +124,13 @@ pub struct DiffView {
 
 impl DiffView {
     pub fn render(&self, chrome: &Chrome) -> Markup {
+        let lang = chrome.lang;
         let body = html! {
-            p { a href=(self.record_url) { "← " (self.title) } " · " a href=(self.history_url) { "Historique" } }
-            h1 { "Révision " (self.from) " → révision " (self.to) }
-            (render_diffs(&self.diffs))
+            p { a href=(self.record_url) { "← " (self.title) } " · " a href=(self.history_url) { (t(lang, "history.title")) } }
+            h1 { (tf(lang, "diff.heading", &[("from", &self.from), ("to", &self.to)])) }
+            (render_diffs(lang, &self.diffs))
         };
-        let title = format!("Changements — {}", self.title);
+        let title = tf(lang, "diff.page_title", &[("title", &self.title)]);
         Page {
             title: &title,
             query: "",
@@ -156,18 +159,19 @@ pub struct ChangesView {
 
 impl ChangesView {
     pub fn render(&self, chrome: &Chrome) -> Markup {
+        let lang = chrome.lang;
         let body = html! {
             h1 { (self.heading) }
             p { (self.intro) }
-            @if self.rows.is_empty() { p { "Rien pour le moment." } }
+            @if self.rows.is_empty() { p { (t(lang, "changes.nothing")) } }
             ol.changes {
                 @for r in &self.rows {
                     li {
                         span.time { (r.time) } " "
-                        span.kind { (format::kind_label(&r.kind)) } " "
+                        span.kind { (format::kind_label(lang, &r.kind)) } " "
                         a href=(r.url) { (r.title) }
-                        " — révision " (r.revision) " par " (r.author)
-                        @if r.status != "published" { " " span.status { "(" (format::status_label(&r.status)) ")" } }
+                        " — " (tf(lang, "changes.revision_by", &[("revision", &r.revision), ("author", &r.author)]))
+                        @if r.status != "published" { " " span.status { "(" (format::status_label(lang, &r.status)) ")" } }
                         @if !r.message.is_empty() { " : " span.message { (r.message) } }
                     }
                 }

@@ -3,6 +3,7 @@
 use maud::{Markup, html};
 
 use super::RecordLink;
+use crate::i18n::t;
 use crate::layout::{Chrome, Page, search_box};
 use crate::{format, routes};
 
@@ -14,20 +15,21 @@ pub struct HomeView {
 
 impl HomeView {
     pub fn render(&self, chrome: &Chrome) -> Markup {
+        let lang = chrome.lang;
         let body = html! {
             section.hero {
-                h1 { "Chercher dans les savoirs partagés" }
-                p.lead { "Fiches d'expérience, méthodes d'action et d'intelligence collectives, partenaires et ressources." }
-                (search_box("", true))
+                h1 { (t(lang, "home.heading")) }
+                p.lead { (t(lang, "home.lead")) }
+                (search_box(lang, "", true))
             }
             section.browse aria-labelledby="parcourir" {
-                h2 #parcourir { "Parcourir" }
+                h2 #parcourir { (t(lang, "home.browse")) }
                 ul.kinds {
                     @for (kind, count) in &self.counts {
                         li {
                             a href=(routes::search(&[("kind", kind)])) {
                                 span.count { (count) }
-                                " " (format::kind_plural(kind))
+                                " " (format::kind_plural(lang, kind))
                             }
                         }
                     }
@@ -35,11 +37,11 @@ impl HomeView {
             }
             @if !self.recent.is_empty() {
                 section.recent aria-labelledby="recents" {
-                    h2 #recents { "Ajouts et modifications récents" }
+                    h2 #recents { (t(lang, "home.recent")) }
                     ul {
                         @for r in &self.recent {
                             li {
-                                span.kind { (format::kind_label(&r.kind)) }
+                                span.kind { (format::kind_label(lang, &r.kind)) }
                                 " "
                                 a href=(r.url) { (r.title) }
                             }
@@ -49,7 +51,7 @@ impl HomeView {
             }
         };
         Page {
-            title: "Accueil",
+            title: t(lang, "home.title"),
             query: "",
             body,
         }

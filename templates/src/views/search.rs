@@ -2,6 +2,7 @@
 
 use maud::{Markup, PreEscaped, html};
 
+use crate::i18n::{Lang, split_at_placeholder, t, tf};
 use crate::layout::{Chrome, Page};
 use crate::{format, routes};
 
@@ -17,10 +18,10 @@ pub struct ResultItem {
     pub period: Option<(i64, i64)>,
 }
 
-/// One facet: its parameter name, heading and values with counts.
+/// One facet: its parameter name (which gives its heading) and values with
+/// counts.
 pub struct FacetGroup {
     pub param: &'static str,
-    pub label: &'static str,
     pub values: Vec<(String, u64)>,
 }
 
@@ -82,50 +83,54 @@ impl SearchView {
     }
 
     pub fn render(&self, chrome: &Chrome) -> Markup {
+        let lang = chrome.lang;
         let pages = self.total.div_ceil(self.per_page.max(1));
         let heading = if self.query.trim().is_empty() {
-            "Tous les documents".to_owned()
+            t(lang, "search.all").to_owned()
         } else {
-            format!("Résultats pour « {} »", self.query.trim())
+            tf(lang, "search.results_for", &[("query", &self.query.trim())])
         };
         let body = html! {
             h1 { (heading) }
             @if let Some(notice) = &self.notice {
-                p.notice role="status" { (notice) " " a href=(routes::SEARCH_HELP) { "Aide à la recherche" } }
+                p.notice role="status" { (notice) " " a href=(routes::SEARCH_HELP) { (t(lang, "search_box.help")) } }
             }
             @if let Some(s) = &self.suggestion {
                 p.suggestion role="status" {
                     @if self.corrected {
-                        "Aucun résultat pour « " (self.query.trim()) " ». Résultats pour « " strong { (s) } " »."
+                        @let (before, after) = split_at_placeholder(t(lang, "search.corrected_results"), "suggestion");
+                        (tf(lang, "search.corrected", &[("query", &self.query.trim())])) " "
+                        (before) strong { (s) } (after)
                     } @else {
-                        "Vouliez-vous dire : " a href=(self.url_with_query(s)) { (s) } " ?"
+                        @let (before, after) = split_at_placeholder(t(lang, "search.did_you_mean"), "suggestion");
+                        (before) a href=(self.url_with_query(s)) { (s) } (after)
                     }
                 }
             }
             @if !self.filters.is_empty() {
-                ul.active-filters aria-label="Filtres actifs" {
+                ul.active-filters aria-label=(t(lang, "search.active_filters")) {
                     @for (k, v) in &self.filters {
-                        li { a href=(self.without_filter(k, v)) title="Retirer ce filtre" { (filter_label(k, v)) " ×" } }
+                        li { a href=(self.without_filter(k, v)) title=(t(lang, "search.remove_filter")) { (filter_label(lang, k, v)) " ×" } }
                     }
                 }
             }
             div.results-layout {
-                section.results aria-label="Résultats" {
+                section.results aria-label=(t(lang, "search.results")) {
                     p.total {
                         @match self.total {
-                            0 => { "Aucun résultat." }
-                            1 => { "1 résultat" }
-                            n => { (n) " résultats" }
+                            0 => { (t(lang, "search.none")) }
+                            1 => { (t(lang, "search.one")) }
+                            n => { (tf(lang, "search.many", &[("count", &n)])) }
                         }
-                        @if self.partial { " — aucun document ne contient tous les mots ; voici ceux qui en contiennent une partie." }
+                        @if self.partial { " — " (t(lang, "search.partial")) }
                     }
                     @if self.total == 0 {
-                        p { "Essayez d'autres mots, moins de mots, ou retirez un filtre." }
+                        p { (t(lang, "search.try_other")) }
                     }
                     ol.hits start=(((self.page - 1) * self.per_page) + 1) {
                         @for item in &self.items {
                             li.hit {
-                                span.kind { (format::kind_label(&item.kind)) }
+                                span.kind { (format::kind_label(lang, &item.kind)) }
                                 h2 { a href=(item.url) { (PreEscaped(&item.title_html)) } }
                                 @if !item.snippet_html.is_empty() {
                                     p.snippet { (PreEscaped(&item.snippet_html)) }
@@ -145,45 +150,51 @@ impl SearchView {
                         }
                     }
                     @if pages > 1 {
-                        nav.pagination aria-label="Pages de résultats" {
+                        nav.pagination aria-label=(t(lang, "search.pages")) {
                             @if self.page > 1 {
-                                a rel="prev" href=(self.url_with(&[], Some(self.page - 1))) { "← Précédente" }
+                                a rel="prev" href=(self.url_with(&[], Some(self.page - 1))) { "← " (t(lang, "search.previous")) }
                             }
-                            span { "Page " (self.page) " sur " (pages) }
+                            span { (tf(lang, "search.page_of", &[("page", &self.page), ("pages", &pages)])) }
                             @if self.page < pages {
-                                a rel="next" href=(self.url_with(&[], Some(self.page + 1))) { "Suivante →" }
+                                a rel="next" href=(self.url_with(&[], Some(self.page + 1))) { (t(lang, "search.next")) " →" }
                             }
                         }
                     }
                 }
-                aside.facets aria-label="Affiner" {
+                aside.facets aria-label=(t(lang, "search.refine")) {
                     form.sort action=(routes::SEARCH) method="get" {
                         input type="hidden" name="q" value=(self.query);
                         @for (k, v) in &self.filters {
                             input type="hidden" name=(k) value=(v);
                         }
-                        label for="sort" { "Trier par" }
+                        label for="sort" { (t(lang, "search.sort_by")) }
                         select #sort name="sort" {
-                            @for (value, label) in [("relevance", "pertinence"), ("newest", "plus récents"), ("oldest", "plus anciens"), ("title", "titre"), ("amount", "montant")] {
+                            @for (value, label) in [
+                                ("relevance", t(lang, "sort.relevance")),
+                                ("newest", t(lang, "sort.newest")),
+                                ("oldest", t(lang, "sort.oldest")),
+                                ("title", t(lang, "sort.title")),
+                                ("amount", t(lang, "sort.amount")),
+                            ] {
                                 option value=(value) selected[self.sort == value] { (label) }
                             }
                         }
-                        button type="submit" { "Trier" }
+                        button type="submit" { (t(lang, "search.sort")) }
                     }
                     @for group in &self.facets {
                         @if !group.values.is_empty() {
                             section.facet {
-                                h2 { (group.label) }
+                                h2 { (facet_heading(lang, group.param)) }
                                 ul {
                                     @for (value, count) in &group.values {
                                         li {
                                             @if self.selected(group.param, value) {
-                                                a.selected href=(self.without_filter(group.param, value)) aria-current="true" title="Retirer ce filtre" {
-                                                    "✓ " (facet_value_label(group.param, value))
+                                                a.selected href=(self.without_filter(group.param, value)) aria-current="true" title=(t(lang, "search.remove_filter")) {
+                                                    "✓ " (facet_value_label(lang, group.param, value))
                                                 }
                                             } @else {
                                                 a href=(self.url_with(&[(group.param, value)], None)) {
-                                                    (facet_value_label(group.param, value))
+                                                    (facet_value_label(lang, group.param, value))
                                                 }
                                             }
                                             " " span.count { (count) }
@@ -197,7 +208,7 @@ impl SearchView {
             }
         };
         let title = if self.query.trim().is_empty() {
-            "Recherche"
+            t(lang, "search.title")
         } else {
             self.query.trim()
         };
@@ -210,22 +221,40 @@ impl SearchView {
     }
 }
 
-fn facet_value_label(param: &str, value: &str) -> String {
+fn facet_heading(lang: Lang, param: &str) -> &str {
     match param {
-        "kind" => format::kind_plural(value).to_owned(),
-        "lang" => format::lang_label(value).to_owned(),
+        "kind" => t(lang, "facet.kind"),
+        "partner" => t(lang, "facet.partner"),
+        "keyword" => t(lang, "facet.keyword"),
+        "year" => t(lang, "facet.year"),
+        "lang" => t(lang, "facet.lang"),
+        other => other,
+    }
+}
+
+fn facet_value_label(lang: Lang, param: &str, value: &str) -> String {
+    match param {
+        "kind" => format::kind_plural(lang, value).to_owned(),
+        "lang" => format::lang_label(lang, value).to_owned(),
         _ => value.to_owned(),
     }
 }
 
-fn filter_label(param: &str, value: &str) -> String {
+fn filter_label(lang: Lang, param: &str, value: &str) -> String {
     let name = match param {
-        "kind" => "type",
-        "partner" => "partenaire",
-        "keyword" => "mot-clé",
-        "lang" => "langue",
-        "year" => "année",
+        "kind" => t(lang, "filter.kind"),
+        "partner" => t(lang, "filter.partner"),
+        "keyword" => t(lang, "filter.keyword"),
+        "lang" => t(lang, "filter.lang"),
+        "year" => t(lang, "filter.year"),
         other => other,
     };
-    format!("{name} : {}", facet_value_label(param, value))
+    tf(
+        lang,
+        "filter.label",
+        &[
+            ("name", &name),
+            ("value", &facet_value_label(lang, param, value)),
+        ],
+    )
 }

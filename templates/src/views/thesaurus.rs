@@ -4,6 +4,7 @@
 use maud::{Markup, html};
 
 use super::RecordLink;
+use crate::i18n::{t, tf};
 use crate::layout::{Chrome, Page};
 use crate::{format, routes};
 
@@ -36,14 +37,15 @@ fn tree(nodes: &[ConceptNode]) -> Markup {
 
 impl ThesaurusView {
     pub fn render(&self, chrome: &Chrome) -> Markup {
+        let lang = chrome.lang;
         let body = html! {
-            h1 { "Thésaurus" }
-            p { "Les termes qui décrivent les documents, du plus général au plus spécifique. Chercher un terme, un synonyme ou sa traduction trouve les documents indexés avec lui ou avec un terme plus spécifique." }
-            @if self.can_add { p { a.button href=(routes::new_record("concept")) { "Ajouter un terme" } } }
-            @if self.roots.is_empty() { p { "Le thésaurus est vide." } } @else { (tree(&self.roots)) }
+            h1 { (t(lang, "thesaurus.title")) }
+            p { (t(lang, "thesaurus.intro")) }
+            @if self.can_add { p { a.button href=(routes::new_record("concept")) { (t(lang, "thesaurus.add")) } } }
+            @if self.roots.is_empty() { p { (t(lang, "thesaurus.empty")) } } @else { (tree(&self.roots)) }
         };
         Page {
-            title: "Thésaurus",
+            title: t(lang, "thesaurus.title"),
             query: "",
             body,
         }
@@ -63,29 +65,30 @@ pub struct ConceptInUseView {
 
 impl ConceptInUseView {
     pub fn render(&self, chrome: &Chrome) -> Markup {
+        let lang = chrome.lang;
         let body = html! {
             p { a href=(self.url) { "← " (self.title) } }
-            h1 { "Ce terme est utilisé" }
+            h1 { (t(lang, "in_use.heading")) }
             @if let Some(e) = &self.error { p.error role="alert" { (e) } }
-            p { "Le terme « " (self.title) " » n'a pas été supprimé : des documents ou des termes plus spécifiques en dépendent." }
+            p { (tf(lang, "in_use.text", &[("term", &self.title)])) }
             @if !self.uses.is_empty() {
-                h2 { "Documents indexés avec ce terme (" (self.uses.len()) ")" }
-                ul { @for r in &self.uses { li { span.kind { (format::kind_label(&r.kind)) } " " a href=(r.url) { (r.title) } } } }
+                h2 { (tf(lang, "in_use.documents", &[("count", &self.uses.len())])) }
+                ul { @for r in &self.uses { li { span.kind { (format::kind_label(lang, &r.kind)) } " " a href=(r.url) { (r.title) } } } }
             }
             @if !self.narrower.is_empty() {
-                h2 { "Termes plus spécifiques (" (self.narrower.len()) ")" }
+                h2 { (tf(lang, "in_use.narrower", &[("count", &self.narrower.len())])) }
                 ul { @for r in &self.narrower { li { a href=(r.url) { (r.title) } } } }
             }
-            h2 { "Remplacer puis supprimer" }
+            h2 { (t(lang, "in_use.replace")) }
             form.inline action=(self.action) method="post" {
-                label for="move-to" { "Reporter ces documents et termes sur" }
+                label for="move-to" { (t(lang, "in_use.move_to")) }
                 input #move-to type="text" name="move_to" list="concept-labels" required;
                 datalist #concept-labels { @for l in &self.concept_labels { option value=(l) {} } }
-                button type="submit" { "Remplacer et supprimer" }
+                button type="submit" { (t(lang, "in_use.submit")) }
             }
         };
         Page {
-            title: "Terme utilisé",
+            title: t(lang, "in_use.title"),
             query: "",
             body,
         }
