@@ -10,6 +10,7 @@ mod browser;
 mod documents;
 mod durability;
 mod editing;
+mod i18n;
 mod import_export;
 mod linking;
 mod query_language;

@@ -372,11 +372,13 @@ fn save_item(
         for (i, mut relation) in relations.drain(..).enumerate() {
             match resolve_relation(w, &mut relation, i) {
                 Ok(()) => kept.push(relation),
-                // A title not found yet may be further down the file.
+                // A title or id not found yet may be further down the file: links
+                // run both ways between records of one kind (translations), so
+                // no export order puts every target first.
                 Err(_) if relation.id.is_empty() => {
                     later.push((relation.title, Some(relation.relation)))
                 }
-                Err(e) => return Err(e),
+                Err(_) => later.push((relation.id, Some(relation.relation))),
             }
         }
         *relations = kept;

@@ -81,7 +81,7 @@ pub fn kind_plural(lang: Lang, kind: &str) -> &'static str {
 }
 
 /// The name of a partner's role.
-pub fn role_label<'a>(lang: Lang, role: &'a str) -> &'a str {
+pub fn role_label(lang: Lang, role: &str) -> &str {
     match role {
         "pilot" => t(lang, "role.pilot"),
         "partner" => t(lang, "role.partner"),
@@ -96,7 +96,7 @@ pub fn role_label<'a>(lang: Lang, role: &'a str) -> &'a str {
 }
 
 /// The name of an account role.
-pub fn role_label_account<'a>(lang: Lang, role: &'a str) -> &'a str {
+pub fn role_label_account(lang: Lang, role: &str) -> &str {
     match role {
         "contributor" => t(lang, "account_role.contributor"),
         "editor" => t(lang, "account_role.editor"),
@@ -107,7 +107,7 @@ pub fn role_label_account<'a>(lang: Lang, role: &'a str) -> &'a str {
 
 /// The name of a record's language, in the interface language (`anglais`,
 /// `English`, `inglés`).
-pub fn lang_label<'a>(lang: Lang, record_lang: &'a str) -> &'a str {
+pub fn lang_label(lang: Lang, record_lang: &str) -> &str {
     match record_lang {
         "fr" => t(lang, "lang.fr"),
         "en" => t(lang, "lang.en"),
@@ -116,7 +116,7 @@ pub fn lang_label<'a>(lang: Lang, record_lang: &'a str) -> &'a str {
     }
 }
 
-pub fn status_label<'a>(lang: Lang, status: &'a str) -> &'a str {
+pub fn status_label(lang: Lang, status: &str) -> &str {
     match status {
         "draft" => t(lang, "status.draft"),
         "proposed" => t(lang, "status.proposed"),
@@ -126,7 +126,7 @@ pub fn status_label<'a>(lang: Lang, status: &'a str) -> &'a str {
     }
 }
 
-pub fn resource_type_label<'a>(lang: Lang, kind: &'a str) -> &'a str {
+pub fn resource_type_label(lang: Lang, kind: &str) -> &str {
     match kind {
         "tool" => t(lang, "resource_type.tool"),
         "website" => t(lang, "resource_type.website"),
@@ -137,7 +137,7 @@ pub fn resource_type_label<'a>(lang: Lang, kind: &'a str) -> &'a str {
     }
 }
 
-pub fn partner_type_label<'a>(lang: Lang, kind: &'a str) -> &'a str {
+pub fn partner_type_label(lang: Lang, kind: &str) -> &str {
     match kind {
         "association" => t(lang, "partner_type.association"),
         "network" => t(lang, "partner_type.network"),

@@ -120,7 +120,7 @@ fn catalogue(lang: Lang) -> &'static Catalogue {
 /// The message `key` in `lang`. A key missing from a translation falls back to
 /// French, and one missing everywhere shows as itself; the tests make both
 /// impossible for the keys the code uses.
-pub fn t<'a>(lang: Lang, key: &'a str) -> &'a str {
+pub fn t(lang: Lang, key: &str) -> &str {
     catalogue(lang)
         .get(key)
         .or_else(|| catalogue(Lang::Fr).get(key))
@@ -151,6 +151,64 @@ pub fn split_at_placeholder<'a>(message: &'a str, name: &str) -> (&'a str, &'a s
         Some(at) => (&message[..at], &message[at + mark.len()..]),
         None => (message, ""),
     }
+}
+
+/// Every literal key passed to [`t`] or [`tf`] in the Rust files under `dir`:
+/// `t(lang, "key")`, `tf(lang, "key", …)`, with any first argument. Shared with
+/// the server's test, which scans its own sources.
+pub fn keys_used_under(dir: &std::path::Path) -> std::collections::BTreeSet<String> {
+    let mut keys = std::collections::BTreeSet::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(path) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&path) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "rs")
+                && let Ok(text) = std::fs::read_to_string(&p)
+            {
+                keys.extend(keys_in(&text));
+            }
+        }
+    }
+    keys
+}
+
+/// The literal keys of the `t(…)` and `tf(…)` calls in one source text.
+fn keys_in(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    for (at, _) in text.match_indices('(') {
+        let name_start = text[..at]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .map_or(0, |i| i + 1);
+        let name = &text[name_start..at];
+        if name != "t" && name != "tf" {
+            continue;
+        }
+        // Calls shown in comments are examples, not uses.
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        if text[line_start..at].trim_start().starts_with("//") {
+            continue;
+        }
+        // Skip the first argument (the language), then expect a string literal.
+        let Some(comma) = text[at..].find([',', ')']).map(|i| at + i) else {
+            continue;
+        };
+        if bytes[comma] != b',' {
+            continue;
+        }
+        let rest = text[comma + 1..].trim_start();
+        if let Some(lit) = rest.strip_prefix('"')
+            && let Some(end) = lit.find('"')
+        {
+            out.push(lit[..end].to_owned());
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -276,62 +334,4 @@ mod tests {
         let unknown = "no.such.key";
         assert_eq!(t(Lang::Es, unknown), unknown);
     }
-}
-
-/// Every literal key passed to [`t`] or [`tf`] in the Rust files under `dir`:
-/// `t(lang, "key")`, `tf(lang, "key", …)`, with any first argument. Shared with
-/// the server's test, which scans its own sources.
-pub fn keys_used_under(dir: &std::path::Path) -> std::collections::BTreeSet<String> {
-    let mut keys = std::collections::BTreeSet::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(path) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&path) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let p = entry.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|e| e == "rs")
-                && let Ok(text) = std::fs::read_to_string(&p)
-            {
-                keys.extend(keys_in(&text));
-            }
-        }
-    }
-    keys
-}
-
-/// The literal keys of the `t(…)` and `tf(…)` calls in one source text.
-fn keys_in(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let bytes = text.as_bytes();
-    for (at, _) in text.match_indices('(') {
-        let name_start = text[..at]
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .map_or(0, |i| i + 1);
-        let name = &text[name_start..at];
-        if name != "t" && name != "tf" {
-            continue;
-        }
-        // Calls shown in comments are examples, not uses.
-        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-        if text[line_start..at].trim_start().starts_with("//") {
-            continue;
-        }
-        // Skip the first argument (the language), then expect a string literal.
-        let Some(comma) = text[at..].find([',', ')']).map(|i| at + i) else {
-            continue;
-        };
-        if bytes[comma] != b',' {
-            continue;
-        }
-        let rest = text[comma + 1..].trim_start();
-        if let Some(lit) = rest.strip_prefix('"')
-            && let Some(end) = lit.find('"')
-        {
-            out.push(lit[..end].to_owned());
-        }
-    }
-    out
 }
