@@ -137,8 +137,10 @@ pub struct SearchResults {
     /// match only some of them.
     pub partial: bool,
     /// Set when the query's syntax could not be read as written and was searched
-    /// as plain words instead; says what was done.
+    /// as plain words instead; says what was done, in French.
     pub notice: Option<String>,
+    /// The same, item by item, for an interface to word in its language.
+    pub notices: Vec<crate::query::QueryNotice>,
     /// A corrected query, offered when the query found little and some of its
     /// words look misspelt ("did you mean").
     pub suggestion: Option<String>,

@@ -369,6 +369,7 @@ impl SearchIndex {
                 let mut again = self.search_text(&searcher, req, &corrected)?;
                 if again.total > 0 {
                     again.notice = results.notice.take();
+                    again.notices = std::mem::take(&mut results.notices);
                     again.suggestion = Some(corrected);
                     again.corrected = true;
                     results = again;
@@ -410,6 +411,7 @@ impl SearchIndex {
             facets,
             partial,
             notice: parsed.notice.clone(),
+            notices: parsed.notices.clone(),
             suggestion: None,
             corrected: false,
         })

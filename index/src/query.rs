@@ -64,6 +64,46 @@ pub struct Filters {
     pub years: Vec<i64>,
 }
 
+/// One thing the parser could not read as written, and what it did instead. The
+/// interface words these in its own language; [`QueryNotice::french`] gives the
+/// text of [`ParsedQuery::notice`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueryNotice {
+    ControlCharacters,
+    Truncated { max: usize },
+    UnclosedQuote,
+    LoneOr,
+    ExcludedFilter { field: String },
+    EmptyFilter { field: String },
+    BadYear { value: String },
+    LoneMinus,
+}
+
+impl QueryNotice {
+    pub fn french(&self) -> String {
+        match self {
+            QueryNotice::ControlCharacters => "les caractères de contrôle ont été ignorés".into(),
+            QueryNotice::Truncated { max } => {
+                format!("la requête a été tronquée à {max} caractères")
+            }
+            QueryNotice::UnclosedQuote => {
+                "un guillemet n'était pas refermé : la recherche porte sur les mots".into()
+            }
+            QueryNotice::LoneOr => "un « OR » isolé a été ignoré".into(),
+            QueryNotice::ExcludedFilter { field } => {
+                format!("le filtre exclu « -{field}: » a été ignoré")
+            }
+            QueryNotice::EmptyFilter { field } => {
+                format!("le filtre « {field}: » sans valeur a été ignoré")
+            }
+            QueryNotice::BadYear { value } => format!(
+                "« year:{value} » n'est ni une année ni une période comme 2005..2007 : filtre ignoré"
+            ),
+            QueryNotice::LoneMinus => "un « - » isolé a été ignoré".into(),
+        }
+    }
+}
+
 /// A query split into its parts.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ParsedQuery {
@@ -71,8 +111,10 @@ pub struct ParsedQuery {
     pub groups: Vec<Vec<Piece>>,
     pub excluded: Vec<Piece>,
     pub filters: Filters,
-    /// Set when the input could not be read as written.
+    /// Set when the input could not be read as written: the [`notices`]
+    /// (Self::notices) in French, as one sentence.
     pub notice: Option<String>,
+    pub notices: Vec<QueryNotice>,
 }
 
 impl ParsedQuery {
@@ -189,23 +231,23 @@ fn years(value: &str) -> Option<Vec<i64>> {
 
 /// Splits a query into its parts. Never fails.
 pub fn parse(input: &str) -> ParsedQuery {
-    let mut notices: Vec<String> = Vec::new();
+    let mut notices: Vec<QueryNotice> = Vec::new();
     let mut text: String = input
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     if text != input {
-        notices.push("les caractères de contrôle ont été ignorés".into());
+        notices.push(QueryNotice::ControlCharacters);
     }
     if text.chars().count() > MAX_QUERY_CHARS {
         text = text.chars().take(MAX_QUERY_CHARS).collect();
-        notices.push(format!(
-            "la requête a été tronquée à {MAX_QUERY_CHARS} caractères"
-        ));
+        notices.push(QueryNotice::Truncated {
+            max: MAX_QUERY_CHARS,
+        });
     }
     if text.chars().filter(|c| *c == '"').count() % 2 == 1 {
         text = text.replace('"', " ");
-        notices.push("un guillemet n'était pas refermé : la recherche porte sur les mots".into());
+        notices.push(QueryNotice::UnclosedQuote);
     }
 
     let mut parsed = ParsedQuery::default();
@@ -215,7 +257,7 @@ pub fn parse(input: &str) -> ParsedQuery {
     for (i, token) in tokens.into_iter().enumerate() {
         if token.field.is_none() && !token.quoted && !token.negated && token.text == "OR" {
             if parsed.groups.is_empty() || i == last || join_next {
-                notices.push("un « OR » isolé a été ignoré".into());
+                notices.push(QueryNotice::LoneOr);
             } else {
                 join_next = true;
             }
@@ -224,11 +266,15 @@ pub fn parse(input: &str) -> ParsedQuery {
         if let Some(field) = &token.field {
             join_next = false;
             if token.negated {
-                notices.push(format!("le filtre exclu « -{field}: » a été ignoré"));
+                notices.push(QueryNotice::ExcludedFilter {
+                    field: field.clone(),
+                });
                 continue;
             }
             if token.text.is_empty() {
-                notices.push(format!("le filtre « {field}: » sans valeur a été ignoré"));
+                notices.push(QueryNotice::EmptyFilter {
+                    field: field.clone(),
+                });
                 continue;
             }
             let f = &mut parsed.filters;
@@ -240,16 +286,14 @@ pub fn parse(input: &str) -> ParsedQuery {
                 "lang" => f.langs.push(value),
                 _ => match years(&value) {
                     Some(ys) => f.years.extend(ys),
-                    None => notices.push(format!(
-                        "« year:{value} » n'est ni une année ni une période comme 2005..2007 : filtre ignoré"
-                    )),
+                    None => notices.push(QueryNotice::BadYear { value }),
                 },
             }
             continue;
         }
         if !token.text.chars().any(char::is_alphanumeric) {
             if token.negated && token.text.is_empty() {
-                notices.push("un « - » isolé a été ignoré".into());
+                notices.push(QueryNotice::LoneMinus);
             }
             continue;
         }
@@ -272,11 +316,16 @@ pub fn parse(input: &str) -> ParsedQuery {
     }
     if !notices.is_empty() {
         notices.dedup();
-        let mut notice = notices.join(" ; ");
+        let mut notice = notices
+            .iter()
+            .map(QueryNotice::french)
+            .collect::<Vec<_>>()
+            .join(" ; ");
         if let Some(first) = notice.chars().next() {
             notice = first.to_uppercase().collect::<String>() + &notice[first.len_utf8()..];
         }
         parsed.notice = Some(notice + ".");
+        parsed.notices = notices;
     }
     parsed
 }

@@ -3,9 +3,11 @@
 use axum::extract::{RawQuery, State};
 use axum::response::Html;
 use savoirs_index::SearchRequest;
-use savoirs_templates::routes;
+use savoirs_index::query::QueryNotice;
+use savoirs_templates::i18n::{t, tf};
 use savoirs_templates::views::help::SearchHelpView;
 use savoirs_templates::views::{FacetGroup, HomeView, RecordLink, ResultItem, SearchView};
+use savoirs_templates::{Lang, routes};
 
 use super::auth::chrome;
 use super::params::SearchParams;
@@ -115,9 +117,52 @@ async fn search(
             facet("lang", &f.lang),
         ],
         partial: results.partial,
-        notice: results.notice,
+        notice: notice_in(viewer.lang, &results.notices),
         suggestion: results.suggestion,
         corrected: results.corrected,
     };
     Ok(Html(view.render(&chrome(&viewer)).into_string()))
+}
+
+/// What the query parser did with odd input, as one sentence in `lang`.
+fn notice_in(lang: Lang, notices: &[QueryNotice]) -> Option<String> {
+    if notices.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = notices
+        .iter()
+        .map(|n| match n {
+            QueryNotice::ControlCharacters => t(lang, "notice.control").to_owned(),
+            QueryNotice::Truncated { max } => tf(lang, "notice.truncated", &[("max", max)]),
+            QueryNotice::UnclosedQuote => t(lang, "notice.unclosed_quote").to_owned(),
+            QueryNotice::LoneOr => t(lang, "notice.lone_or").to_owned(),
+            QueryNotice::ExcludedFilter { field } => {
+                tf(lang, "notice.excluded_filter", &[("field", field)])
+            }
+            QueryNotice::EmptyFilter { field } => {
+                tf(lang, "notice.empty_filter", &[("field", field)])
+            }
+            QueryNotice::BadYear { value } => tf(lang, "notice.bad_year", &[("value", value)]),
+            QueryNotice::LoneMinus => t(lang, "notice.lone_minus").to_owned(),
+        })
+        .collect();
+    // French sets a space before a semicolon; English and Spanish do not.
+    let separator = if lang == Lang::Fr { " ; " } else { "; " };
+    let sentence = parts.join(separator);
+    let mut chars = sentence.chars();
+    let first = chars.next()?;
+    Some(first.to_uppercase().collect::<String>() + chars.as_str() + ".")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parser_notices_read_as_before_in_french() {
+        let parsed = savoirs_index::query::parse("\"forum OR -");
+        assert_eq!(notice_in(Lang::Fr, &parsed.notices), parsed.notice);
+        let english = notice_in(Lang::En, &parsed.notices).unwrap_or_default();
+        assert!(english.starts_with("A quote was not closed"), "{english}");
+    }
 }

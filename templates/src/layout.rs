@@ -119,7 +119,13 @@ fn language_switcher(chrome: &Chrome) -> Markup {
 /// The search form; `large` on the home page.
 pub fn search_box(lang: Lang, query: &str, large: bool) -> Markup {
     html! {
-        form.search.large[large] role="search" action=(routes::SEARCH) method="get" {
+        form.search.large[large] role="search" action=(routes::SEARCH) method="get"
+            data-label-suggestions=(t(lang, "suggest.suggestions"))
+            data-label-action=(t(lang, "kind.action"))
+            data-label-method=(t(lang, "suggest.method"))
+            data-label-resource=(t(lang, "kind.resource"))
+            data-label-partner=(t(lang, "kind.partner"))
+            data-label-keyword=(t(lang, "suggest.keyword")) {
             label.visually-hidden for=(if large { "q-home" } else { "q" }) { (t(lang, "search_box.label")) }
             input #(if large { "q-home" } else { "q" }) type="search" name="q" value=(query)
                 placeholder=(t(lang, "search_box.placeholder")) autocomplete="off";

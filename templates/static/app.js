@@ -27,7 +27,9 @@
     list.id = "suggestions-" + n;
     list.className = "suggestions";
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", "Suggestions");
+    // Labels come from the page, in its language (data-label-… on the form).
+    var labels = input.form.dataset;
+    list.setAttribute("aria-label", labels.labelSuggestions || "Suggestions");
     list.hidden = true;
     input.form.appendChild(list);
     input.setAttribute("role", "combobox");
@@ -74,7 +76,8 @@
         li.setAttribute("aria-selected", "false");
         var kind = document.createElement("span");
         kind.className = "kind";
-        kind.textContent = KINDS[s.kind] || s.kind;
+        var key = "label" + s.kind.charAt(0).toUpperCase() + s.kind.slice(1);
+        kind.textContent = labels[key] || KINDS[s.kind] || s.kind;
         li.appendChild(kind);
         li.appendChild(document.createTextNode(" " + s.label));
         li.addEventListener("mousedown", function (e) {
