@@ -62,7 +62,9 @@ impl fmt::Display for Kind {
 }
 
 /// Editorial status: only `published` records are shown to anonymous readers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Draft,
@@ -137,7 +139,7 @@ pub enum Body {
 }
 
 /// An action sheet (fiche action).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Action {
     pub title: String,
@@ -176,7 +178,7 @@ pub struct Action {
 }
 
 /// A methodology document: a tool or method for collective action or intelligence.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Method {
     pub title: String,
@@ -201,7 +203,7 @@ pub struct Method {
 }
 
 /// A resource: a tool, website, publication, training or file.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Resource {
     pub title: String,
@@ -221,7 +223,7 @@ pub struct Resource {
 
 /// A thesaurus entry: a concept with a preferred label per language, alternative
 /// labels (synonyms, acronyms), broader and related concepts, a scope note.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Concept {
     /// Preferred label in the record's language.
@@ -260,7 +262,7 @@ impl Concept {
 }
 
 /// A partner organisation: one record per organisation, linked by id.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Partner {
     pub name: String,
