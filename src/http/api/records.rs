@@ -239,7 +239,7 @@ pub async fn revisions(
             message: r.message,
         })
         .collect();
-    out.sort_by(|a, b| b.number.cmp(&a.number));
+    out.sort_by_key(|r| std::cmp::Reverse(r.number));
     Ok(Json(out))
 }
 
@@ -547,7 +547,6 @@ mod tests {
         let ok = read_input(
             br#"{"kind":"action","title":"x","id":"abc","url":"/action/x","revision":3,"lang":"en"}"#,
         )
-        .ok()
         .expect("valid body");
         assert_eq!(ok.base, Some(3));
         assert_eq!(ok.record.meta.lang, "en");
@@ -560,9 +559,8 @@ mod tests {
         assert!(list_params(Some("kind=poem")).is_err());
         assert!(list_params(Some("per_page=0")).is_err());
         assert!(list_params(Some("page=x")).is_err());
-        let p = list_params(Some("kind=action&status=draft&page=2&per_page=5&other=1"))
-            .ok()
-            .expect("valid");
+        let p =
+            list_params(Some("kind=action&status=draft&page=2&per_page=5&other=1")).expect("valid");
         assert_eq!(
             (p.kind, p.status, p.page, p.per_page),
             (Some(Kind::Action), Some(Status::Draft), 2, 5)
