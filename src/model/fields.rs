@@ -30,7 +30,7 @@ impl utoipa::PartialSchema for Amount {
                 "value",
                 ObjectBuilder::new()
                     .schema_type(Type::Number)
-                    .minimum(Some(-9.0e13))
+                    .minimum(Some(0))
                     .maximum(Some(9.0e13))
                     .description(Some("In major units: 1234.5 for 1 234,50")),
             )
@@ -39,6 +39,7 @@ impl utoipa::PartialSchema for Amount {
                 "currency",
                 ObjectBuilder::new()
                     .schema_type(Type::String)
+                    .pattern(Some("^[A-Z]{3}$"))
                     .description(Some("ISO 4217 code; EUR when absent")),
             )
             .additional_properties(Some(AdditionalProperties::FreeForm(false)))
@@ -110,7 +111,10 @@ pub fn parse_amount_value(text: &str) -> Result<i64, String> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Period {
+    #[schema(minimum = 1000, maximum = 9999)]
     pub start: i32,
+    /// Not before `start`.
+    #[schema(minimum = 1000, maximum = 9999)]
     pub end: i32,
 }
 
@@ -219,6 +223,7 @@ pub struct PartnerRef {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub name: String,
     #[serde(default = "default_role")]
+    #[schema(pattern = "^(pilot|partner|funder|author|publisher|user|host|member)$")]
     pub role: String,
 }
 

@@ -142,6 +142,7 @@ pub enum Body {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Action {
+    #[schema(min_length = 1, max_length = 500, pattern = "\\S")]
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<Period>,
@@ -181,6 +182,7 @@ pub struct Action {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Method {
+    #[schema(min_length = 1, max_length = 500, pattern = "\\S")]
     pub title: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub summary: String,
@@ -206,10 +208,12 @@ pub struct Method {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Resource {
+    #[schema(min_length = 1, max_length = 500, pattern = "\\S")]
     pub title: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub resource_type: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[schema(pattern = "^(https?://.*)?$")]
     pub url: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
@@ -227,6 +231,7 @@ pub struct Resource {
 #[serde(deny_unknown_fields)]
 pub struct Concept {
     /// Preferred label in the record's language.
+    #[schema(min_length = 1, max_length = 500, pattern = "\\S")]
     pub label: String,
     /// Preferred labels in other languages: `{"en": "…", "es": "…"}`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -265,6 +270,7 @@ impl Concept {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Partner {
+    #[schema(min_length = 1, max_length = 500, pattern = "\\S")]
     pub name: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub acronym: String,
@@ -274,6 +280,7 @@ pub struct Partner {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[schema(pattern = "^(https?://.*)?$")]
     pub website: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub country: String,
