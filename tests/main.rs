@@ -6,6 +6,7 @@ mod support;
 
 mod access;
 mod accounts;
+mod api;
 mod browser;
 mod documents;
 mod durability;

@@ -64,7 +64,9 @@ impl fmt::Display for Kind {
 }
 
 /// Editorial status: only `published` records are shown to anonymous readers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Draft,
@@ -139,9 +141,10 @@ pub enum Body {
 }
 
 /// An action sheet (fiche action).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Action {
+    #[schema(min_length = 1, max_length = 500, pattern = "\\S")]
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<Period>,
@@ -178,9 +181,10 @@ pub struct Action {
 }
 
 /// A methodology document: a tool or method for collective action or intelligence.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Method {
+    #[schema(min_length = 1, max_length = 500, pattern = "\\S")]
     pub title: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub summary: String,
@@ -203,13 +207,15 @@ pub struct Method {
 }
 
 /// A resource: a tool, website, publication, training or file.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Resource {
+    #[schema(min_length = 1, max_length = 500, pattern = "\\S")]
     pub title: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub resource_type: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[schema(pattern = "^(https?://.*)?$")]
     pub url: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
@@ -223,10 +229,11 @@ pub struct Resource {
 
 /// A thesaurus entry: a concept with a preferred label per language, alternative
 /// labels (synonyms, acronyms), broader and related concepts, a scope note.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Concept {
     /// Preferred label in the record's language.
+    #[schema(min_length = 1, max_length = 500, pattern = "\\S")]
     pub label: String,
     /// Preferred labels in other languages: `{"en": "…", "es": "…"}`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -262,9 +269,10 @@ impl Concept {
 }
 
 /// A partner organisation: one record per organisation, linked by id.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Partner {
+    #[schema(min_length = 1, max_length = 500, pattern = "\\S")]
     pub name: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub acronym: String,
@@ -274,6 +282,7 @@ pub struct Partner {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[schema(pattern = "^(https?://.*)?$")]
     pub website: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub country: String,

@@ -2,7 +2,7 @@
 
 use maud::{Markup, html};
 
-use crate::i18n::{t, tf};
+use crate::i18n::{split_at_placeholder, t, tf};
 use crate::layout::{Chrome, Page};
 use crate::{format, routes};
 
@@ -41,6 +41,16 @@ pub struct AccountView {
     pub role: String,
     pub message: Option<String>,
     pub error: Option<String>,
+    pub tokens: Vec<TokenRow>,
+    /// A token just created, shown this once.
+    pub new_token: Option<String>,
+}
+
+/// An API token as the account page lists it (never its secret).
+pub struct TokenRow {
+    pub id: String,
+    pub label: String,
+    pub created: String,
 }
 
 impl AccountView {
@@ -61,6 +71,45 @@ impl AccountView {
                 label for="confirm" { (t(lang, "account.confirm")) }
                 input #confirm type="password" name="confirm" autocomplete="new-password" required;
                 button type="submit" { (t(lang, "account.submit")) }
+            }
+            h2 #jetons { (t(lang, "tokens.title")) }
+            p {
+                @let (before, after) = split_at_placeholder(t(lang, "tokens.intro"), "header");
+                (before) code { "Authorization: Bearer …" } (after) " "
+                @let (before, after) = split_at_placeholder(t(lang, "tokens.see_docs"), "link");
+                (before) a href=(routes::API_DOCS) { (t(lang, "tokens.docs")) } (after)
+            }
+            @if let Some(secret) = &self.new_token {
+                p.notice role="status" {
+                    label for="new-token" { (t(lang, "tokens.new")) } " "
+                    input #new-token type="text" readonly value=(secret) size="50";
+                }
+            }
+            @if self.tokens.is_empty() {
+                p { (t(lang, "tokens.none")) }
+            } @else {
+                table.tokens {
+                    thead { tr { th scope="col" { (t(lang, "users.name")) } th scope="col" { (t(lang, "tokens.id")) } th scope="col" { (t(lang, "users.created")) } th scope="col" { span.visually-hidden { (t(lang, "tokens.action")) } } } }
+                    tbody {
+                        @for token in &self.tokens {
+                            tr {
+                                td { (token.label) }
+                                td { code { (token.id) } }
+                                td { (token.created) }
+                                td {
+                                    form.inline action=(routes::revoke_token(&token.id)) method="post" {
+                                        button type="submit" { (t(lang, "tokens.revoke")) span.visually-hidden { " " (tf(lang, "tokens.revoke_which", &[("label", &token.label)])) } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            form.stacked action=(routes::ACCOUNT_TOKENS) method="post" {
+                label for="token-label" { (t(lang, "tokens.label")) }
+                input #token-label type="text" name="label" maxlength="80" required;
+                button type="submit" { (t(lang, "tokens.create")) }
             }
         };
         Page {
