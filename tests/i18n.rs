@@ -310,6 +310,31 @@ fn translations_are_linked_both_ways_and_survive_export() {
         select(&english, "section.text")[0].value().attr("lang"),
         Some("en")
     );
+    // Results name the language of records in another one than the interface's.
+    let results = server.page("/search?q=forum&kind=method");
+    let badges: Vec<(String, String)> = select(&results, "li.hit")
+        .iter()
+        .map(|hit| {
+            let h2 = select_in(hit, "h2");
+            let badge = hit
+                .select(&scraper::Selector::parse(".record-lang").expect("selector"))
+                .next()
+                .map(|b| text(&b))
+                .unwrap_or_default();
+            (
+                h2.value().attr("lang").unwrap_or_default().to_owned(),
+                badge,
+            )
+        })
+        .collect();
+    assert!(
+        badges.contains(&("en".to_owned(), "anglais".to_owned())),
+        "{badges:?}"
+    );
+    assert!(
+        badges.contains(&(String::new(), String::new())),
+        "{badges:?}"
+    );
     // Read in English, the same record needs no badge, and names French.
     let page = html(get_with(
         &server,

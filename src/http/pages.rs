@@ -107,6 +107,7 @@ async fn search(
                 partners: h.partners.clone(),
                 keywords: h.keywords.clone(),
                 period: h.period.map(|p| (p.start, p.end)),
+                lang: h.lang.clone(),
             })
             .collect(),
         facets: vec![

@@ -16,6 +16,8 @@ pub struct ResultItem {
     pub partners: Vec<String>,
     pub keywords: Vec<String>,
     pub period: Option<(i64, i64)>,
+    /// The record's language (`fr`, `en`, `es`).
+    pub lang: String,
 }
 
 /// One facet: its parameter name (which gives its heading) and values with
@@ -130,10 +132,14 @@ impl SearchView {
                     ol.hits start=(((self.page - 1) * self.per_page) + 1) {
                         @for item in &self.items {
                             li.hit {
+                                @let item_lang = (!item.lang.is_empty() && item.lang != lang.code()).then_some(item.lang.as_str());
                                 span.kind { (format::kind_label(lang, &item.kind)) }
-                                h2 { a href=(item.url) { (PreEscaped(&item.title_html)) } }
+                                @if let Some(other) = item_lang {
+                                    " " span.record-lang { (format::lang_label(lang, other)) }
+                                }
+                                h2 lang=[item_lang] { a href=(item.url) hreflang=[item_lang] { (PreEscaped(&item.title_html)) } }
                                 @if !item.snippet_html.is_empty() {
-                                    p.snippet { (PreEscaped(&item.snippet_html)) }
+                                    p.snippet lang=[item_lang] { (PreEscaped(&item.snippet_html)) }
                                 }
                                 p.meta {
                                     @if let Some((s, e)) = item.period {
