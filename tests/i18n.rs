@@ -89,10 +89,22 @@ fn accept_language_picks_the_interface_language() {
     let page = html(missing);
     assert_eq!(html_lang(&page), "en");
     assert_eq!(text(&select(&page, "h1")[0]), "Page not found");
+    let back = select(&page, "header nav.languages a[hreflang=fr]")[0]
+        .value()
+        .attr("href")
+        .unwrap_or_default()
+        .to_owned();
+    assert!(back.ends_with("back=%2Fnulle-part"), "{back}");
     let bad = get_with(&server, "/search?page=0", &[("accept-language", "es")]);
     assert_eq!(bad.status(), 400);
     let page = html(bad);
     assert_eq!(text(&select(&page, "h1")[0]), "Solicitud incorrecta");
+    let back = select(&page, "header nav.languages a[hreflang=en]")[0]
+        .value()
+        .attr("href")
+        .unwrap_or_default()
+        .to_owned();
+    assert!(back.ends_with("back=%2Fsearch%3Fpage%3D0"), "{back}");
     assert!(text(&select(&page, "main p")[0]).contains("Parámetro «page» incorrecto"));
 }
 

@@ -8,7 +8,6 @@ use axum::extract::Request;
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
-use savoirs_templates::Chrome;
 use savoirs_templates::i18n::t;
 use savoirs_templates::views::ErrorView;
 
@@ -32,10 +31,7 @@ pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
         message: t(lang, "error.cross_site").into(),
         error_id: None,
     };
-    let chrome = Chrome {
-        lang,
-        ..Chrome::default()
-    };
+    let chrome = super::lang::error_chrome();
     (
         StatusCode::FORBIDDEN,
         Html(view.render(&chrome).into_string()),

@@ -5,8 +5,8 @@
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use savoirs_templates::i18n::t;
+use savoirs_templates::routes;
 use savoirs_templates::views::ErrorView;
-use savoirs_templates::{Chrome, routes};
 
 use crate::search::SyncError;
 use crate::store::StoreError;
@@ -106,10 +106,7 @@ impl IntoResponse for AppError {
             message,
             error_id,
         };
-        let chrome = Chrome {
-            lang,
-            ..Chrome::default()
-        };
+        let chrome = super::lang::error_chrome();
         (status, Html(view.render(&chrome).into_string())).into_response()
     }
 }

@@ -5,11 +5,11 @@
 //! keeps it for the duration of the request, so that error pages rendered far
 //! from any handler (404s, refusals, panics) speak the same language.
 
-use axum::extract::{Query, Request};
+use axum::extract::Query;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use savoirs_templates::{Lang, routes};
+use savoirs_templates::{Chrome, Lang, routes};
 use serde::Deserialize;
 
 use super::Routes;
@@ -19,10 +19,17 @@ pub const COOKIE: &str = "savoirs_lang";
 /// A language choice is kept for a year.
 const COOKIE_MAX_AGE: i64 = 365 * 24 * 3600;
 
+/// What pages built without a handler's help (error pages) need to know of the
+/// request being served.
+#[derive(Clone)]
+struct Current {
+    lang: Lang,
+    /// Path and query, for the language switcher.
+    here: String,
+}
+
 tokio::task_local! {
-    /// The language of the request being served, for pages built without a
-    /// handler's help (error pages).
-    static REQUEST_LANG: Lang;
+    static CURRENT: Current;
 }
 
 pub fn routes(r: &mut Routes) {
@@ -31,7 +38,20 @@ pub fn routes(r: &mut Routes) {
 
 /// The language of the request being served; French outside of a request.
 pub fn current() -> Lang {
-    REQUEST_LANG.try_with(|l| *l).unwrap_or_default()
+    CURRENT.try_with(|r| r.lang).unwrap_or_default()
+}
+
+/// The page frame for an error page: no account shown (the error may come before
+/// anyone is known), the request's language, and a switcher back to the same
+/// address.
+pub fn error_chrome() -> Chrome {
+    CURRENT
+        .try_with(|r| Chrome {
+            lang: r.lang,
+            here: r.here.clone(),
+            ..Chrome::default()
+        })
+        .unwrap_or_default()
 }
 
 /// The language a request asks for. Bad or unknown values are ignored.
@@ -57,10 +77,16 @@ pub fn negotiate(headers: &HeaderMap) -> Lang {
 
 /// Picks the request's language, makes it available to extractors and error
 /// pages, and marks HTML responses as depending on what it was picked from.
-pub async fn choose(mut request: Request, next: Next) -> Response {
+pub async fn choose(mut request: axum::extract::Request, next: Next) -> Response {
     let lang = negotiate(request.headers());
     request.extensions_mut().insert(lang);
-    let mut response = REQUEST_LANG.scope(lang, next.run(request)).await;
+    let here = request.uri().path_and_query().map_or_else(
+        || request.uri().path().to_owned(),
+        |p| p.as_str().to_owned(),
+    );
+    let mut response = CURRENT
+        .scope(Current { lang, here }, next.run(request))
+        .await;
     let html = response
         .headers()
         .get(header::CONTENT_TYPE)

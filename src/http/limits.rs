@@ -8,7 +8,6 @@ use axum::extract::Request;
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
-use savoirs_templates::Chrome;
 use savoirs_templates::i18n::{t, tf};
 use savoirs_templates::views::ErrorView;
 
@@ -21,10 +20,7 @@ fn page(status: StatusCode, title: &str, message: String, error_id: Option<Strin
         message,
         error_id,
     };
-    let chrome = Chrome {
-        lang: super::lang::current(),
-        ..Chrome::default()
-    };
+    let chrome = super::lang::error_chrome();
     (status, Html(view.render(&chrome).into_string())).into_response()
 }
 
