@@ -308,12 +308,19 @@ fn translations_are_linked_both_ways_and_survive_export() {
     );
 
     let english = server.page("/method/running-an-open-forum");
+    // The Spanish version names only the French one, yet they find each other.
     assert_eq!(
         translations(&english),
-        vec![(
-            "fr".to_owned(),
-            "français — Animer un forum ouvert".to_owned()
-        )]
+        vec![
+            (
+                "es".to_owned(),
+                "espagnol — Animar un foro abierto".to_owned()
+            ),
+            (
+                "fr".to_owned(),
+                "français — Animer un forum ouvert".to_owned()
+            ),
+        ]
     );
     // Its language differs from the interface's: named, and marked on the content.
     assert_eq!(text(&select(&english, "header .record-lang")[0]), "anglais");
@@ -357,10 +364,16 @@ fn translations_are_linked_both_ways_and_survive_export() {
     assert_eq!(select(&page, "h1")[0].value().attr("lang"), None);
     assert_eq!(
         translations(&page),
-        vec![(
-            "fr".to_owned(),
-            "French — Animer un forum ouvert".to_owned()
-        )]
+        vec![
+            (
+                "es".to_owned(),
+                "Spanish — Animar un foro abierto".to_owned()
+            ),
+            (
+                "fr".to_owned(),
+                "French — Animer un forum ouvert".to_owned()
+            )
+        ]
     );
     assert_eq!(
         text(&select(&page, "section.translations h2")[0]),

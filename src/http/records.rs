@@ -157,9 +157,11 @@ fn document_view(
     let lang = viewer.lang;
     let mut groups: Vec<(String, Vec<RecordLink>)> = Vec::new();
     let mut translations: Vec<(String, RecordLink)> = Vec::new();
+    let mut translated: Vec<String> = vec![record.meta.id.clone()];
     let mut add = |relation: &str, backward: bool, r: &Record| {
         if relation == TRANSLATION {
-            if r.meta.id != record.meta.id && !translations.iter().any(|(_, l)| l.url == r.url()) {
+            if !translated.contains(&r.meta.id) {
+                translated.push(r.meta.id.clone());
                 translations.push((r.meta.lang.clone(), link(r)));
             }
             return;
@@ -193,6 +195,17 @@ fn document_view(
     }
     backlinks.sort_by(|a, b| a.0.title.cmp(&b.0.title));
     let related = groups;
+    // Translations of a translation are translations too: an English and a
+    // Spanish version that both name the French original find each other.
+    let direct: Vec<String> = translated[1..].to_vec();
+    for id in direct {
+        for other in translations_of(reader, &id)? {
+            if !translated.contains(&other.meta.id) && viewer.can_view(&other) {
+                translated.push(other.meta.id.clone());
+                translations.push((other.meta.lang.clone(), link(&other)));
+            }
+        }
+    }
     translations.sort_by(|a, b| a.0.cmp(&b.0));
 
     let mut view = DocumentView {
@@ -399,6 +412,30 @@ fn concept_block(
             .is_editor()
             .then(|| routes::record_page("concept", &record.meta.slug, "delete")),
     })
+}
+
+/// The records `id` names as its translations, or that name it as theirs.
+fn translations_of(reader: &Reader, id: &str) -> Result<Vec<Record>, AppError> {
+    let mut out = Vec::new();
+    if let Some(record) = reader.get(id)? {
+        for r in record
+            .relations()
+            .iter()
+            .filter(|r| r.relation == TRANSLATION)
+        {
+            out.extend(reader.get(&r.id)?);
+        }
+    }
+    for source in reader.backlinks(id)? {
+        if source
+            .relations()
+            .iter()
+            .any(|r| r.id == id && r.relation == TRANSLATION)
+        {
+            out.push(source);
+        }
+    }
+    Ok(out)
 }
 
 /// Fallback for every unknown path.
