@@ -11,7 +11,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use savoirs_templates::views::account::{AccountView, LoginView};
-use savoirs_templates::{Chrome, UserBadge, routes};
+use savoirs_templates::{Chrome, HeadLinks, UserBadge, routes};
 use serde::Deserialize;
 
 use super::access::Viewer;
@@ -94,8 +94,12 @@ impl FromRequestParts<AppState> for Viewer {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let address = super::public::Address::of(parts, state);
         let Some(token) = session_token(&parts.headers) else {
-            return Ok(Viewer::default());
+            return Ok(Viewer {
+                address,
+                ..Viewer::default()
+            });
         };
         let lookup = token.clone();
         let user = state
@@ -104,6 +108,7 @@ impl FromRequestParts<AppState> for Viewer {
         Ok(Viewer {
             token: user.as_ref().map(|_| token),
             user,
+            address,
         })
     }
 }
@@ -115,6 +120,11 @@ pub fn chrome(viewer: &Viewer) -> Chrome {
             name: u.name.clone(),
             role: u.role.as_str().to_owned(),
         }),
+        head: HeadLinks {
+            origin: viewer.address.origin.clone(),
+            canonical: viewer.address.path.clone(),
+            feed: None,
+        },
     }
 }
 
