@@ -292,7 +292,7 @@ async fn record_feed(
                 }
                 _ => Vec::new(),
             };
-            records.sort_by(|a: &Record, b: &Record| b.meta.updated.cmp(&a.meta.updated));
+            records.sort_by_key(|r: &Record| std::cmp::Reverse(r.meta.updated));
             records.truncate(ENTRIES);
             let entries = records.iter().map(|r| record_entry(r, &address)).collect();
             let (path, title) = record_link(&record).ok_or(AppError::NotFound)?;
