@@ -174,7 +174,7 @@ fn record_entry(record: &Record, address: &Address) -> Entry {
     }
 }
 
-/// The records of `hits`, as the store has them, if an anonymous reader may see
+/// The records of `ids`, as the store has them, if an anonymous reader may see
 /// them (the index already filtered; the store is the truth).
 fn visible_records(reader: &Reader, ids: &[String]) -> Result<Vec<Record>, AppError> {
     let anonymous = Viewer::default();
