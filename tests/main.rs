@@ -11,6 +11,8 @@ mod browser;
 mod documents;
 mod durability;
 mod editing;
+mod exports;
+mod feeds;
 mod import_export;
 mod linking;
 mod query_language;

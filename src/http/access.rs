@@ -18,6 +18,8 @@ pub struct Viewer {
     pub user: Option<User>,
     /// The session token, to close it on logout.
     pub token: Option<String>,
+    /// Where the request was made, for the absolute links of the page head.
+    pub address: super::public::Address,
 }
 
 impl Viewer {

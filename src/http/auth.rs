@@ -11,7 +11,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use savoirs_templates::views::account::{AccountView, LoginView, TokenRow};
-use savoirs_templates::{Chrome, UserBadge, routes};
+use savoirs_templates::{Chrome, HeadLinks, UserBadge, routes};
 use serde::Deserialize;
 
 use super::access::Viewer;
@@ -105,6 +105,7 @@ impl FromRequestParts<AppState> for Viewer {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let address = super::public::Address::of(parts, state);
         // A script's API token. A wrong one is an error, not an anonymous request:
         // a script whose token was revoked should hear so, not see less.
         if let Some(secret) = bearer_token(&parts.headers) {
@@ -115,12 +116,16 @@ impl FromRequestParts<AppState> for Viewer {
                 Some(user) => Ok(Viewer {
                     user: Some(user),
                     token: None,
+                    address,
                 }),
                 None => Err(AppError::BadToken),
             };
         }
         let Some(token) = session_token(&parts.headers) else {
-            return Ok(Viewer::default());
+            return Ok(Viewer {
+                address,
+                ..Viewer::default()
+            });
         };
         let lookup = token.clone();
         let user = state
@@ -129,6 +134,7 @@ impl FromRequestParts<AppState> for Viewer {
         Ok(Viewer {
             token: user.as_ref().map(|_| token),
             user,
+            address,
         })
     }
 }
@@ -140,6 +146,11 @@ pub fn chrome(viewer: &Viewer) -> Chrome {
             name: u.name.clone(),
             role: u.role.as_str().to_owned(),
         }),
+        head: HeadLinks {
+            origin: viewer.address.origin.clone(),
+            canonical: viewer.address.path.clone(),
+            feed: None,
+        },
     }
 }
 

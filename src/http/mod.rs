@@ -9,14 +9,18 @@ mod api;
 mod assets;
 mod auth;
 mod csrf;
+mod discovery;
 mod edit;
 mod error;
+mod exports;
+mod feeds;
 mod forms;
 mod history;
 mod limits;
 mod links;
 mod pages;
 mod params;
+mod public;
 mod records;
 
 use std::future::Future;
@@ -34,6 +38,7 @@ pub use access::Viewer;
 pub use api::openapi;
 pub use auth::Throttle;
 pub use error::{ApiError, AppError};
+pub use public::parse_public_url;
 
 use crate::search::Indexer;
 use crate::store::Store;
@@ -47,6 +52,9 @@ pub struct AppState {
     pub index: Arc<SearchIndex>,
     pub indexer: Indexer,
     pub throttle: Arc<Throttle>,
+    /// `serve --public-url`: the address the public reaches the site at, for
+    /// absolute links; without it, the request's `Host` header is used.
+    pub public_url: Option<Arc<str>>,
 }
 
 impl AppState {
@@ -135,6 +143,9 @@ fn table() -> Routes {
     history::routes(&mut r);
     links::routes(&mut r);
     records::routes(&mut r);
+    feeds::routes(&mut r);
+    discovery::routes(&mut r);
+    exports::routes(&mut r);
     r
 }
 

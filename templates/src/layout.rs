@@ -4,10 +4,28 @@ use maud::{DOCTYPE, Markup, html};
 
 use crate::routes;
 
-/// Who is looking, as the page header shows it.
+/// Who is looking, as the page header shows it, and where.
 #[derive(Debug, Clone, Default)]
 pub struct Chrome {
     pub user: Option<UserBadge>,
+    /// The links of the page head that programs follow.
+    pub head: HeadLinks,
+}
+
+/// Links in the page head read by programs rather than people: the page's
+/// canonical address, its Atom feed, the OpenSearch description. Crawlers and feed
+/// readers want them absolute, so they are written from the site's public origin.
+/// Every page gets the canonical and search links from the request; the handlers of
+/// pages that have a feed, or whose canonical address differs from the path they
+/// were asked at, set the rest.
+#[derive(Debug, Clone, Default)]
+pub struct HeadLinks {
+    /// Scheme and host, without a trailing slash: `https://savoirs.example.org`.
+    pub origin: String,
+    /// The page's canonical path, with its query for a search; none if empty.
+    pub canonical: String,
+    /// The page's Atom feed, as (path, title).
+    pub feed: Option<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -47,6 +65,7 @@ impl Page<'_> {
                     meta name="viewport" content="width=device-width, initial-scale=1";
                     title { (self.title) " — Savoirs" }
                     link rel="stylesheet" href=(routes::STYLESHEET);
+                    (head_links(&chrome.head))
                     script src=(routes::SCRIPT) defer {}
                 }
                 body {
@@ -78,6 +97,20 @@ impl Page<'_> {
                     }
                 }
             }
+        }
+    }
+}
+
+fn head_links(head: &HeadLinks) -> Markup {
+    let origin = &head.origin;
+    html! {
+        @if !head.canonical.is_empty() {
+            link rel="canonical" href={ (origin) (head.canonical) };
+        }
+        link rel="search" type="application/opensearchdescription+xml" title="Savoirs"
+            href={ (origin) (routes::OPENSEARCH) };
+        @if let Some((path, title)) = &head.feed {
+            link rel="alternate" type="application/atom+xml" title=(title) href={ (origin) (path) };
         }
     }
 }

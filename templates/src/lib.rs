@@ -11,7 +11,7 @@ pub mod markdown;
 pub mod routes;
 pub mod views;
 
-pub use layout::{Chrome, Page, UserBadge};
+pub use layout::{Chrome, HeadLinks, Page, UserBadge};
 pub use maud::Markup;
 
 /// The stylesheet, served at [`routes::STYLESHEET`].

@@ -87,6 +87,10 @@ pub struct RecordTools {
     pub edit_url: Option<String>,
     pub history_url: String,
     pub status_url: String,
+    /// The record as a Markdown file.
+    pub markdown_url: String,
+    /// The Atom feed of a partner's or a concept's records.
+    pub feed_url: Option<String>,
     /// (target status, button label) the viewer may move the record to.
     pub transitions: Vec<(String, String)>,
 }
@@ -276,6 +280,12 @@ impl DocumentView {
                         " · Révision " (self.revision)
                         " · Mis à jour le " (self.updated)
                         " · " a href=(self.tools.history_url) { "Historique" }
+                        span.alternates {
+                            " · " a href=(self.tools.markdown_url) type="text/markdown" { "Markdown" }
+                            @if let Some(url) = &self.tools.feed_url {
+                                " · " a href=(url) type="application/atom+xml" { "Suivre ces documents (Atom)" }
+                            }
+                        }
                     }
                 }
             }

@@ -47,6 +47,13 @@ impl HomeView {
                     }
                 }
             }
+            p.alternates {
+                a href=(routes::CHANGES_FEED) type="application/atom+xml" { "Suivre les modifications (Atom)" }
+                " · Exporter : "
+                a href=(routes::EXPORT_ACTIONS_CSV) type="text/csv" { "CSV des fiches" }
+                ", "
+                a href=(routes::EXPORT_JSONL) type="application/jsonl" { "JSON Lines" }
+            }
         };
         Page {
             title: "Accueil",

@@ -59,6 +59,15 @@ impl SearchView {
         routes::search(&params)
     }
 
+    /// The Atom feed of this search: same words and filters, newest first.
+    fn feed_url(&self) -> String {
+        let mut params: Vec<(&str, &str)> = vec![("q", self.query.as_str())];
+        for (k, v) in &self.filters {
+            params.push((k, v));
+        }
+        routes::search_like(routes::SEARCH_FEED, &params)
+    }
+
     fn url_with_query(&self, q: &str) -> String {
         let mut params: Vec<(&str, &str)> = vec![("q", q)];
         for (k, v) in &self.filters {
@@ -121,6 +130,10 @@ impl SearchView {
                     }
                     @if self.total == 0 {
                         p { "Essayez d'autres mots, moins de mots, ou retirez un filtre." }
+                    }
+                    p.alternates {
+                        a href=(self.feed_url()) type="application/atom+xml" { "Suivre cette recherche" }
+                        " (flux Atom des nouveaux résultats)"
                     }
                     ol.hits start=(((self.page - 1) * self.per_page) + 1) {
                         @for item in &self.items {
