@@ -14,7 +14,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 
 use crate::support::*;
 
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     port: u16,
     profile: tempfile::TempDir,
@@ -27,7 +27,7 @@ impl Drop for Driver {
     }
 }
 
-fn find_program(name: &str) -> Option<std::path::PathBuf> {
+pub(crate) fn find_program(name: &str) -> Option<std::path::PathBuf> {
     std::env::var_os("PATH")?
         .to_str()?
         .split(':')
@@ -35,7 +35,7 @@ fn find_program(name: &str) -> Option<std::path::PathBuf> {
         .find(|p| p.is_file())
 }
 
-fn start_driver() -> Option<Driver> {
+pub(crate) fn start_driver() -> Option<Driver> {
     let Some(chromedriver) = find_program("chromedriver") else {
         assert!(
             std::env::var_os("CI").is_none(),
@@ -61,7 +61,7 @@ fn start_driver() -> Option<Driver> {
     })
 }
 
-async fn browser(driver: &Driver, javascript: bool) -> Client {
+pub(crate) async fn browser(driver: &Driver, javascript: bool) -> Client {
     let mut caps = serde_json::Map::new();
     let mut options = serde_json::json!({
         "args": [
@@ -97,7 +97,11 @@ async fn browser(driver: &Driver, javascript: bool) -> Client {
     panic!("cannot start a browser session: {last:?}");
 }
 
-async fn wait_for(client: &Client, what: &str, mut done: impl AsyncFnMut(&Client) -> bool) {
+pub(crate) async fn wait_for(
+    client: &Client,
+    what: &str,
+    mut done: impl AsyncFnMut(&Client) -> bool,
+) {
     for _ in 0..100 {
         if done(client).await {
             return;
