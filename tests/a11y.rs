@@ -125,8 +125,13 @@ async fn axe(c: &Client, source: &str) -> Vec<serde_json::Value> {
 }
 
 /// Logs in through the login form, as a person would.
-pub(crate) async fn log_in(c: &Client, base: &str, name: &str) {
+async fn log_in(c: &Client, base: &str, name: &str) {
     c.goto(&format!("{base}/login")).await.expect("goto login");
+    log_in_here(c, name).await;
+}
+
+/// Fills and sends the login form the browser is on.
+pub(crate) async fn log_in_here(c: &Client, name: &str) {
     c.find(Locator::Css("input#name"))
         .await
         .expect("name field")
