@@ -1,7 +1,8 @@
 //! Accessibility and validity of the main pages — home, results, a document, a
-//! partner, a document's edit form and its history: axe-core, injected into each
-//! page in headless Chromium, finds no serious or critical violation, and the Nu
-//! HTML Checker finds no error in the HTML the server sends.
+//! partner, a document's edit form (also sent back with an error) and its
+//! history, and a few more: axe-core, injected into each page in headless
+//! Chromium, finds no serious or critical violation, and the Nu HTML Checker
+//! finds no error in the HTML the server sends.
 //!
 //! Both checkers are pinned in `tests/web/package-lock.json` (`npm ci --prefix
 //! tests/web`); the HTML checker runs on the machine's Java. Where one of them, or
@@ -11,6 +12,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 
 use crate::browser::{Driver, browser, start_driver, wait_for};
@@ -75,22 +78,51 @@ fn site() -> Site {
     }
 }
 
-/// The pages under test as (name, path, seen by the editor).
-fn pages(site: &Site) -> Vec<(&'static str, String, bool)> {
+/// A page under test.
+struct Checked {
+    name: &'static str,
+    path: String,
+    /// Seen by the editor rather than anonymously.
+    as_editor: bool,
+    status: u16,
+}
+
+/// The main pages, each as the editor sees it too when that adds forms, and a
+/// few more pages that share their parts.
+fn pages(site: &Site) -> Vec<Checked> {
     let doc = &site.document;
+    let page = |name, path: String, as_editor| Checked {
+        name,
+        path,
+        as_editor,
+        status: 200,
+    };
     vec![
-        ("home", "/".to_owned(), false),
-        (
+        page("home", "/".to_owned(), false),
+        page(
             "results",
             "/search?q=intelligence+collective".to_owned(),
             false,
         ),
-        ("document", doc.clone(), false),
-        ("partner", PARTNER.to_owned(), false),
-        ("document-editor", doc.clone(), true),
-        ("partner-editor", PARTNER.to_owned(), true),
-        ("edit", format!("{doc}/edit"), true),
-        ("history", format!("{doc}/history"), true),
+        page(
+            "results-filtered",
+            "/search?q=&kind=action&sort=title".to_owned(),
+            false,
+        ),
+        page("document", doc.clone(), false),
+        page("partner", PARTNER.to_owned(), false),
+        page("login", "/login".to_owned(), false),
+        page("search-help", "/help/search".to_owned(), false),
+        page("thesaurus", "/thesaurus".to_owned(), false),
+        Checked {
+            status: 404,
+            ..page("not-found", "/nulle-part".to_owned(), false)
+        },
+        page("document-editor", doc.clone(), true),
+        page("partner-editor", PARTNER.to_owned(), true),
+        page("edit", format!("{doc}/edit"), true),
+        page("history", format!("{doc}/history"), true),
+        page("new-method", "/new/method".to_owned(), true),
     ]
 }
 
@@ -198,13 +230,13 @@ async fn check_with_axe(driver: &Driver, site: &Site, base: &str, source: &str) 
             }
         }
     };
-    for (name, path, as_editor) in pages(site) {
-        if as_editor && !logged_in {
+    for page in pages(site) {
+        if page.as_editor && !logged_in {
             log_in(&c, base, EDITOR).await;
             logged_in = true;
         }
-        c.goto(&format!("{base}{path}")).await.expect("goto");
-        report(name, axe(&c, source).await);
+        c.goto(&format!("{base}{}", page.path)).await.expect("goto");
+        report(page.name, axe(&c, source).await);
     }
 
     // The edit form again, sent back with a field in error.
@@ -255,11 +287,11 @@ fn the_html_checker_finds_no_error_on_the_main_pages() {
         std::fs::write(&file, html).expect("write page");
         files.push(file);
     };
-    for (name, path, as_editor) in pages(&site) {
-        let who = if as_editor { &editor } else { &anonymous };
-        let response = who.get(&path);
-        assert_eq!(response.status(), 200, "GET {path}");
-        save(name, response.text().expect("body"));
+    for page in pages(&site) {
+        let who = if page.as_editor { &editor } else { &anonymous };
+        let response = who.get(&page.path);
+        assert_eq!(response.status(), page.status, "GET {}", page.path);
+        save(page.name, response.text().expect("body"));
     }
     // The edit form sent back with a field in error.
     let form = editor.page(&format!("{}/edit", site.document));
@@ -340,4 +372,148 @@ fn select_value(select: &scraper::ElementRef<'_>) -> String {
         .and_then(|o| o.attr("value"))
         .unwrap_or_default()
         .to_owned()
+}
+
+/// What the keyboard is on: its tag, id, class, whether it lies within the
+/// window, and its outline style.
+async fn focused(c: &Client) -> serde_json::Value {
+    c.execute(
+        r#"
+        const e = document.activeElement;
+        const r = e.getBoundingClientRect();
+        return { tag: e.tagName.toLowerCase(), id: e.id, class: e.className,
+                 visible: r.left >= 0 && r.top >= 0 && r.width > 0 && r.height > 0,
+                 outline: getComputedStyle(e).outlineStyle };
+        "#,
+        vec![],
+    )
+    .await
+    .expect("the focused element")
+}
+
+async fn press(c: &Client, key: Key) {
+    let key = char::from(key);
+    let actions = KeyActions::new("keyboard".to_owned())
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key });
+    c.perform_actions(actions).await.expect("press a key");
+}
+
+#[test]
+fn the_keyboard_reaches_the_skip_link_and_the_focus_shows() {
+    let Some(driver) = start_driver() else { return };
+    let site = site();
+    let base = site.server.base.clone();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let c = browser(&driver, true).await;
+        c.goto(&format!("{base}{}", site.document))
+            .await
+            .expect("goto");
+        // The first Tab lands on the skip link, which then shows.
+        press(&c, Key::Tab).await;
+        let skip = focused(&c).await;
+        assert_eq!(skip["class"], "skip", "{skip}");
+        assert_eq!(skip["visible"], true, "{skip}");
+        assert_eq!(skip["outline"], "solid", "{skip}");
+        // Following it skips the header: the next Tab is in the main content.
+        press(&c, Key::Enter).await;
+        press(&c, Key::Tab).await;
+        let next: bool = c
+            .execute(
+                "return document.querySelector('main').contains(document.activeElement);",
+                vec![],
+            )
+            .await
+            .expect("where the focus is")
+            .as_bool()
+            .unwrap_or(false);
+        assert!(next, "after the skip link: {}", focused(&c).await);
+        let link = focused(&c).await;
+        assert_eq!(link["tag"], "a", "{link}");
+        assert_eq!(link["outline"], "solid", "{link}");
+        c.close().await.expect("close");
+    });
+}
+
+/// Every control has a name: a `<label for>`, `aria-label` or
+/// `aria-labelledby`.
+fn unlabelled(html: &scraper::Html) -> Vec<String> {
+    let labels: Vec<String> = select(html, "label[for]")
+        .iter()
+        .filter_map(|l| l.attr("for").map(str::to_owned))
+        .collect();
+    select(
+        html,
+        "input:not([type=hidden]):not([type=submit]), select, textarea",
+    )
+    .iter()
+    .filter(|e| {
+        let labelled = e
+            .attr("id")
+            .is_some_and(|id| labels.iter().any(|l| l == id));
+        !labelled && e.attr("aria-label").is_none() && e.attr("aria-labelledby").is_none()
+    })
+    .map(|e| e.html())
+    .collect()
+}
+
+#[test]
+fn the_main_pages_have_landmarks_a_skip_link_and_labelled_controls() {
+    let site = site();
+    let editor = Browser::login(&site.server, EDITOR);
+    let anonymous = Browser::anonymous(&site.server);
+    for page in pages(&site) {
+        let who = if page.as_editor { &editor } else { &anonymous };
+        let response = who.get(&page.path);
+        assert_eq!(response.status(), page.status, "GET {}", page.path);
+        let html = scraper::Html::parse_document(&response.text().expect("body"));
+        let name = page.name;
+        for landmark in ["body > header", "main", "body > footer"] {
+            assert_eq!(select(&html, landmark).len(), 1, "{name}: one {landmark}");
+        }
+        let first = select(&html, "body > *");
+        assert_eq!(
+            first.first().and_then(|e| e.attr("href")),
+            Some("#contenu"),
+            "{name}: the skip link comes first"
+        );
+        assert_eq!(select(&html, "main#contenu").len(), 1, "{name}");
+        assert_eq!(select(&html, "h1").len(), 1, "{name}: one h1");
+        for nav in select(&html, "nav") {
+            assert!(nav.attr("aria-label").is_some(), "{name}: {}", nav.html());
+        }
+        let missing = unlabelled(&html);
+        assert!(
+            missing.is_empty(),
+            "{name}: controls without a name: {missing:?}"
+        );
+    }
+
+    // A refused save: each field in error says so, and points to its message.
+    let response = editor.post(
+        &format!("{}/edit", site.document),
+        &[
+            ("base_revision", "1"),
+            ("title", "Accompagner des partenaires"),
+            ("period_start", BAD_YEAR),
+            ("intent", "save"),
+        ],
+    );
+    assert_eq!(response.status(), 422);
+    let html = scraper::Html::parse_document(&response.text().expect("body"));
+    let invalid = select(&html, "[aria-invalid=true]");
+    assert!(!invalid.is_empty(), "a field is marked invalid");
+    for field in invalid {
+        let described = field.attr("aria-describedby").unwrap_or_default();
+        let points_to_error = described.split(' ').any(|id| {
+            select(&html, &format!("#{id}"))
+                .first()
+                .is_some_and(|e| e.value().classes().any(|c| c == "field-error"))
+        });
+        assert!(points_to_error, "{}", field.html());
+    }
 }
