@@ -140,6 +140,10 @@ fn the_search_page_follows_typing_and_works_without_javascript() {
             },
         )
         .await;
+        wait_for(&c, "the new results announced", async |c: &Client| {
+            text_of(c, "body > [role=status]").await.contains("résultat")
+        })
+        .await;
         let url = c.current_url().await.expect("url");
         assert!(url.as_str().contains("q=cartographie"), "{url}");
         let first = c
@@ -249,6 +253,11 @@ fn search_open_a_result_log_in_edit_and_see_the_revision() {
             c.find(Locator::Css("ul.suggestions [role=option]"))
                 .await
                 .is_ok()
+        })
+        .await;
+        // Their number is said by the status region.
+        wait_for(&c, "the suggestions announced", async |c: &Client| {
+            text_of(c, "body > [role=status]").await.contains("suggestion")
         })
         .await;
         input
