@@ -16,7 +16,7 @@ use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 
-use crate::browser::{Driver, browser, start_driver, wait_for};
+use crate::browser::{Driver, browser, fill_login_form, start_driver, wait_for};
 use crate::support::*;
 
 /// A file of the pinned npm packages, or `None` (after saying so) when they are
@@ -159,33 +159,7 @@ async fn axe(c: &Client, source: &str) -> Vec<serde_json::Value> {
 /// Logs in through the login form, as a person would.
 async fn log_in(c: &Client, base: &str, name: &str) {
     c.goto(&format!("{base}/login")).await.expect("goto login");
-    log_in_here(c, name).await;
-}
-
-/// Fills and sends the login form the browser is on.
-pub(crate) async fn log_in_here(c: &Client, name: &str) {
-    c.find(Locator::Css("input#name"))
-        .await
-        .expect("name field")
-        .send_keys(name)
-        .await
-        .expect("type name");
-    c.find(Locator::Css("input#password"))
-        .await
-        .expect("password field")
-        .send_keys(PASSWORD)
-        .await
-        .expect("type password");
-    c.find(Locator::Css("main form button[type=submit]"))
-        .await
-        .expect("login button")
-        .click()
-        .await
-        .expect("submit");
-    wait_for(c, "the login to succeed", async |c: &Client| {
-        c.current_url().await.is_ok_and(|u| u.path() != "/login")
-    })
-    .await;
+    fill_login_form(c, name).await;
 }
 
 #[test]

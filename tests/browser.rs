@@ -112,6 +112,32 @@ pub(crate) async fn wait_for(
     panic!("timed out waiting for {what}");
 }
 
+/// Fills and sends the login form the browser is on.
+pub(crate) async fn fill_login_form(c: &Client, name: &str) {
+    c.find(Locator::Css("input#name"))
+        .await
+        .expect("name field")
+        .send_keys(name)
+        .await
+        .expect("type name");
+    c.find(Locator::Css("input#password"))
+        .await
+        .expect("password field")
+        .send_keys(PASSWORD)
+        .await
+        .expect("type password");
+    c.find(Locator::Css("main form button[type=submit]"))
+        .await
+        .expect("login button")
+        .click()
+        .await
+        .expect("submit");
+    wait_for(c, "the login to succeed", async |c: &Client| {
+        c.current_url().await.is_ok_and(|u| u.path() != "/login")
+    })
+    .await;
+}
+
 #[test]
 fn the_search_page_follows_typing_and_works_without_javascript() {
     let Some(driver) = start_driver() else { return };
@@ -141,7 +167,9 @@ fn the_search_page_follows_typing_and_works_without_javascript() {
         )
         .await;
         wait_for(&c, "the new results announced", async |c: &Client| {
-            text_of(c, "body > [role=status]").await.contains("résultat")
+            text_of(c, "body > [role=status]")
+                .await
+                .contains("résultat")
         })
         .await;
         let url = c.current_url().await.expect("url");
@@ -257,7 +285,9 @@ fn search_open_a_result_log_in_edit_and_see_the_revision() {
         .await;
         // Their number is said by the status region.
         wait_for(&c, "the suggestions announced", async |c: &Client| {
-            text_of(c, "body > [role=status]").await.contains("suggestion")
+            text_of(c, "body > [role=status]")
+                .await
+                .contains("suggestion")
         })
         .await;
         input
@@ -326,7 +356,7 @@ fn search_open_a_result_log_in_edit_and_see_the_revision() {
             .click()
             .await
             .expect("click");
-        crate::a11y::log_in_here(&c, "eve").await;
+        fill_login_form(&c, "eve").await;
         c.goto(document.as_str())
             .await
             .expect("back to the document");
