@@ -89,6 +89,14 @@ pub enum UserCommand {
         #[arg(long)]
         role: String,
     },
+    /// Create a personal API token for an account and print it (once: only its
+    /// hash is kept). Tokens are also created and revoked on the account page.
+    Token {
+        name: String,
+        /// What the token is for, shown on the account page.
+        #[arg(long)]
+        label: String,
+    },
 }
 
 /// Runs the command line; returns the process exit code.
@@ -104,6 +112,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::User {
             command: UserCommand::Add { name, role },
         } => add_user(&cli.data, &name, &role),
+        Command::User {
+            command: UserCommand::Token { name, label },
+        } => add_token(&cli.data, &name, &label),
     };
     match result {
         Ok(code) => code,
@@ -360,6 +371,27 @@ fn add_user(data: &Path, name: &str, role: &str) -> Result<ExitCode> {
     match store.add_user(name, role, &password) {
         Ok(user) => {
             eprintln!("created the account {} ({})", user.name, user.role.as_str());
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(StoreError::Invalid(problems)) => {
+            for p in problems {
+                eprintln!("error: {}: {}", p.field, p.message);
+            }
+            Ok(ExitCode::from(1))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn add_token(data: &Path, name: &str, label: &str) -> Result<ExitCode> {
+    let store = open_store(data)?;
+    if store.user(name)?.is_none() {
+        anyhow::bail!("no account is named {name:?}");
+    }
+    match store.create_token(name, label) {
+        Ok((token, secret)) => {
+            eprintln!("created the API token {} for {name}", token.id);
+            println!("{secret}");
             Ok(ExitCode::SUCCESS)
         }
         Err(StoreError::Invalid(problems)) => {

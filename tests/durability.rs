@@ -6,10 +6,9 @@ use std::time::Duration;
 
 use crate::support::*;
 
-/// Writes through the web form until the server stops answering; returns the
-/// (url, unique word) of every write that was acknowledged.
-fn write_until_refused(browser: &Browser, tag: &str) -> Vec<(String, String)> {
-    let mut acknowledged = Vec::new();
+/// Writes through the web form until the server stops answering; adds the
+/// (url, unique word) of every write as soon as it is acknowledged.
+fn write_until_refused(browser: &Browser, tag: &str, acknowledged: &Mutex<Vec<(String, String)>>) {
     for n in 0.. {
         let word = format!("{tag}x{n}");
         let title = format!("Fiche {word}");
@@ -30,12 +29,14 @@ fn write_until_refused(browser: &Browser, tag: &str) -> Vec<(String, String)> {
             .body(body)
             .send();
         match result {
-            Ok(r) if r.status() == 303 => acknowledged.push((location(&r), word)),
+            Ok(r) if r.status() == 303 => acknowledged
+                .lock()
+                .expect("lock")
+                .push((location(&r), word)),
             Ok(r) => panic!("write {word} answered {}", r.status()),
             Err(_) => break,
         }
     }
-    acknowledged
 }
 
 #[test]
@@ -55,6 +56,7 @@ fn twenty_sigkills_during_concurrent_writes_lose_nothing() {
     let acknowledged = Arc::new(Mutex::new(Vec::new()));
     let mut rng = fastrand::Rng::with_seed(7);
     for round in 0..20 {
+        let before = acknowledged.lock().expect("lock").len();
         let writers: Vec<_> = cookies
             .iter()
             .enumerate()
@@ -62,12 +64,19 @@ fn twenty_sigkills_during_concurrent_writes_lose_nothing() {
                 let browser = Browser::with_cookie(&server, cookie);
                 let acknowledged = acknowledged.clone();
                 std::thread::spawn(move || {
-                    let done = write_until_refused(&browser, &format!("r{round}w{w}"));
-                    acknowledged.lock().expect("lock").extend(done);
+                    write_until_refused(&browser, &format!("r{round}w{w}"), &acknowledged);
                 })
             })
             .collect();
-        std::thread::sleep(Duration::from_millis(rng.u64(80..400)));
+        // Kill at a random moment once writes are flowing (on a loaded machine
+        // the first one can take a while), so that every round kills mid-write.
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while acknowledged.lock().expect("lock").len() == before
+            && std::time::Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        std::thread::sleep(Duration::from_millis(rng.u64(0..300)));
         server.kill();
         for writer in writers {
             writer.join().expect("writer");

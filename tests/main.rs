@@ -7,6 +7,7 @@ mod support;
 mod a11y;
 mod access;
 mod accounts;
+mod api;
 mod browser;
 mod documents;
 mod durability;

@@ -10,7 +10,7 @@ use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use savoirs_templates::views::account::{AccountView, LoginView};
+use savoirs_templates::views::account::{AccountView, LoginView, TokenRow};
 use savoirs_templates::{Chrome, UserBadge, routes};
 use serde::Deserialize;
 
@@ -30,6 +30,8 @@ pub fn routes(r: &mut Routes) {
     r.post(routes::LOGOUT, logout);
     r.get(routes::ACCOUNT, account);
     r.post(routes::ACCOUNT_PASSWORD, change_password);
+    r.post(routes::ACCOUNT_TOKENS, create_token);
+    r.post(routes::ACCOUNT_TOKEN_REVOKE, revoke_token);
 }
 
 /// Counts recent failed logins by key (an account, a client address).
@@ -90,10 +92,33 @@ fn session_token(headers: &HeaderMap) -> Option<String> {
         .map(|(_, value)| value.to_owned())
 }
 
+/// The token of an `Authorization: Bearer …` header, if there is one.
+fn bearer_token(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+}
+
 impl FromRequestParts<AppState> for Viewer {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        // A script's API token. A wrong one is an error, not an anonymous request:
+        // a script whose token was revoked should hear so, not see less.
+        if let Some(secret) = bearer_token(&parts.headers) {
+            let user = state
+                .blocking(move |s| Ok(s.store.token_user(&secret)?))
+                .await?;
+            return match user {
+                Some(user) => Ok(Viewer {
+                    user: Some(user),
+                    token: None,
+                }),
+                None => Err(AppError::BadToken),
+            };
+        }
         let Some(token) = session_token(&parts.headers) else {
             return Ok(Viewer::default());
         };
@@ -244,17 +269,21 @@ pub fn require_login(viewer: &Viewer, path: impl Into<String>) -> Result<(), App
     }
 }
 
-async fn account(viewer: Viewer) -> Result<Html<String>, AppError> {
+async fn account(State(state): State<AppState>, viewer: Viewer) -> Result<Html<String>, AppError> {
     require_login(&viewer, routes::ACCOUNT)?;
-    Ok(Html(
-        account_view(&viewer, None, None)
-            .render(&chrome(&viewer))
-            .into_string(),
-    ))
+    let view = account_view(&state, &viewer, None, None).await?;
+    Ok(Html(view.render(&chrome(&viewer)).into_string()))
 }
 
-fn account_view(viewer: &Viewer, message: Option<String>, error: Option<String>) -> AccountView {
-    AccountView {
+async fn account_view(
+    state: &AppState,
+    viewer: &Viewer,
+    message: Option<String>,
+    error: Option<String>,
+) -> Result<AccountView, AppError> {
+    let name = viewer.name().unwrap_or_default().to_owned();
+    let tokens = state.blocking(move |s| Ok(s.store.tokens(&name)?)).await?;
+    Ok(AccountView {
         name: viewer.name().unwrap_or_default().to_owned(),
         role: viewer
             .role()
@@ -263,7 +292,85 @@ fn account_view(viewer: &Viewer, message: Option<String>, error: Option<String>)
             .to_owned(),
         message,
         error,
+        tokens: tokens
+            .into_iter()
+            .map(|t| TokenRow {
+                id: t.id,
+                label: t.label,
+                created: t.created.format("%Y-%m-%d %H:%M").to_string(),
+            })
+            .collect(),
+        new_token: None,
+    })
+}
+
+#[derive(Deserialize)]
+struct TokenForm {
+    #[serde(default)]
+    label: String,
+}
+
+/// Creates an API token and shows it, once: only its hash is kept.
+async fn create_token(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    axum::Form(form): axum::Form<TokenForm>,
+) -> Result<Response, AppError> {
+    require_login(&viewer, routes::ACCOUNT)?;
+    let name = viewer.name().unwrap_or_default().to_owned();
+    let label = form.label.clone();
+    let created = state
+        .blocking(move |s| match s.store.create_token(&name, &label) {
+            Ok((_, secret)) => Ok(Ok(secret)),
+            Err(StoreError::Invalid(errors)) => Ok(Err(errors)),
+            Err(e) => Err(e.into()),
+        })
+        .await?;
+    let (status, view) = match created {
+        Ok(secret) => {
+            let mut view = account_view(
+                &state,
+                &viewer,
+                Some("Jeton créé. Copiez-le maintenant : il ne sera plus affiché.".into()),
+                None,
+            )
+            .await?;
+            view.new_token = Some(secret);
+            (StatusCode::OK, view)
+        }
+        Err(errors) => {
+            let error = if errors.iter().any(|e| e.message.starts_with("at most")) {
+                format!(
+                    "Vous avez déjà {} jetons : révoquez-en un d'abord.",
+                    crate::store::tokens::MAX_PER_USER
+                )
+            } else {
+                format!(
+                    "Donnez au jeton un nom de 1 à {} caractères qui dit à quoi il sert.",
+                    crate::store::tokens::MAX_LABEL
+                )
+            };
+            let view = account_view(&state, &viewer, None, Some(error)).await?;
+            (StatusCode::UNPROCESSABLE_ENTITY, view)
+        }
+    };
+    Ok((status, Html(view.render(&chrome(&viewer)).into_string())).into_response())
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Response, AppError> {
+    require_login(&viewer, routes::ACCOUNT)?;
+    let name = viewer.name().unwrap_or_default().to_owned();
+    let revoked = state
+        .blocking(move |s| Ok(s.store.revoke_token(&name, &id)?))
+        .await?;
+    if !revoked {
+        return Err(AppError::NotFound);
     }
+    Ok(Redirect::to(routes::ACCOUNT).into_response())
 }
 
 #[derive(Deserialize)]
@@ -282,19 +389,20 @@ async fn change_password(
     axum::Form(form): axum::Form<PasswordForm>,
 ) -> Result<Response, AppError> {
     require_login(&viewer, routes::ACCOUNT)?;
-    let fail = |error: &str| {
-        let view = account_view(&viewer, None, Some(error.to_owned()));
-        (
+    let fail = async |error: &str| -> Result<Response, AppError> {
+        let view = account_view(&state, &viewer, None, Some(error.to_owned())).await?;
+        Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             Html(view.render(&chrome(&viewer)).into_string()),
         )
-            .into_response()
+            .into_response())
     };
     if form.new != form.confirm {
-        return Ok(fail("Les deux nouveaux mots de passe diffèrent."));
+        return fail("Les deux nouveaux mots de passe diffèrent.").await;
     }
     let name = viewer.name().unwrap_or_default().to_owned();
     let result = state
+        .clone()
         .blocking(move |s| {
             if s.store.authenticate(&name, &form.current)?.is_none() {
                 return Ok(Err("Le mot de passe actuel est incorrect."));
@@ -309,7 +417,7 @@ async fn change_password(
         })
         .await?;
     match result {
-        Err(message) => Ok(fail(message)),
+        Err(message) => fail(message).await,
         // Every session, this one included, has ended: log in again.
         Ok(()) => Ok(Redirect::to(routes::LOGIN).into_response()),
     }

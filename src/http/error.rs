@@ -2,7 +2,6 @@
 //! JSON object, depending on the route); internal errors are logged with an id that
 //! the page shows, so a report can be matched to its log line.
 
-use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use savoirs_templates::views::ErrorView;
@@ -19,6 +18,10 @@ pub enum AppError {
     /// to this path.
     #[error("login required")]
     LoginRequired(String),
+    /// An `Authorization: Bearer` token that is unknown, revoked, or whose
+    /// account is suspended.
+    #[error("invalid API token")]
+    BadToken,
     #[error("forbidden: {0}")]
     Forbidden(String),
     #[error("{0}")]
@@ -44,7 +47,7 @@ impl AppError {
     pub fn status_code(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::LoginRequired(_) => StatusCode::UNAUTHORIZED,
+            AppError::LoginRequired(_) | AppError::BadToken => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Store(StoreError::Conflict { .. }) => StatusCode::CONFLICT,
@@ -61,6 +64,10 @@ impl AppError {
         match self {
             AppError::NotFound => ("Cette page n'existe pas.".into(), None),
             AppError::LoginRequired(_) => ("Connectez-vous pour continuer.".into(), None),
+            AppError::BadToken => (
+                "Ce jeton d'API est inconnu ou a été révoqué.".into(),
+                None,
+            ),
             AppError::Forbidden(m) => (m.clone(), None),
             AppError::BadRequest(m) => (m.clone(), None),
             AppError::Store(e @ (StoreError::Conflict { .. } | StoreError::Invalid(_))) => {
@@ -94,6 +101,7 @@ impl IntoResponse for AppError {
             StatusCode::NOT_FOUND => "Page introuvable",
             StatusCode::BAD_REQUEST => "Requête incorrecte",
             StatusCode::FORBIDDEN => "Accès refusé",
+            StatusCode::UNAUTHORIZED => "Connexion requise",
             StatusCode::SERVICE_UNAVAILABLE => "Enregistrement impossible",
             _ => "Erreur interne",
         };
@@ -123,6 +131,7 @@ impl IntoResponse for ApiError {
         let (message, error_id) = match &self.0 {
             AppError::NotFound => ("not found".to_owned(), None),
             AppError::LoginRequired(_) => ("authentication required".to_owned(), None),
+            AppError::BadToken => ("invalid or revoked API token".to_owned(), None),
             AppError::Forbidden(m) => (m.clone(), None),
             AppError::BadRequest(m) => (m.clone(), None),
             AppError::Store(e @ (StoreError::Conflict { .. } | StoreError::Invalid(_))) => {
@@ -136,7 +145,15 @@ impl IntoResponse for ApiError {
                 ("internal error".to_owned(), id)
             }
         };
-        let body = serde_json::json!({ "error": message, "error_id": error_id });
-        (status, Json(body)).into_response()
+        let fields = match &self.0 {
+            AppError::Store(StoreError::Invalid(problems)) => Some(
+                problems
+                    .iter()
+                    .map(|p| (p.field.clone(), p.message.clone()))
+                    .collect(),
+            ),
+            _ => None,
+        };
+        super::api::error_response(status, message, error_id, fields)
     }
 }

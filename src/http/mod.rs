@@ -31,6 +31,7 @@ use savoirs_index::SearchIndex;
 use tokio::net::TcpListener;
 
 pub use access::Viewer;
+pub use api::openapi;
 pub use auth::Throttle;
 pub use error::{ApiError, AppError};
 
@@ -106,6 +107,10 @@ impl Routes {
 
     pub fn post<H: Handler<T, AppState>, T: 'static>(&mut self, path: &'static str, handler: H) {
         self.add(Method::POST, path, axum::routing::post(handler));
+    }
+
+    pub fn put<H: Handler<T, AppState>, T: 'static>(&mut self, path: &'static str, handler: H) {
+        self.add(Method::PUT, path, axum::routing::put(handler));
     }
 
     fn add(

@@ -246,7 +246,7 @@ fn complete_link(
     Ok(())
 }
 
-fn resolve_concept(
+pub(crate) fn resolve_concept(
     w: &Writer<'_>,
     target: &str,
     field: &str,
@@ -408,7 +408,7 @@ fn save_item(
 
 /// A relation names its target by id, or by exact title (`title`, or a plain
 /// string that is not an id).
-fn resolve_relation(
+pub(crate) fn resolve_relation(
     w: &Writer<'_>,
     relation: &mut model::Relation,
     i: usize,

@@ -1,6 +1,8 @@
 //! Structured fields shared by several kinds: amounts, periods, partner links.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, OneOfBuilder, Schema, Type};
 
 /// An amount of money, kept in minor units (cents) so that sums are exact.
 /// In JSON it reads and writes as `{"value": 520000, "currency": "EUR"}` with the
@@ -19,6 +21,33 @@ struct AmountJson {
     #[serde(default = "default_currency")]
     currency: String,
 }
+
+// The JSON shape above, for the API's OpenAPI description.
+impl utoipa::PartialSchema for Amount {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .property(
+                "value",
+                ObjectBuilder::new()
+                    .schema_type(Type::Number)
+                    .minimum(Some(0))
+                    .maximum(Some(9.0e13))
+                    .description(Some("In major units: 1234.5 for 1 234,50")),
+            )
+            .required("value")
+            .property(
+                "currency",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .pattern(Some("^[A-Z]{3}$"))
+                    .description(Some("ISO 4217 code; EUR when absent")),
+            )
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Amount {}
 
 fn default_currency() -> String {
     "EUR".to_owned()
@@ -79,10 +108,13 @@ pub fn parse_amount_value(text: &str) -> Result<i64, String> {
 }
 
 /// The years an action ran, both included.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Period {
+    #[schema(minimum = 1000, maximum = 9999)]
     pub start: i32,
+    /// Not before `start`.
+    #[schema(minimum = 1000, maximum = 9999)]
     pub end: i32,
 }
 
@@ -134,6 +166,36 @@ impl<'de> Deserialize<'de> for Relation {
     }
 }
 
+// Written as an object; read as one too, or as a plain string naming the target.
+impl utoipa::PartialSchema for Relation {
+    fn schema() -> RefOr<Schema> {
+        let text = |description: &str| {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .description(Some(description.to_owned()))
+        };
+        let object = ObjectBuilder::new()
+            .property("id", text("Id of the linked record"))
+            .property(
+                "title",
+                text("Its exact title, instead of the id (read only on input)"),
+            )
+            .property(
+                "type",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some(RELATIONS)),
+            )
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        OneOfBuilder::new()
+            .item(object)
+            .item(text("Id or exact title of the linked record"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Relation {}
+
 fn default_relation() -> String {
     "related".to_owned()
 }
@@ -153,7 +215,7 @@ pub const ROLES: [&str; 8] = [
 /// A link from a record to a partner. Stored with `id` only; on import `name` may
 /// stand in for the id (it is resolved, or a partner record is created), and on
 /// export both are written so that the file reads well.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PartnerRef {
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -161,6 +223,7 @@ pub struct PartnerRef {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub name: String,
     #[serde(default = "default_role")]
+    #[schema(pattern = "^(pilot|partner|funder|author|publisher|user|host|member)$")]
     pub role: String,
 }
 

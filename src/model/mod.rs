@@ -62,7 +62,9 @@ impl fmt::Display for Kind {
 }
 
 /// Editorial status: only `published` records are shown to anonymous readers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Draft,
@@ -137,9 +139,10 @@ pub enum Body {
 }
 
 /// An action sheet (fiche action).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Action {
+    #[schema(min_length = 1, max_length = 500, pattern = "\\S")]
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<Period>,
@@ -176,9 +179,10 @@ pub struct Action {
 }
 
 /// A methodology document: a tool or method for collective action or intelligence.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Method {
+    #[schema(min_length = 1, max_length = 500, pattern = "\\S")]
     pub title: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub summary: String,
@@ -201,13 +205,15 @@ pub struct Method {
 }
 
 /// A resource: a tool, website, publication, training or file.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Resource {
+    #[schema(min_length = 1, max_length = 500, pattern = "\\S")]
     pub title: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub resource_type: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[schema(pattern = "^(https?://.*)?$")]
     pub url: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
@@ -221,10 +227,11 @@ pub struct Resource {
 
 /// A thesaurus entry: a concept with a preferred label per language, alternative
 /// labels (synonyms, acronyms), broader and related concepts, a scope note.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Concept {
     /// Preferred label in the record's language.
+    #[schema(min_length = 1, max_length = 500, pattern = "\\S")]
     pub label: String,
     /// Preferred labels in other languages: `{"en": "…", "es": "…"}`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -260,9 +267,10 @@ impl Concept {
 }
 
 /// A partner organisation: one record per organisation, linked by id.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Partner {
+    #[schema(min_length = 1, max_length = 500, pattern = "\\S")]
     pub name: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub acronym: String,
@@ -272,6 +280,7 @@ pub struct Partner {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[schema(pattern = "^(https?://.*)?$")]
     pub website: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub country: String,

@@ -18,6 +18,9 @@ impl std::fmt::Display for FieldError {
 
 const MAX_TITLE: usize = 500;
 const MAX_TEXT: usize = 1_000_000;
+/// Largest amount, in minor units: 9 × 10¹³ in major units, the bound the API
+/// describes, well within what a float carries exactly to the cent.
+const MAX_AMOUNT_MINOR: i64 = 9_000_000_000_000_000;
 
 /// Checks a record; an empty list means it may be stored.
 pub fn validate(record: &Record) -> Vec<FieldError> {
@@ -98,6 +101,11 @@ pub fn validate(record: &Record) -> Vec<FieldError> {
             if let Some(amount) = &a.amount {
                 if amount.minor < 0 {
                     err("amount.value", "must not be negative".into());
+                } else if amount.minor > MAX_AMOUNT_MINOR {
+                    err(
+                        "amount.value",
+                        "must not exceed 90 000 000 000 000 (and stay exact)".into(),
+                    );
                 }
                 let c = &amount.currency;
                 if c.len() != 3 || !c.chars().all(|ch| ch.is_ascii_uppercase()) {

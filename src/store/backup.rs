@@ -95,6 +95,7 @@ impl Store {
         text_table!("concept_labels", CONCEPT_LABELS);
         text_table!("moved", MOVED);
         json_table!("users", USERS);
+        json_table!("api_tokens", API_TOKENS);
         multimap!("backlinks", BACKLINKS);
         multimap!("keyword_uses", KEYWORD_USES);
         Ok(header)
@@ -130,6 +131,7 @@ impl Store {
             let mut concept_labels = txn.open_table(CONCEPT_LABELS)?;
             let mut moved = txn.open_table(MOVED)?;
             let mut users = txn.open_table(USERS)?;
+            let mut api_tokens = txn.open_table(API_TOKENS)?;
             let mut backlinks = txn.open_multimap_table(BACKLINKS)?;
             let mut keyword_uses = txn.open_multimap_table(KEYWORD_USES)?;
             for (i, line) in lines.enumerate() {
@@ -152,6 +154,9 @@ impl Store {
                     }
                     "users" => {
                         users.insert(text(key)?.as_str(), bytes(value)?.as_slice())?;
+                    }
+                    "api_tokens" => {
+                        api_tokens.insert(text(key)?.as_str(), bytes(value)?.as_slice())?;
                     }
                     "revisions" => {
                         let id = key[0].as_str().ok_or_else(bad)?;

@@ -8,6 +8,7 @@
 pub mod backup;
 mod lock;
 mod tables;
+pub mod tokens;
 pub mod users;
 
 use std::collections::BTreeSet;
@@ -226,6 +227,7 @@ impl Store {
             txn.open_multimap_table(BACKLINKS)?;
             txn.open_table(USERS)?;
             txn.open_table(SESSIONS)?;
+            txn.open_table(API_TOKENS)?;
             txn.open_table(CONCEPT_LABELS)?;
             txn.open_multimap_table(KEYWORD_USES)?;
             txn.open_table(MOVED)?;

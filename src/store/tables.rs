@@ -29,3 +29,5 @@ pub const USERS: TableDefinition<&str, &[u8]> = TableDefinition::new("users");
 pub const SESSIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("sessions");
 pub const BACKLINKS: MultimapTableDefinition<&str, &str> =
     MultimapTableDefinition::new("backlinks");
+/// SHA-256 of an API token (hex) → the token's owner and label as JSON.
+pub const API_TOKENS: TableDefinition<&str, &[u8]> = TableDefinition::new("api_tokens");

@@ -62,7 +62,7 @@ pub struct Session {
 pub const SESSION_DAYS: i64 = 14;
 pub const MIN_PASSWORD: usize = 10;
 
-fn invalid(field: &str, message: impl Into<String>) -> StoreError {
+pub(super) fn invalid(field: &str, message: impl Into<String>) -> StoreError {
     StoreError::Invalid(vec![FieldError {
         field: field.to_owned(),
         message: message.into(),
@@ -111,11 +111,11 @@ pub fn random_bytes(buf: &mut [u8]) {
     getrandom::fill(buf).expect("the operating system's random source failed");
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(super) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn token_key(token: &str) -> String {
+pub(super) fn token_key(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 

@@ -4,6 +4,8 @@ pub const HOME: &str = "/";
 pub const SEARCH: &str = "/search";
 pub const API_SEARCH: &str = "/api/v1/search";
 pub const API_SUGGEST: &str = "/api/v1/suggest";
+/// The OpenAPI description of the JSON API.
+pub const API_DOCS: &str = "/api/v1/openapi.json";
 pub const SEARCH_HELP: &str = "/help/search";
 pub const SCRIPT: &str = "/static/app.js";
 pub const STYLESHEET: &str = "/static/style.css";
@@ -11,6 +13,8 @@ pub const LOGIN: &str = "/login";
 pub const LOGOUT: &str = "/logout";
 pub const ACCOUNT: &str = "/account";
 pub const ACCOUNT_PASSWORD: &str = "/account/password";
+pub const ACCOUNT_TOKENS: &str = "/account/tokens";
+pub const ACCOUNT_TOKEN_REVOKE: &str = "/account/tokens/{id}/revoke";
 pub const ADMIN_USERS: &str = "/admin/users";
 pub const ADMIN_BACKUP: &str = "/admin/backup";
 /// Choosing what kind of record to add.
@@ -22,6 +26,11 @@ pub const THESAURUS: &str = "/thesaurus";
 /// `/new/action` …
 pub fn new_record(kind: &str) -> String {
     format!("/new/{kind}")
+}
+
+/// `/account/tokens/1a2b3c4d/revoke`
+pub fn revoke_token(id: &str) -> String {
+    format!("/account/tokens/{}/revoke", encode(id))
 }
 
 /// `/admin/users/ana`

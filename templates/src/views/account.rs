@@ -40,6 +40,16 @@ pub struct AccountView {
     pub role: String,
     pub message: Option<String>,
     pub error: Option<String>,
+    pub tokens: Vec<TokenRow>,
+    /// A token just created, shown this once.
+    pub new_token: Option<String>,
+}
+
+/// An API token as the account page lists it (never its secret).
+pub struct TokenRow {
+    pub id: String,
+    pub label: String,
+    pub created: String,
 }
 
 impl AccountView {
@@ -59,6 +69,41 @@ impl AccountView {
                 label for="confirm" { "Nouveau mot de passe, encore" }
                 input #confirm type="password" name="confirm" autocomplete="new-password" required;
                 button type="submit" { "Changer le mot de passe" }
+            }
+            h2 #jetons { "Jetons d'API" }
+            p { "Un jeton permet à un script d'utiliser l'API JSON avec vos droits, dans l'en-tête "
+                code { "Authorization: Bearer …" } ". Voir la " a href=(routes::API_DOCS) { "description de l'API" } "." }
+            @if let Some(secret) = &self.new_token {
+                p.notice role="status" {
+                    label for="new-token" { "Votre nouveau jeton :" } " "
+                    input #new-token type="text" readonly value=(secret) size="50";
+                }
+            }
+            @if self.tokens.is_empty() {
+                p { "Aucun jeton." }
+            } @else {
+                table.tokens {
+                    thead { tr { th scope="col" { "Nom" } th scope="col" { "Identifiant" } th scope="col" { "Créé le" } th scope="col" { span.visually-hidden { "Action" } } } }
+                    tbody {
+                        @for t in &self.tokens {
+                            tr {
+                                td { (t.label) }
+                                td { code { (t.id) } }
+                                td { (t.created) }
+                                td {
+                                    form.inline action=(routes::revoke_token(&t.id)) method="post" {
+                                        button type="submit" { "Révoquer" span.visually-hidden { " le jeton " (t.label) } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            form.stacked action=(routes::ACCOUNT_TOKENS) method="post" {
+                label for="token-label" { "Nom du nouveau jeton (à quoi il sert)" }
+                input #token-label type="text" name="label" maxlength="80" required;
+                button type="submit" { "Créer un jeton" }
             }
         };
         Page {

@@ -1,0 +1,269 @@
+//! The JSON API as a script uses it: a personal token made on the account page,
+//! reading and writing records with the account's permissions, conflicts, clear
+//! errors, revocation, and the OpenAPI description it is checked against.
+
+use reqwest::blocking::{Client, RequestBuilder, Response};
+use serde_json::{Value, json};
+
+use crate::support::*;
+
+/// A script holding an API token (or none).
+struct Script {
+    base: String,
+    token: Option<String>,
+    client: Client,
+}
+
+impl Script {
+    fn new(server: &Server, token: Option<&str>) -> Script {
+        Script {
+            base: server.base.clone(),
+            token: token.map(str::to_owned),
+            client: Client::new(),
+        }
+    }
+
+    fn with_auth(&self, r: RequestBuilder) -> RequestBuilder {
+        match &self.token {
+            Some(t) => r.header("authorization", format!("Bearer {t}")),
+            None => r,
+        }
+    }
+
+    fn get(&self, path: &str) -> Response {
+        self.with_auth(self.client.get(format!("{}{path}", self.base)))
+            .send()
+            .expect("GET")
+    }
+
+    fn send(&self, method: reqwest::Method, path: &str, body: &str) -> Response {
+        self.with_auth(self.client.request(method, format!("{}{path}", self.base)))
+            .header("content-type", "application/json")
+            .body(body.to_owned())
+            .send()
+            .expect("request")
+    }
+
+    fn post(&self, body: &Value) -> Response {
+        self.send(reqwest::Method::POST, "/api/v1/records", &body.to_string())
+    }
+
+    fn put(&self, id: &str, body: &Value) -> Response {
+        self.send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/records/{id}"),
+            &body.to_string(),
+        )
+    }
+}
+
+/// Creates a token on the account page, as a person would, and reads it there.
+fn token_from_account_page(browser: &Browser, label: &str) -> String {
+    let response = browser.post("/account/tokens", &[("label", label)]);
+    assert_eq!(response.status(), 200);
+    let page = scraper::Html::parse_document(&response.text().expect("body"));
+    let input = select(&page, "input#new-token");
+    let token = input
+        .first()
+        .and_then(|i| i.value().attr("value"))
+        .expect("the new token is shown")
+        .to_owned();
+    assert!(token.starts_with("savoirs_"), "{token}");
+    token
+}
+
+#[test]
+fn a_token_acts_as_its_account_until_revoked() {
+    let dir = with_example();
+    add_team(dir.path());
+    let server = Server::start(dir.path());
+    let carl = Browser::login(&server, "carl");
+    let token = token_from_account_page(&carl, "mon script");
+
+    // The account page lists it by name, never showing the secret again.
+    let page = carl.get("/account").text().expect("page");
+    assert!(page.contains("mon script"));
+    assert!(!page.contains(&token));
+
+    let script = Script::new(&server, Some(&token));
+    let created = script.post(&json!({
+        "kind": "method",
+        "title": "Le World Café en vingt minutes",
+        "summary": "Une méthode de conversation en petits groupes tournants.",
+        "partners": [{"name": "RITIMO", "role": "author"}],
+        "keywords": ["intelligence collective"],
+    }));
+    assert_eq!(created.status(), 201);
+    let location = location(&created);
+    let record: Value = created.json().expect("json");
+    assert_eq!(
+        record["status"], "draft",
+        "a contributor's record starts as a draft"
+    );
+    assert_eq!(record["owner"], "carl");
+    assert_eq!(record["revision"], 1);
+    let id = record["id"].as_str().expect("id").to_owned();
+    assert_eq!(location, format!("/api/v1/records/{id}"));
+    assert!(
+        record["partners"][0]["id"]
+            .as_str()
+            .is_some_and(|p| !p.is_empty())
+    );
+
+    // Its author finds it, through the API and in search; others do not.
+    assert_eq!(script.get(&format!("/api/v1/records/{id}")).status(), 200);
+    let hits = script
+        .get("/api/v1/search?q=World+Caf%C3%A9+vingt")
+        .json::<Value>()
+        .expect("json");
+    assert_eq!(hit_titles(&hits), ["Le World Café en vingt minutes"]);
+    let anonymous = Script::new(&server, None);
+    assert_eq!(
+        anonymous.get(&format!("/api/v1/records/{id}")).status(),
+        404
+    );
+    let list = anonymous
+        .get("/api/v1/records?kind=method")
+        .json::<Value>()
+        .expect("json");
+    assert!(
+        list["records"]
+            .as_array()
+            .expect("records")
+            .iter()
+            .all(|r| r["id"] != id.as_str())
+    );
+
+    // Revoked on the account page: the token is refused, in JSON.
+    let token_id = scraper::Html::parse_document(&carl.get("/account").text().expect("page"))
+        .select(&scraper::Selector::parse("form[action^='/account/tokens/']").expect("css"))
+        .next()
+        .and_then(|f| f.value().attr("action"))
+        .expect("a revoke form")
+        .to_owned();
+    assert_eq!(carl.post(&token_id, &[]).status(), 303);
+    let refused = script.get("/api/v1/records");
+    assert_eq!(refused.status(), 401);
+    let body: Value = refused.json().expect("json error");
+    assert!(body["error"].as_str().expect("error").contains("token"));
+}
+
+#[test]
+fn writes_follow_the_roles_and_refuse_stale_revisions() {
+    let dir = with_example();
+    add_team(dir.path());
+    let editor_token = {
+        let out = savoirs(dir.path(), &["user", "token", "eve", "--label", "import"]);
+        assert_success(&out);
+        String::from_utf8(out.stdout)
+            .expect("utf-8")
+            .trim()
+            .to_owned()
+    };
+    let server = Server::start(dir.path());
+    let carl = Script::new(
+        &server,
+        Some(&token_from_account_page(
+            &Browser::login(&server, "carl"),
+            "s",
+        )),
+    );
+    let eve = Script::new(&server, Some(&editor_token));
+    let anonymous = Script::new(&server, None);
+
+    // Anonymous scripts may not write; contributors may not create partners or publish.
+    let partner = json!({"kind": "partner", "name": "Réseau des CRIDEV", "acronym": "CRIDEV"});
+    assert_eq!(anonymous.post(&partner).status(), 401);
+    assert_eq!(carl.post(&partner).status(), 403);
+    let published = json!({"kind": "action", "title": "Une action", "status": "published"});
+    assert_eq!(carl.post(&published).status(), 403);
+
+    // Editors may.
+    let created = eve.post(&partner);
+    assert_eq!(created.status(), 201);
+    let partner: Value = created.json().expect("json");
+    assert_eq!(partner["status"], "draft");
+    let created = eve.post(&json!({
+        "kind": "action",
+        "title": "Cartographier les ressources du territoire",
+        "status": "published",
+        "period": {"start": 2007, "end": 2008},
+        "amount": {"value": 12000, "currency": "EUR"},
+        "partners": [{"id": partner["id"], "role": "pilot"}],
+    }));
+    assert_eq!(created.status(), 201);
+    let action: Value = created.json().expect("json");
+    let id = action["id"].as_str().expect("id").to_owned();
+    let hits = anonymous
+        .get("/api/v1/search?q=cartographier+territoire")
+        .json::<Value>()
+        .expect("json");
+    assert_eq!(
+        hit_titles(&hits),
+        ["Cartographier les ressources du territoire"]
+    );
+
+    // A change starts from a revision; a stale one is refused and nothing changes.
+    let mut change = action.clone();
+    change["summary"] = json!("Premier changement.");
+    let saved = eve.put(&id, &change);
+    assert_eq!(saved.status(), 200);
+    assert_eq!(saved.json::<Value>().expect("json")["revision"], 2);
+    change["summary"] = json!("Écrit sur une version dépassée.");
+    let stale = eve.put(&id, &change);
+    assert_eq!(stale.status(), 409);
+    let stored: Value = anonymous
+        .get(&format!("/api/v1/records/{id}"))
+        .json()
+        .expect("json");
+    assert_eq!(stored["summary"], "Premier changement.");
+    let mut no_revision = stored.clone();
+    no_revision
+        .as_object_mut()
+        .expect("object")
+        .remove("revision");
+    assert_eq!(eve.put(&id, &no_revision).status(), 422);
+
+    // A published record is not the contributor's to change.
+    assert_eq!(carl.put(&id, &stored).status(), 403);
+
+    // History, newest first.
+    let revisions: Value = anonymous
+        .get(&format!("/api/v1/records/{id}/revisions"))
+        .json()
+        .expect("json");
+    assert_eq!(revisions[0]["number"], 2);
+    assert_eq!(revisions[0]["author"], "eve");
+
+    // Bad input gets a JSON answer that says what is wrong, and where.
+    let bad = eve.send(reqwest::Method::POST, "/api/v1/records", "{not json");
+    assert_eq!(bad.status(), 400);
+    assert!(bad.json::<Value>().expect("json")["error"].is_string());
+    let unknown = eve.post(&json!({
+        "kind": "method", "title": "X", "partners": [{"name": "Personne de connu"}],
+    }));
+    assert_eq!(unknown.status(), 422);
+    let body: Value = unknown.json().expect("json");
+    assert_eq!(body["fields"][0]["field"], "partners[0].name");
+    let typo = eve.post(&json!({"kind": "method", "title": "X", "sumary": "typo"}));
+    assert_eq!(typo.status(), 422);
+    assert!(typo.text().expect("body").contains("sumary"));
+    assert_eq!(anonymous.get("/api/v1/records?kind=poem").status(), 400);
+    let forged = Script::new(&server, Some("savoirs_0000"));
+    assert_eq!(forged.get("/api/v1/search?q=x").status(), 401);
+}
+
+#[test]
+fn the_openapi_description_is_served() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(dir.path());
+    let doc = server.json("/api/v1/openapi.json");
+    assert_eq!(doc["openapi"], "3.1.0");
+    for path in ["/api/v1/search", "/api/v1/records", "/api/v1/records/{id}"] {
+        assert!(doc["paths"][path].is_object(), "{path}");
+    }
+    assert_eq!(
+        doc["components"]["securitySchemes"]["token"]["scheme"],
+        "bearer"
+    );
+}
