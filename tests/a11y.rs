@@ -123,6 +123,7 @@ fn pages(site: &Site) -> Vec<Checked> {
         page("edit", format!("{doc}/edit"), true),
         page("history", format!("{doc}/history"), true),
         page("new-method", "/new/method".to_owned(), true),
+        page("account", "/account".to_owned(), true),
         Checked {
             status: 403,
             ..page("forbidden", "/admin/users".to_owned(), true)
