@@ -22,14 +22,13 @@
 
   // What changes without a page load is said aloud by screen readers through
   // one polite status region, outside <main> since instant results replace it.
-  var status = null;
+  // It is in the page from the start: screen readers ignore a region that
+  // appears with its text already in it.
+  var status = document.createElement("p");
+  status.className = "visually-hidden";
+  status.setAttribute("role", "status");
+  document.body.appendChild(status);
   function announce(text) {
-    if (!status) {
-      status = document.createElement("p");
-      status.className = "visually-hidden";
-      status.setAttribute("role", "status");
-      document.body.appendChild(status);
-    }
     status.textContent = text;
   }
 
