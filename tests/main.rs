@@ -4,6 +4,7 @@
 
 mod support;
 
+mod a11y;
 mod access;
 mod accounts;
 mod api;

@@ -118,7 +118,9 @@ fn head_links(head: &HeadLinks) -> Markup {
 /// The search form; `large` on the home page.
 pub fn search_box(query: &str, large: bool) -> Markup {
     html! {
-        form.search.large[large] role="search" action=(routes::SEARCH) method="get" {
+        // Two search landmarks may share a page (header and home or error page):
+        // each needs its own name.
+        form.search.large[large] role="search" aria-label=(if large { "Recherche principale" } else { "Recherche" }) action=(routes::SEARCH) method="get" {
             label.visually-hidden for=(if large { "q-home" } else { "q" }) { "Rechercher" }
             input #(if large { "q-home" } else { "q" }) type="search" name="q" value=(query)
                 placeholder="Rechercher une méthode, une action, un partenaire…" autocomplete="off";

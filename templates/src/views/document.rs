@@ -178,7 +178,7 @@ impl DocumentView {
                         @if !self.archive.is_empty() { " — " (self.archive) }
                         @if self.status != "published" { " " span.status { (format::status_label(&self.status)) } }
                     }
-                    h1 {
+                    h1 lang=(self.lang) {
                         @if let Some((s, e)) = self.period { span.period { "(" (format::period(s, e)) ") " } }
                         (self.title)
                     }
@@ -216,7 +216,9 @@ impl DocumentView {
                     @if !s.markdown.trim().is_empty() {
                         section.text aria-labelledby=(format!("s{i}")) {
                             @if !s.heading.is_empty() { h2 #(format!("s{i}")) { (s.heading) } }
-                            (markdown::render(&s.markdown))
+                            // The record's language, for screen readers' voices;
+                            // the heading is the interface's.
+                            div lang=(self.lang) { (markdown::render(&s.markdown)) }
                         }
                     }
                 }
@@ -240,7 +242,7 @@ impl DocumentView {
                 @if let Some(label) = &self.search_within {
                     section.backlinks aria-labelledby="documents" {
                         h2 #documents { "Documents liés (" (self.backlinks.len()) ")" }
-                        form.search role="search" action=(routes::SEARCH) method="get" {
+                        form.search role="search" aria-labelledby="documents" action=(routes::SEARCH) method="get" {
                             input type="hidden" name="partner" value=(label);
                             label for="q-within" { "Chercher dans ces documents" }
                             input #q-within type="search" name="q";

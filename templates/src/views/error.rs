@@ -53,7 +53,8 @@ impl ErrorView {
             @if let Some(id) = &self.error_id {
                 p.error-id { "Référence de l'erreur : " code { (id) } }
             }
-            (search_box("", false))
+            // The large box: the small one is the header's, and ids are unique.
+            (search_box("", true))
         };
         Page {
             title: &self.title,

@@ -73,7 +73,7 @@ impl HistoryView {
                 }
             }
             table.history {
-                thead { tr { th { "Révision" } th { "Date" } th { "Auteur" } th { "Statut" } th { "Message" } th { "" } } }
+                thead { tr { th { "Révision" } th { "Date" } th { "Auteur" } th { "Statut" } th { "Message" } th { span.visually-hidden { "Actions" } } } }
                 tbody {
                     @for r in self.rows.iter().rev() {
                         tr {
