@@ -45,6 +45,11 @@ pub enum Command {
         /// Load the demo content first if the data directory is empty.
         #[arg(long)]
         demo: bool,
+        /// The address the public reaches the site at (`https://savoirs.example.org`),
+        /// for the absolute links of feeds, the sitemap and page heads; without it,
+        /// the request's Host header is used.
+        #[arg(long, env = "SAVOIRS_PUBLIC_URL", value_parser = http::parse_public_url)]
+        public_url: Option<String>,
     },
     /// Import JSON Lines (.jsonl) or plain-text action sheets (.txt).
     Import {
@@ -102,7 +107,11 @@ pub enum UserCommand {
 /// Runs the command line; returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
-        Command::Serve { addr, demo } => serve(&cli.data, addr, demo),
+        Command::Serve {
+            addr,
+            demo,
+            public_url,
+        } => serve(&cli.data, addr, demo, public_url),
         Command::Import { files } => import_files(&cli.data, &files),
         Command::Export { format, output } => export_to(&cli.data, format, output.as_deref()),
         Command::Reindex => reindex(&cli.data),
@@ -145,7 +154,12 @@ const IMPORT_AUTHOR: Author<'static> = Author {
     message: "Imported",
 };
 
-fn serve(data: &Path, addr: SocketAddr, demo: bool) -> Result<ExitCode> {
+fn serve(
+    data: &Path,
+    addr: SocketAddr,
+    demo: bool,
+    public_url: Option<String>,
+) -> Result<ExitCode> {
     let store = open_store(data)?;
     if demo && store.read()?.count()? == 0 {
         let (items, rejected) = import::parse("demo.jsonl", Format::JsonLines, DEMO);
@@ -183,6 +197,7 @@ fn serve(data: &Path, addr: SocketAddr, demo: bool) -> Result<ExitCode> {
             index,
             indexer,
             throttle: Default::default(),
+            public_url: public_url.map(Arc::from),
         };
         // Scripts and tests read this line to learn the port.
         println!("Savoirs listening on http://{local}");

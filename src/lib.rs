@@ -7,9 +7,9 @@
 //! - [`store`]: redb, the source of truth: records, revisions, change log.
 //! - [`search`]: turns stored records into index documents and keeps the tantivy
 //!   index (crate `savoirs-index`) in step with the store's change log.
-//! - [`import`] and [`export`]: the interchange formats.
-//! - [`http`]: the axum server — HTML pages (crate `savoirs-templates`) and the
-//!   JSON API.
+//! - [`import`] and [`export`]: the interchange formats, and Atom feeds.
+//! - [`http`]: the axum server — HTML pages (crate `savoirs-templates`), the
+//!   JSON API, feeds, OpenSearch, the sitemap and downloads.
 //! - [`cli`]: the `savoirs` command.
 
 pub mod cli;

@@ -170,6 +170,7 @@ fn route_role_and_state_matrix() {
             let shared = format!("/action/{}", slug(state, "shared"));
             for (route, path) in [
                 ("read", shared.clone()),
+                ("read", format!("{shared}/markdown")),
                 ("history", format!("{shared}/history")),
                 ("diff", format!("{shared}/diff?from=1&to=1")),
                 ("edit form", format!("{shared}/edit")),

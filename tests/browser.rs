@@ -1,6 +1,7 @@
 //! In a real browser (headless Chromium through WebDriver): the search page
-//! follows what is typed, suggestions are usable with the keyboard, and with
-//! JavaScript off the plain form still works.
+//! follows what is typed, suggestions are usable with the keyboard, with
+//! JavaScript off the plain form still works, and a person can search, open a
+//! result, log in, edit it and find the new revision in its history.
 //!
 //! `.ci/run` installs Debian's `chromium` and `chromium-driver`. Where they are
 //! missing outside CI, the test says so and passes; in CI (`CI` set) it fails.
@@ -14,7 +15,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 
 use crate::support::*;
 
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     port: u16,
     profile: tempfile::TempDir,
@@ -27,7 +28,7 @@ impl Drop for Driver {
     }
 }
 
-fn find_program(name: &str) -> Option<std::path::PathBuf> {
+pub(crate) fn find_program(name: &str) -> Option<std::path::PathBuf> {
     std::env::var_os("PATH")?
         .to_str()?
         .split(':')
@@ -35,7 +36,7 @@ fn find_program(name: &str) -> Option<std::path::PathBuf> {
         .find(|p| p.is_file())
 }
 
-fn start_driver() -> Option<Driver> {
+pub(crate) fn start_driver() -> Option<Driver> {
     let Some(chromedriver) = find_program("chromedriver") else {
         assert!(
             std::env::var_os("CI").is_none(),
@@ -61,22 +62,25 @@ fn start_driver() -> Option<Driver> {
     })
 }
 
-async fn browser(driver: &Driver, javascript: bool) -> Client {
+pub(crate) async fn browser(driver: &Driver, javascript: bool) -> Client {
     let mut caps = serde_json::Map::new();
     let mut options = serde_json::json!({
         "args": [
             "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
             "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync",
+            "--disable-component-update", "--disable-sync", "--lang=fr-FR",
             format!("--user-data-dir={}/{}", driver.profile.path().display(), javascript),
         ],
+        // The pages follow the browser's languages: ask for French, which the
+        // tests read, whatever the machine's locale.
+        "prefs": {"intl.accept_languages": "fr-FR,fr"},
     });
     if let Some(binary) = find_program("chromium") {
         options["binary"] = serde_json::json!(binary);
     }
     if !javascript {
-        options["prefs"] =
-            serde_json::json!({"profile.managed_default_content_settings.javascript": 2});
+        options["prefs"]["profile.managed_default_content_settings.javascript"] =
+            serde_json::json!(2);
     }
     caps.insert("goog:chromeOptions".into(), options);
     let url = format!("http://127.0.0.1:{}", driver.port);
@@ -97,7 +101,11 @@ async fn browser(driver: &Driver, javascript: bool) -> Client {
     panic!("cannot start a browser session: {last:?}");
 }
 
-async fn wait_for(client: &Client, what: &str, mut done: impl AsyncFnMut(&Client) -> bool) {
+pub(crate) async fn wait_for(
+    client: &Client,
+    what: &str,
+    mut done: impl AsyncFnMut(&Client) -> bool,
+) {
     for _ in 0..100 {
         if done(client).await {
             return;
@@ -105,6 +113,32 @@ async fn wait_for(client: &Client, what: &str, mut done: impl AsyncFnMut(&Client
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("timed out waiting for {what}");
+}
+
+/// Fills and sends the login form the browser is on.
+pub(crate) async fn fill_login_form(c: &Client, name: &str) {
+    c.find(Locator::Css("input#name"))
+        .await
+        .expect("name field")
+        .send_keys(name)
+        .await
+        .expect("type name");
+    c.find(Locator::Css("input#password"))
+        .await
+        .expect("password field")
+        .send_keys(PASSWORD)
+        .await
+        .expect("type password");
+    c.find(Locator::Css("main form button[type=submit]"))
+        .await
+        .expect("login button")
+        .click()
+        .await
+        .expect("submit");
+    wait_for(c, "the login to succeed", async |c: &Client| {
+        c.current_url().await.is_ok_and(|u| u.path() != "/login")
+    })
+    .await;
 }
 
 #[test]
@@ -134,6 +168,12 @@ fn the_search_page_follows_typing_and_works_without_javascript() {
                 Err(_) => false,
             },
         )
+        .await;
+        wait_for(&c, "the new results announced", async |c: &Client| {
+            text_of(c, "body > [role=status]")
+                .await
+                .contains("résultat")
+        })
         .await;
         let url = c.current_url().await.expect("url");
         assert!(url.as_str().contains("q=cartographie"), "{url}");
@@ -207,6 +247,190 @@ fn the_search_page_follows_typing_and_works_without_javascript() {
             c.find(Locator::Css("ul.suggestions")).await.is_err(),
             "no script ran"
         );
+        c.close().await.expect("close");
+    });
+}
+
+/// The text of the first element matching `css`, or "" while there is none.
+async fn text_of(c: &Client, css: &str) -> String {
+    match c.find(Locator::Css(css)).await {
+        Ok(e) => e.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+#[test]
+fn search_open_a_result_log_in_edit_and_see_the_revision() {
+    let Some(driver) = start_driver() else { return };
+    let dir = with_example();
+    add_user(dir.path(), "eve", "editor");
+    let server = Server::start(dir.path());
+    let base = server.base.clone();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let c = browser(&driver, true).await;
+        c.goto(&format!("{base}/")).await.expect("goto");
+
+        // Suggestions open as one types and Escape closes them.
+        let input = c
+            .find(Locator::Css("input#q-home"))
+            .await
+            .expect("search box");
+        input.send_keys("RITIMO").await.expect("type");
+        wait_for(&c, "suggestions", async |c: &Client| {
+            c.find(Locator::Css("ul.suggestions [role=option]"))
+                .await
+                .is_ok()
+        })
+        .await;
+        // Their number is said by the status region.
+        wait_for(&c, "the suggestions announced", async |c: &Client| {
+            text_of(c, "body > [role=status]")
+                .await
+                .contains("suggestion")
+        })
+        .await;
+        input
+            .send_keys(&Key::Escape.to_string())
+            .await
+            .expect("escape");
+        assert_eq!(
+            input.attr("aria-expanded").await.expect("attr").as_deref(),
+            Some("false")
+        );
+
+        // Search, then open the result.
+        input.clear().await.expect("clear");
+        input
+            .send_keys("partenaires outils méthodes")
+            .await
+            .expect("type");
+        input
+            .send_keys(&Key::Enter.to_string())
+            .await
+            .expect("enter");
+        wait_for(&c, "the results page", async |c: &Client| {
+            c.current_url().await.is_ok_and(|u| u.path() == "/search")
+        })
+        .await;
+        let mut opened = None;
+        for hit in c
+            .find_all(Locator::Css("ol.hits li.hit h2 a"))
+            .await
+            .expect("hits")
+        {
+            if hit
+                .text()
+                .await
+                .expect("text")
+                .starts_with("Accompagner des partenaires")
+            {
+                opened = Some(hit);
+                break;
+            }
+        }
+        opened
+            .expect("the example sheet among the results")
+            .click()
+            .await
+            .expect("open the result");
+        wait_for(&c, "the document", async |c: &Client| {
+            c.current_url()
+                .await
+                .is_ok_and(|u| u.path().starts_with("/action/"))
+        })
+        .await;
+        let document = c.current_url().await.expect("url");
+        assert!(text_of(&c, "main h1").await.contains("Accompagner"));
+        assert!(
+            c.find(Locator::Css("section.tools a.button"))
+                .await
+                .is_err(),
+            "no edit link before logging in"
+        );
+
+        // Log in through the form, then come back to the document.
+        c.find(Locator::Css("header nav a[href='/login']"))
+            .await
+            .expect("login link")
+            .click()
+            .await
+            .expect("click");
+        fill_login_form(&c, "eve").await;
+        c.goto(document.as_str())
+            .await
+            .expect("back to the document");
+
+        // Edit one field, with a message, and save.
+        c.find(Locator::Css("section.tools a.button"))
+            .await
+            .expect("edit link")
+            .click()
+            .await
+            .expect("click");
+        let referent = c
+            .find(Locator::Css("input#f-referent"))
+            .await
+            .expect("referent field");
+        referent.clear().await.expect("clear");
+        referent
+            .send_keys("Philippe Amouroux et Ada Lovelace")
+            .await
+            .expect("type");
+        c.find(Locator::Css("input#f-message"))
+            .await
+            .expect("message field")
+            .send_keys("Référent complété")
+            .await
+            .expect("type");
+        c.find(Locator::Css("button[name=intent][value=save]"))
+            .await
+            .expect("save button")
+            .click()
+            .await
+            .expect("save");
+        wait_for(&c, "the saved document", async |c: &Client| {
+            c.current_url()
+                .await
+                .is_ok_and(|u| u.path() == document.path())
+        })
+        .await;
+        assert!(
+            text_of(&c, "dl.facts")
+                .await
+                .contains("Philippe Amouroux et Ada Lovelace")
+        );
+
+        // The history shows the new revision first, with its author and message.
+        c.find(Locator::Css("footer.record-meta a[href$='/history']"))
+            .await
+            .expect("history link")
+            .click()
+            .await
+            .expect("click");
+        wait_for(&c, "the history", async |c: &Client| {
+            c.current_url()
+                .await
+                .is_ok_and(|u| u.path().ends_with("/history"))
+        })
+        .await;
+        let cells: Vec<String> = {
+            let row = c
+                .find(Locator::Css("table.history tbody tr"))
+                .await
+                .expect("a revision");
+            let mut cells = Vec::new();
+            for td in row.find_all(Locator::Css("td")).await.expect("cells") {
+                cells.push(td.text().await.expect("text"));
+            }
+            cells
+        };
+        assert_eq!(cells[0], "2", "{cells:?}");
+        assert_eq!(cells[2], "eve", "{cells:?}");
+        assert_eq!(cells[4], "Référent complété", "{cells:?}");
         c.close().await.expect("close");
     });
 }

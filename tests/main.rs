@@ -4,6 +4,7 @@
 
 mod support;
 
+mod a11y;
 mod access;
 mod accounts;
 mod api;
@@ -11,6 +12,8 @@ mod browser;
 mod documents;
 mod durability;
 mod editing;
+mod exports;
+mod feeds;
 mod i18n;
 mod import_export;
 mod linking;

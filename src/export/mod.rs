@@ -1,7 +1,9 @@
 //! Exports: JSON Lines (exactly what `import` reads back), CSV of action sheets,
-//! and Markdown.
+//! and Markdown; Atom feeds of what changed.
 
+pub mod atom;
 pub mod skos;
+pub mod xml;
 
 use std::io::Write;
 
@@ -55,20 +57,36 @@ fn ordered(reader: &Reader) -> Result<Vec<Record>, StoreError> {
     Ok(keyed.into_iter().map(|(_, _, r)| r).collect())
 }
 
+/// Which records an export holds: all of them on the command line; over HTTP,
+/// those the viewer may see. Links to partners it leaves out are left out too.
+pub type Keep<'a> = &'a dyn Fn(&Record) -> bool;
+
 /// A record in its interchange form: partner links carry the partner's current
 /// name beside its id, and store bookkeeping (the revision number) is left out.
 pub fn interchange(record: &Record, reader: &Reader) -> Result<serde_json::Value, StoreError> {
+    interchange_kept(record, reader, &|_| true)
+}
+
+fn interchange_kept(
+    record: &Record,
+    reader: &Reader,
+    keep: Keep<'_>,
+) -> Result<serde_json::Value, StoreError> {
     let mut record = record.clone();
     if let Some(refs) = record.partner_refs_mut() {
-        for link in refs {
-            if let Some(Record {
-                body: Body::Partner(p),
-                ..
-            }) = reader.get(&link.id)?
-            {
-                link.name = p.label().to_owned();
+        let mut kept = Vec::with_capacity(refs.len());
+        for mut link in refs.drain(..) {
+            match reader.get(&link.id)? {
+                Some(partner) if !keep(&partner) => continue,
+                Some(Record {
+                    body: Body::Partner(p),
+                    ..
+                }) => link.name = p.label().to_owned(),
+                _ => {}
             }
+            kept.push(link);
         }
+        *refs = kept;
     }
     let mut object = record.to_json();
     object.remove("revision");
@@ -76,21 +94,32 @@ pub fn interchange(record: &Record, reader: &Reader) -> Result<serde_json::Value
 }
 
 pub fn write(reader: &Reader, format: Format, out: &mut dyn Write) -> Result<usize, ExportError> {
-    let records = ordered(reader)?;
+    write_kept(reader, format, out, &|_| true)
+}
+
+/// Like [`write`], with only the records `keep` accepts.
+pub fn write_kept(
+    reader: &Reader,
+    format: Format,
+    out: &mut dyn Write,
+    keep: Keep<'_>,
+) -> Result<usize, ExportError> {
+    let mut records = ordered(reader)?;
+    records.retain(|r| keep(r));
     match format {
         Format::Jsonl => {
             for record in &records {
-                serde_json::to_writer(&mut *out, &interchange(record, reader)?)
+                serde_json::to_writer(&mut *out, &interchange_kept(record, reader, keep)?)
                     .map_err(std::io::Error::other)?;
                 out.write_all(b"\n")?;
             }
             Ok(records.len())
         }
-        Format::Csv => write_csv(reader, &records, out),
+        Format::Csv => write_csv(reader, &records, out, keep),
         Format::Skos => Ok(skos::write(&records, out)?),
         Format::Markdown => {
             for record in &records {
-                out.write_all(markdown(record, reader)?.as_bytes())?;
+                out.write_all(markdown_kept(record, reader, keep)?.as_bytes())?;
                 out.write_all(b"\n")?;
             }
             Ok(records.len())
@@ -98,13 +127,20 @@ pub fn write(reader: &Reader, format: Format, out: &mut dyn Write) -> Result<usi
     }
 }
 
-fn partner_names(record: &Record, reader: &Reader) -> Result<Vec<String>, StoreError> {
+fn partner_names(
+    record: &Record,
+    reader: &Reader,
+    keep: Keep<'_>,
+) -> Result<Vec<String>, StoreError> {
     let mut names = Vec::new();
     for link in record.partner_refs() {
-        if let Some(Record {
-            body: Body::Partner(p),
-            ..
-        }) = reader.get(&link.id)?
+        if let Some(
+            partner @ Record {
+                body: Body::Partner(p),
+                ..
+            },
+        ) = &reader.get(&link.id)?
+            && keep(partner)
         {
             names.push(format!("{} ({})", p.label(), link.role));
         }
@@ -117,6 +153,7 @@ fn write_csv(
     reader: &Reader,
     records: &[Record],
     out: &mut dyn Write,
+    keep: Keep<'_>,
 ) -> Result<usize, ExportError> {
     let mut csv = csv::Writer::from_writer(out);
     csv.write_record([
@@ -158,7 +195,7 @@ fn write_csv(
                 .map(|m| format!("{}.{:02}", m.minor / 100, m.minor % 100))
                 .unwrap_or_default(),
             amount.map(|m| m.currency.clone()).unwrap_or_default(),
-            partner_names(record, reader)?.join("; "),
+            partner_names(record, reader, keep)?.join("; "),
             a.keywords.join("; "),
             a.summary.clone(),
             a.synthesis.clone(),
@@ -177,6 +214,15 @@ fn write_csv(
 
 /// A record as a Markdown document with YAML-style front matter.
 pub fn markdown(record: &Record, reader: &Reader) -> Result<String, StoreError> {
+    markdown_kept(record, reader, &|_| true)
+}
+
+/// Like [`markdown`], naming only the partners `keep` accepts.
+pub fn markdown_kept(
+    record: &Record,
+    reader: &Reader,
+    keep: Keep<'_>,
+) -> Result<String, StoreError> {
     let mut md = String::new();
     md.push_str("---\n");
     md.push_str(&format!(
@@ -185,7 +231,7 @@ pub fn markdown(record: &Record, reader: &Reader) -> Result<String, StoreError> 
         record.meta.id,
         record.meta.lang
     ));
-    let partners = partner_names(record, reader)?;
+    let partners = partner_names(record, reader, keep)?;
     if !partners.is_empty() {
         md.push_str(&format!("partners: {}\n", partners.join("; ")));
     }

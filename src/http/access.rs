@@ -24,6 +24,8 @@ pub struct Viewer {
     pub lang: Lang,
     /// The path and query string of the request, for the language switcher.
     pub here: String,
+    /// Where the request was made, for the absolute links of the page head.
+    pub address: super::public::Address,
 }
 
 impl Viewer {

@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use savoirs_templates::i18n::{t, tf};
 use savoirs_templates::views::account::{AccountView, LoginView, TokenRow};
-use savoirs_templates::{Chrome, UserBadge, routes};
+use savoirs_templates::{Chrome, HeadLinks, UserBadge, routes};
 use serde::Deserialize;
 
 use super::access::Viewer;
@@ -113,6 +113,7 @@ impl FromRequestParts<AppState> for Viewer {
             None => super::lang::negotiate(&parts.headers),
         };
         let here = here(parts);
+        let address = super::public::Address::of(parts, state);
         // A script's API token. A wrong one is an error, not an anonymous request:
         // a script whose token was revoked should hear so, not see less.
         if let Some(secret) = bearer_token(&parts.headers) {
@@ -125,6 +126,7 @@ impl FromRequestParts<AppState> for Viewer {
                     token: None,
                     lang,
                     here,
+                    address,
                 }),
                 None => Err(AppError::BadToken),
             };
@@ -133,6 +135,7 @@ impl FromRequestParts<AppState> for Viewer {
             return Ok(Viewer {
                 lang,
                 here,
+                address,
                 ..Viewer::default()
             });
         };
@@ -145,6 +148,7 @@ impl FromRequestParts<AppState> for Viewer {
             user,
             lang,
             here,
+            address,
         })
     }
 }
@@ -190,6 +194,11 @@ pub fn chrome(viewer: &Viewer) -> Chrome {
         }),
         lang: viewer.lang,
         here: viewer.here.clone(),
+        head: HeadLinks {
+            origin: viewer.address.origin.clone(),
+            canonical: viewer.address.path.clone(),
+            feed: None,
+        },
     }
 }
 

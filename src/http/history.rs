@@ -291,7 +291,9 @@ async fn changes(State(state): State<AppState>, viewer: Viewer) -> Result<Html<S
             })
         })
         .await?;
-    Ok(Html(view.render(&chrome(&viewer)).into_string()))
+    let mut chrome = chrome(&viewer);
+    chrome.head.feed = Some(super::feeds::changes_link());
+    Ok(Html(view.render(&chrome).into_string()))
 }
 
 /// Proposals waiting for an editor.

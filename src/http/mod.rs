@@ -9,8 +9,11 @@ mod api;
 mod assets;
 mod auth;
 mod csrf;
+mod discovery;
 mod edit;
 mod error;
+mod exports;
+mod feeds;
 mod forms;
 mod history;
 mod lang;
@@ -18,6 +21,7 @@ mod limits;
 mod links;
 mod pages;
 mod params;
+mod public;
 mod records;
 
 use std::future::Future;
@@ -35,6 +39,7 @@ pub use access::Viewer;
 pub use api::openapi;
 pub use auth::Throttle;
 pub use error::{ApiError, AppError};
+pub use public::parse_public_url;
 
 use crate::search::Indexer;
 use crate::store::Store;
@@ -48,6 +53,9 @@ pub struct AppState {
     pub index: Arc<SearchIndex>,
     pub indexer: Indexer,
     pub throttle: Arc<Throttle>,
+    /// `serve --public-url`: the address the public reaches the site at, for
+    /// absolute links; without it, the request's `Host` header is used.
+    pub public_url: Option<Arc<str>>,
 }
 
 impl AppState {
@@ -137,6 +145,9 @@ fn table() -> Routes {
     lang::routes(&mut r);
     links::routes(&mut r);
     records::routes(&mut r);
+    feeds::routes(&mut r);
+    discovery::routes(&mut r);
+    exports::routes(&mut r);
     r
 }
 

@@ -27,7 +27,8 @@ async fn search_help(viewer: Viewer) -> Html<String> {
 const RECENT: usize = 8;
 
 async fn home(State(state): State<AppState>, viewer: Viewer) -> Result<Html<String>, AppError> {
-    let chrome = chrome(&viewer);
+    let mut chrome = chrome(&viewer);
+    chrome.head.feed = Some(super::feeds::changes_link());
     let view = state
         .blocking(move |s| {
             // Counts come from the index's kind facet, computed with the viewer's
@@ -81,6 +82,9 @@ async fn search(
 ) -> Result<Html<String>, AppError> {
     let params = SearchParams::parse_in(query.as_deref(), viewer.lang)?;
     let request = params.request(&viewer);
+    let mut chrome = chrome(&viewer);
+    chrome.head.canonical = canonical_search(&params);
+    chrome.head.feed = Some(super::feeds::search_link(&params));
     let results = state
         .blocking(move |s| Ok(s.index.search(&request)?))
         .await?;
@@ -122,7 +126,24 @@ async fn search(
         suggestion: results.suggestion,
         corrected: results.corrected,
     };
-    Ok(Html(view.render(&chrome(&viewer)).into_string()))
+    Ok(Html(view.render(&chrome).into_string()))
+}
+
+/// The results page's address with its parameters in one order, defaults left
+/// out, so that one search has one canonical address.
+fn canonical_search(params: &SearchParams) -> String {
+    let mut all = super::feeds::search_params(params);
+    if params.sort != savoirs_index::Sort::default() {
+        all.push(("sort".into(), params.sort.as_str().into()));
+    }
+    if params.page > 1 {
+        all.push(("page".into(), params.page.to_string()));
+    }
+    if params.per_page != super::params::DEFAULT_PER_PAGE {
+        all.push(("per_page".into(), params.per_page.to_string()));
+    }
+    let pairs: Vec<(&str, &str)> = all.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    routes::search(&pairs)
 }
 
 /// What the query parser did with odd input, as one sentence in `lang`.

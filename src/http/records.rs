@@ -55,7 +55,8 @@ pub fn find(
 }
 
 enum Found {
-    Page(Box<DocumentView>),
+    /// The page, its canonical path and its feed.
+    Page(Box<DocumentView>, String, Option<(String, String)>),
     Moved(String),
 }
 
@@ -65,7 +66,7 @@ async fn record(
     Path((kind, slug)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let missing = format!("{kind} {slug}");
-    let chrome = chrome(&viewer);
+    let mut chrome = chrome(&viewer);
     let who = viewer.clone();
     let found = state
         .blocking(move |s| {
@@ -74,14 +75,20 @@ async fn record(
             Ok(match find(&reader, &who, &kind, &slug)? {
                 None => None,
                 Some((record, true)) => Some(Found::Moved(record.url())),
-                Some((record, false)) => Some(Found::Page(Box::new(document_view(
-                    &record, &reader, &s.index, &who,
-                )?))),
+                Some((record, false)) => Some(Found::Page(
+                    Box::new(document_view(&record, &reader, &s.index, &who)?),
+                    record.url(),
+                    super::feeds::record_link(&record),
+                )),
             })
         })
         .await?;
     match found {
-        Some(Found::Page(view)) => Ok(Html(view.render(&chrome).into_string()).into_response()),
+        Some(Found::Page(view, canonical, feed)) => {
+            chrome.head.canonical = canonical;
+            chrome.head.feed = feed;
+            Ok(Html(view.render(&chrome).into_string()).into_response())
+        }
         // 301 rather than 308: this is a GET, and every client knows 301.
         Some(Found::Moved(url)) => {
             Ok((StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, url)]).into_response())
@@ -110,6 +117,8 @@ fn tools(record: &Record, viewer: &Viewer) -> RecordTools {
             .then(|| routes::record_page(kind, slug, "edit")),
         history_url: routes::record_page(kind, slug, "history"),
         status_url: routes::record_page(kind, slug, "status"),
+        markdown_url: routes::record_page(kind, slug, "markdown"),
+        feed_url: super::feeds::record_link(record).map(|(path, _)| path),
         transitions,
     }
 }
@@ -479,9 +488,12 @@ pub async fn not_found_for(state: &AppState, viewer: &Viewer, path: &str) -> Res
         .await
         .unwrap_or_default();
     let view = NotFoundView { words, similar };
+    // A missing page has no canonical address.
+    let mut chrome = chrome(viewer);
+    chrome.head.canonical.clear();
     (
         StatusCode::NOT_FOUND,
-        Html(view.render(&chrome(viewer)).into_string()),
+        Html(view.render(&chrome).into_string()),
     )
         .into_response()
 }

@@ -6,8 +6,8 @@ use maud::{DOCTYPE, Markup, html};
 use crate::i18n::{Lang, t};
 use crate::routes;
 
-/// Who is looking, in which language, and from which page, as the page header
-/// shows it.
+/// Who is looking, in which language, from which page, as the page header shows
+/// it, and where.
 #[derive(Debug, Clone, Default)]
 pub struct Chrome {
     pub user: Option<UserBadge>,
@@ -16,6 +16,23 @@ pub struct Chrome {
     /// The current page's path and query string, which the language switcher
     /// comes back to. Empty means the home page.
     pub here: String,
+    /// The links of the page head that programs follow.
+    pub head: HeadLinks,
+}
+/// Links in the page head read by programs rather than people: the page's
+/// canonical address, its Atom feed, the OpenSearch description. Crawlers and feed
+/// readers want them absolute, so they are written from the site's public origin.
+/// Every page gets the canonical and search links from the request; the handlers of
+/// pages that have a feed, or whose canonical address differs from the path they
+/// were asked at, set the rest.
+#[derive(Debug, Clone, Default)]
+pub struct HeadLinks {
+    /// Scheme and host, without a trailing slash: `https://savoirs.example.org`.
+    pub origin: String,
+    /// The page's canonical path, with its query for a search; none if empty.
+    pub canonical: String,
+    /// The page's Atom feed, as (path, title).
+    pub feed: Option<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -56,6 +73,7 @@ impl Page<'_> {
                     meta name="viewport" content="width=device-width, initial-scale=1";
                     title { (self.title) " — Savoirs" }
                     link rel="stylesheet" href=(routes::STYLESHEET);
+                    (head_links(&chrome.head))
                     script src=(routes::SCRIPT) defer {}
                 }
                 body {
@@ -116,10 +134,26 @@ fn language_switcher(chrome: &Chrome) -> Markup {
     }
 }
 
+fn head_links(head: &HeadLinks) -> Markup {
+    let origin = &head.origin;
+    html! {
+        @if !head.canonical.is_empty() {
+            link rel="canonical" href={ (origin) (head.canonical) };
+        }
+        link rel="search" type="application/opensearchdescription+xml" title="Savoirs"
+            href={ (origin) (routes::OPENSEARCH) };
+        @if let Some((path, title)) = &head.feed {
+            link rel="alternate" type="application/atom+xml" title=(title) href={ (origin) (path) };
+        }
+    }
+}
+
 /// The search form; `large` on the home page.
 pub fn search_box(lang: Lang, query: &str, large: bool) -> Markup {
     html! {
-        form.search.large[large] role="search" action=(routes::SEARCH) method="get"
+        // Two search landmarks may share a page (header and home or error page):
+        // each needs its own name.
+        form.search.large[large] role="search" aria-label=(if large { t(lang, "search_box.main") } else { t(lang, "search_box.landmark") }) action=(routes::SEARCH) method="get"
             data-label-suggestions=(t(lang, "suggest.suggestions"))
             data-label-action=(t(lang, "kind.action"))
             data-label-method=(t(lang, "suggest.method"))

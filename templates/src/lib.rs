@@ -14,7 +14,7 @@ pub mod routes;
 pub mod views;
 
 pub use i18n::Lang;
-pub use layout::{Chrome, Page, UserBadge};
+pub use layout::{Chrome, HeadLinks, Page, UserBadge};
 pub use maud::Markup;
 
 /// The stylesheet, served at [`routes::STYLESHEET`].

@@ -31,6 +31,19 @@ pub fn switch_language(lang: &str, back: &str) -> String {
     format!("{LANGUAGE}?set={}&back={}", encode(lang), encode(back))
 }
 
+/// Atom feeds: recent changes, and a search's newest matches (with the search's
+/// parameters). A partner's and a concept's are `record_page(kind, slug, "feed")`.
+pub const CHANGES_FEED: &str = "/changes/feed";
+pub const SEARCH_FEED: &str = "/search/feed";
+pub const OPENSEARCH: &str = "/opensearch.xml";
+/// Completions in the OpenSearch suggestions format, for browsers' search bars.
+pub const OPENSEARCH_SUGGEST: &str = "/opensearch/suggest";
+pub const SITEMAP: &str = "/sitemap.xml";
+/// Downloads of what the viewer may see; a record's Markdown is
+/// `record_page(kind, slug, "markdown")`.
+pub const EXPORT_ACTIONS_CSV: &str = "/export/actions.csv";
+pub const EXPORT_JSONL: &str = "/export/records.jsonl";
+
 /// `/new/action` …
 pub fn new_record(kind: &str) -> String {
     format!("/new/{kind}")
@@ -47,7 +60,7 @@ pub fn admin_user(name: &str) -> String {
 }
 
 /// Pages about one record: `/action/slug/edit`, `…/history`, `…/diff`, `…/status`,
-/// `…/restore`.
+/// `…/restore`, `…/markdown`, `…/feed`.
 pub fn record_page(kind: &str, slug: &str, page: &str) -> String {
     format!("/{kind}/{slug}/{page}")
 }

@@ -20,6 +20,18 @@
     };
   }
 
+  // What changes without a page load is said aloud by screen readers through
+  // one polite status region, outside <main> since instant results replace it.
+  // It is in the page from the start: screen readers ignore a region that
+  // appears with its text already in it.
+  var status = document.createElement("p");
+  status.className = "visually-hidden";
+  status.setAttribute("role", "status");
+  document.body.appendChild(status);
+  function announce(text) {
+    status.textContent = text;
+  }
+
   // An ARIA combobox: the input owns a listbox of suggestions, navigated with
   // the arrow keys, chosen with Enter, closed with Escape.
   function combobox(input, n) {
@@ -88,6 +100,7 @@
       });
       list.hidden = false;
       input.setAttribute("aria-expanded", "true");
+      announce(suggestions.length + (suggestions.length > 1 ? " suggestions" : " suggestion"));
       suggestions.forEach(function (s, i) {
         if (s.url === kept) {
           select(i);
@@ -119,6 +132,11 @@
     input.addEventListener("input", ask);
     input.addEventListener("keydown", function (e) {
       if (list.hidden || !items.length) {
+        // After Escape, the down arrow opens the list again.
+        if (e.key === "ArrowDown" && input.value.trim().length >= 2) {
+          e.preventDefault();
+          ask();
+        }
         return;
       }
       if (e.key === "ArrowDown") {
@@ -172,6 +190,10 @@
           if (fresh && main) {
             main.replaceChildren.apply(main, Array.from(fresh.childNodes));
             document.title = page.title;
+            var total = main.querySelector(".total");
+            if (total) {
+              announce(total.textContent.trim());
+            }
             window.history.replaceState(null, "", url);
             shown = params.get("q");
           }

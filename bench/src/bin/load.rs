@@ -87,6 +87,7 @@ async fn main() -> anyhow::Result<()> {
         store,
         index,
         throttle: Default::default(),
+        public_url: None,
     };
     let (stop_server, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(http::serve(listener, state, async {

@@ -17,13 +17,14 @@ impl LoginView {
         let lang = chrome.lang;
         let body = html! {
             h1 { (t(lang, "login.title")) }
-            @if let Some(e) = &self.error { p.error role="alert" { (e) } }
+            @if let Some(e) = &self.error { p.error #login-error role="alert" { (e) } }
+            @let failed = self.error.as_ref().map(|_| "login-error");
             form.stacked action=(routes::LOGIN) method="post" {
                 input type="hidden" name="next" value=(self.next);
                 label for="name" { (t(lang, "login.name")) }
-                input #name type="text" name="name" value=(self.name) autocomplete="username" required;
+                input #name type="text" name="name" value=(self.name) autocomplete="username" required aria-describedby=[failed];
                 label for="password" { (t(lang, "login.password")) }
-                input #password type="password" name="password" autocomplete="current-password" required;
+                input #password type="password" name="password" autocomplete="current-password" required aria-describedby=[failed];
                 button type="submit" { (t(lang, "login.submit")) }
             }
         };

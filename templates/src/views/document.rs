@@ -91,6 +91,10 @@ pub struct RecordTools {
     pub edit_url: Option<String>,
     pub history_url: String,
     pub status_url: String,
+    /// The record as a Markdown file.
+    pub markdown_url: String,
+    /// The Atom feed of a partner's or a concept's records.
+    pub feed_url: Option<String>,
     /// (target status, button label) the viewer may move the record to.
     pub transitions: Vec<(String, String)>,
 }
@@ -185,7 +189,7 @@ impl DocumentView {
                             " " span.record-lang title=(t(lang, "document.language")) { (format::lang_label(lang, &self.lang)) }
                         }
                     }
-                    h1 lang=[content_lang] {
+                    h1 lang=(self.lang) {
                         @if let Some((s, e)) = self.period { span.period { "(" (format::period(s, e)) ") " } }
                         (self.title)
                     }
@@ -214,16 +218,18 @@ impl DocumentView {
                                     @if p.name != p.label { " : " (p.name) }
                                     @if p.role != "partner" { " " span.role { "(" (format::role_label(lang, &p.role)) ")" } }
                                 }
-                                @if !p.description.is_empty() { div lang=[content_lang] { (markdown::render(&p.description)) } }
+                                @if !p.description.is_empty() { (markdown::render(&p.description)) }
                             }
                         }
                     }
                 }
                 @for (i, s) in self.sections.iter().enumerate() {
                     @if !s.markdown.trim().is_empty() {
-                        section.text aria-labelledby=(format!("s{i}")) lang=[content_lang] {
+                        section.text aria-labelledby=(format!("s{i}")) {
                             @if !s.heading.is_empty() { h2 #(format!("s{i}")) { (s.heading) } }
-                            (markdown::render(&s.markdown))
+                            // The record's language, for screen readers' voices;
+                            // the heading is the interface's.
+                            div lang=(self.lang) { (markdown::render(&s.markdown)) }
                         }
                     }
                 }
@@ -261,7 +267,7 @@ impl DocumentView {
                 @if let Some(label) = &self.search_within {
                     section.backlinks aria-labelledby="documents" {
                         h2 #documents { (tf(lang, "document.backlinks", &[("count", &self.backlinks.len())])) }
-                        form.search role="search" action=(routes::SEARCH) method="get" {
+                        form.search role="search" aria-labelledby="documents" action=(routes::SEARCH) method="get" {
                             input type="hidden" name="partner" value=(label);
                             label for="q-within" { (t(lang, "document.search_within")) }
                             input #q-within type="search" name="q";
@@ -301,6 +307,12 @@ impl DocumentView {
                         " · " (tf(lang, "document.meta_revision", &[("revision", &self.revision)]))
                         " · " (tf(lang, "document.meta_updated", &[("date", &self.updated)]))
                         " · " a href=(self.tools.history_url) { (t(lang, "history.title")) }
+                        span.alternates {
+                            " · " a href=(self.tools.markdown_url) type="text/markdown" { "Markdown" }
+                            @if let Some(url) = &self.tools.feed_url {
+                                " · " a href=(url) type="application/atom+xml" { (t(lang, "document.feed")) }
+                            }
+                        }
                     }
                 }
             }

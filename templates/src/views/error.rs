@@ -56,7 +56,8 @@ impl ErrorView {
             @if let Some(id) = &self.error_id {
                 p.error-id { (t(lang, "error.reference")) " " code { (id) } }
             }
-            (search_box(lang, "", false))
+            // The large box: the small one is the header's, and ids are unique.
+            (search_box(lang, "", true))
         };
         Page {
             title: &self.title,

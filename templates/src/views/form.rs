@@ -161,6 +161,17 @@ pub fn fields_for(kind: &str) -> Vec<FieldSpec> {
     }
 }
 
+/// The ids of a field's hint and error, for `aria-describedby`; `None` when it
+/// has neither.
+fn described_by(id: &str, hint: bool, error: bool) -> Option<String> {
+    let ids: Vec<String> = [(hint, "hint"), (error, "error")]
+        .iter()
+        .filter(|(present, _)| *present)
+        .map(|(_, what)| format!("{id}-{what}"))
+        .collect();
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
 pub struct RecordFormView {
     pub kind: String,
     pub heading: String,
@@ -223,44 +234,47 @@ impl RecordFormView {
                 @for spec in fields_for(&self.kind) {
                     @let error = self.errors.get(spec.name);
                     @let id = format!("f-{}", spec.name);
+                    @let invalid = error.map(|_| "true");
+                    // The hint and the error are read out with the field.
+                    @let described = described_by(&id, !spec.hint.is_empty(), error.is_some());
                     div.field.invalid[error.is_some()] {
                         label for=(id) { (t(lang, spec.label)) }
                         @if !spec.hint.is_empty() { span.hint id=(format!("{id}-hint")) { (t(lang, spec.hint)) } }
                         @match spec.input {
                             Input::Markdown => {
-                                textarea id=(id) name=(spec.name) rows="8" aria-invalid=[error.map(|_| "true")] { (self.value(spec.name)) }
+                                textarea id=(id) name=(spec.name) rows="8" aria-invalid=[invalid] aria-describedby=[&described] { (self.value(spec.name)) }
                             }
                             Input::Lines => {
-                                textarea id=(id) name=(spec.name) rows="3" aria-invalid=[error.map(|_| "true")] { (self.value(spec.name)) }
+                                textarea id=(id) name=(spec.name) rows="3" aria-invalid=[invalid] aria-describedby=[&described] { (self.value(spec.name)) }
                             }
                             Input::Select(options) => {
-                                select id=(id) name=(spec.name) {
+                                select id=(id) name=(spec.name) aria-invalid=[invalid] aria-describedby=[&described] {
                                     @for (value, label) in options {
                                         option value=(value) selected[self.value(spec.name) == *value] { (t(lang, label)) }
                                     }
                                 }
                             }
                             Input::Year => {
-                                input id=(id) type="text" inputmode="numeric" name=(spec.name) value=(self.value(spec.name)) aria-invalid=[error.map(|_| "true")];
+                                input id=(id) type="text" inputmode="numeric" name=(spec.name) value=(self.value(spec.name)) aria-invalid=[invalid] aria-describedby=[&described];
                             }
                             Input::Url => {
-                                input id=(id) type="url" name=(spec.name) value=(self.value(spec.name)) aria-invalid=[error.map(|_| "true")];
+                                input id=(id) type="url" name=(spec.name) value=(self.value(spec.name)) aria-invalid=[invalid] aria-describedby=[&described];
                             }
                             Input::Text => {
-                                input id=(id) type="text" name=(spec.name) value=(self.value(spec.name)) aria-invalid=[error.map(|_| "true")]
-                                    aria-describedby=[(!spec.hint.is_empty()).then(|| format!("{id}-hint"))]
+                                input id=(id) type="text" name=(spec.name) value=(self.value(spec.name)) aria-invalid=[invalid]
+                                    aria-describedby=[&described]
                                     list=[(spec.name == "keywords").then_some("concept-labels")];
                                 @if spec.name == "keywords" {
                                     datalist #concept-labels { @for l in &self.concept_labels { option value=(l) {} } }
                                 }
                             }
                         }
-                        @if let Some(e) = error { span.field-error { (e) } }
+                        @if let Some(e) = error { span.field-error id=(format!("{id}-error")) { (e) } }
                     }
                     @if has_partners && spec.name == "title" {
-                        fieldset.partners {
+                        fieldset.partners aria-describedby=[self.errors.get("partners").map(|_| "partners-error")] {
                             legend { (t(lang, "document.partners")) }
-                            @if let Some(e) = self.errors.get("partners") { span.field-error { (e) } }
+                            @if let Some(e) = self.errors.get("partners") { span.field-error #partners-error { (e) } }
                             datalist #partner-names { @for n in &self.partner_names { option value=(n) {} } }
                             @for (i, (name, role)) in self.partners.iter().chain(std::iter::repeat_n(&(String::new(), "partner".to_owned()), 2)).enumerate() {
                                 div.partner-row {

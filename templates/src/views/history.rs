@@ -75,7 +75,7 @@ impl HistoryView {
                 }
             }
             table.history {
-                thead { tr { th { (t(lang, "history.revision")) } th { (t(lang, "history.date")) } th { (t(lang, "history.author")) } th { (t(lang, "history.status")) } th { (t(lang, "history.message")) } th { "" } } }
+                thead { tr { th { (t(lang, "history.revision")) } th { (t(lang, "history.date")) } th { (t(lang, "history.author")) } th { (t(lang, "history.status")) } th { (t(lang, "history.message")) } th { span.visually-hidden { (t(lang, "history.actions")) } } } }
                 tbody {
                     @for r in self.rows.iter().rev() {
                         tr {

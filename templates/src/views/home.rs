@@ -49,6 +49,13 @@ impl HomeView {
                     }
                 }
             }
+            p.alternates {
+                a href=(routes::CHANGES_FEED) type="application/atom+xml" { (t(lang, "home.follow_changes")) }
+                " · " (t(lang, "home.export")) " "
+                a href=(routes::EXPORT_ACTIONS_CSV) type="text/csv" { (t(lang, "home.export_csv")) }
+                ", "
+                a href=(routes::EXPORT_JSONL) type="application/jsonl" { "JSON Lines" }
+            }
         };
         Page {
             title: t(lang, "home.title"),

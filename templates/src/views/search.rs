@@ -62,6 +62,15 @@ impl SearchView {
         routes::search(&params)
     }
 
+    /// The Atom feed of this search: same words and filters, newest first.
+    fn feed_url(&self) -> String {
+        let mut params: Vec<(&str, &str)> = vec![("q", self.query.as_str())];
+        for (k, v) in &self.filters {
+            params.push((k, v));
+        }
+        routes::search_like(routes::SEARCH_FEED, &params)
+    }
+
     fn url_with_query(&self, q: &str) -> String {
         let mut params: Vec<(&str, &str)> = vec![("q", q)];
         for (k, v) in &self.filters {
@@ -128,6 +137,10 @@ impl SearchView {
                     }
                     @if self.total == 0 {
                         p { (t(lang, "search.try_other")) }
+                    }
+                    p.alternates {
+                        a href=(self.feed_url()) type="application/atom+xml" { (t(lang, "search.follow")) }
+                        " (" (t(lang, "search.follow_note")) ")"
                     }
                     ol.hits start=(((self.page - 1) * self.per_page) + 1) {
                         @for item in &self.items {
