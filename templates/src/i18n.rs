@@ -134,11 +134,31 @@ pub fn has(key: &str) -> bool {
 }
 
 /// The message `key` in `lang` with its `{name}` placeholders filled in.
+///
+/// One pass over the message, so that a value holding `{…}` (a title typed by
+/// someone) is never read as a placeholder itself.
 pub fn tf(lang: Lang, key: &str, args: &[(&str, &dyn Display)]) -> String {
-    let mut out = t(lang, key).to_owned();
-    for (name, value) in args {
-        out = out.replace(&format!("{{{name}}}"), &value.to_string());
+    let message = t(lang, key);
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let filled = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            let (_, value) = args.iter().find(|(n, _)| *n == name)?;
+            out.push_str(&value.to_string());
+            Some(close + 1)
+        });
+        match filled {
+            Some(skip) => rest = &after[skip..],
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -330,6 +350,15 @@ mod tests {
         assert_eq!(
             tf(Lang::En, "search.results_for", &[("query", &"forum")]),
             "Results for “forum”"
+        );
+        // A value is never read as a placeholder.
+        assert_eq!(
+            tf(
+                Lang::Fr,
+                "search.page_of",
+                &[("page", &"{pages}"), ("pages", &3)]
+            ),
+            "Page {pages} sur 3"
         );
         let unknown = "no.such.key";
         assert_eq!(t(Lang::Es, unknown), unknown);
