@@ -16,7 +16,7 @@ use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 
-use crate::browser::{Driver, browser, fill_login_form, start_driver, wait_for};
+use crate::browser::{Driver, block_on, browser, click, fill_login_form, start_driver, wait_for};
 use crate::support::*;
 
 /// A file of the pinned npm packages, or `None` (after saying so) when they are
@@ -176,11 +176,7 @@ fn axe_finds_no_serious_violation_on_the_main_pages() {
     let source = std::fs::read_to_string(axe_path).expect("read axe.min.js");
     let site = site();
     let base = site.server.base.clone();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let failures = runtime.block_on(check_with_axe(&driver, &site, &base, &source));
+    let failures = block_on(check_with_axe(&driver, &site, &base, &source));
     assert!(
         failures.is_empty(),
         "axe-core found serious or critical violations:\n{}",
@@ -228,12 +224,7 @@ async fn check_with_axe(driver: &Driver, site: &Site, base: &str, source: &str) 
         .expect("year field");
     year.clear().await.expect("clear");
     year.send_keys(BAD_YEAR).await.expect("type");
-    c.find(Locator::Css("button[name=intent][value=save]"))
-        .await
-        .expect("save button")
-        .click()
-        .await
-        .expect("save");
+    click(&c, "button[name=intent][value=save]", "save button").await;
     wait_for(&c, "the form with its errors", async |c: &Client| {
         c.find(Locator::Css(".field.invalid")).await.is_ok()
     })
@@ -383,11 +374,7 @@ fn the_keyboard_reaches_the_skip_link_and_the_focus_shows() {
     let Some(driver) = start_driver() else { return };
     let site = site();
     let base = site.server.base.clone();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(async {
+    block_on(async {
         let c = browser(&driver, true).await;
         c.goto(&format!("{base}{}", site.document))
             .await

@@ -115,6 +115,33 @@ pub(crate) async fn wait_for(
     panic!("timed out waiting for {what}");
 }
 
+/// Runs a browser session's steps to their end.
+pub(crate) fn block_on<F: std::future::Future>(steps: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(steps)
+}
+
+/// Waits until the browser's address has a path that `wanted` accepts.
+pub(crate) async fn wait_for_path(c: &Client, what: &str, wanted: impl Fn(&str) -> bool) {
+    wait_for(c, what, async |c: &Client| {
+        c.current_url().await.is_ok_and(|u| wanted(u.path()))
+    })
+    .await;
+}
+
+/// Clicks the element `css` finds; `what` names it in a failure.
+pub(crate) async fn click(c: &Client, css: &str, what: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{what}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {what}: {e}"));
+}
+
 /// Fills and sends the login form the browser is on.
 pub(crate) async fn fill_login_form(c: &Client, name: &str) {
     c.find(Locator::Css("input#name"))
@@ -129,16 +156,8 @@ pub(crate) async fn fill_login_form(c: &Client, name: &str) {
         .send_keys(PASSWORD)
         .await
         .expect("type password");
-    c.find(Locator::Css("main form button[type=submit]"))
-        .await
-        .expect("login button")
-        .click()
-        .await
-        .expect("submit");
-    wait_for(c, "the login to succeed", async |c: &Client| {
-        c.current_url().await.is_ok_and(|u| u.path() != "/login")
-    })
-    .await;
+    click(c, "main form button[type=submit]", "login button").await;
+    wait_for_path(c, "the login to succeed", |p| p != "/login").await;
 }
 
 #[test]
@@ -147,11 +166,7 @@ fn the_search_page_follows_typing_and_works_without_javascript() {
     let dir = tempfile::tempdir().expect("tempdir");
     let server = Server::start_with(dir.path(), &["--demo"]);
     let base = server.base.clone();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(async {
+    block_on(async {
         // With JavaScript: results follow the box, without submitting.
         let c = browser(&driver, true).await;
         c.goto(&format!("{base}/search?q=forum"))
@@ -214,12 +229,7 @@ fn the_search_page_follows_typing_and_works_without_javascript() {
             .send_keys(&Key::Enter.to_string())
             .await
             .expect("enter");
-        wait_for(&c, "the suggested page", async |c: &Client| {
-            c.current_url()
-                .await
-                .is_ok_and(|u| u.path().starts_with("/partner/"))
-        })
-        .await;
+        wait_for_path(&c, "the suggested page", |p| p.starts_with("/partner/")).await;
         c.close().await.expect("close");
 
         // Without JavaScript: the form submits and the results page answers.
@@ -234,10 +244,7 @@ fn the_search_page_follows_typing_and_works_without_javascript() {
             .send_keys(&Key::Enter.to_string())
             .await
             .expect("enter");
-        wait_for(&c, "the results page", async |c: &Client| {
-            c.current_url().await.is_ok_and(|u| u.path() == "/search")
-        })
-        .await;
+        wait_for_path(&c, "the results page", |p| p == "/search").await;
         let hits = c
             .find_all(Locator::Css("ol.hits li.hit"))
             .await
@@ -266,11 +273,7 @@ fn search_open_a_result_log_in_edit_and_see_the_revision() {
     add_user(dir.path(), "eve", "editor");
     let server = Server::start(dir.path());
     let base = server.base.clone();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(async {
+    block_on(async {
         let c = browser(&driver, true).await;
         c.goto(&format!("{base}/")).await.expect("goto");
 
@@ -312,10 +315,7 @@ fn search_open_a_result_log_in_edit_and_see_the_revision() {
             .send_keys(&Key::Enter.to_string())
             .await
             .expect("enter");
-        wait_for(&c, "the results page", async |c: &Client| {
-            c.current_url().await.is_ok_and(|u| u.path() == "/search")
-        })
-        .await;
+        wait_for_path(&c, "the results page", |p| p == "/search").await;
         let mut opened = None;
         for hit in c
             .find_all(Locator::Css("ol.hits li.hit h2 a"))
@@ -337,12 +337,7 @@ fn search_open_a_result_log_in_edit_and_see_the_revision() {
             .click()
             .await
             .expect("open the result");
-        wait_for(&c, "the document", async |c: &Client| {
-            c.current_url()
-                .await
-                .is_ok_and(|u| u.path().starts_with("/action/"))
-        })
-        .await;
+        wait_for_path(&c, "the document", |p| p.starts_with("/action/")).await;
         let document = c.current_url().await.expect("url");
         assert!(text_of(&c, "main h1").await.contains("Accompagner"));
         assert!(
@@ -353,24 +348,14 @@ fn search_open_a_result_log_in_edit_and_see_the_revision() {
         );
 
         // Log in through the form, then come back to the document.
-        c.find(Locator::Css("header nav a[href='/login']"))
-            .await
-            .expect("login link")
-            .click()
-            .await
-            .expect("click");
+        click(&c, "header nav a[href='/login']", "login link").await;
         fill_login_form(&c, "eve").await;
         c.goto(document.as_str())
             .await
             .expect("back to the document");
 
         // Edit one field, with a message, and save.
-        c.find(Locator::Css("section.tools a.button"))
-            .await
-            .expect("edit link")
-            .click()
-            .await
-            .expect("click");
+        click(&c, "section.tools a.button", "edit link").await;
         let referent = c
             .find(Locator::Css("input#f-referent"))
             .await
@@ -386,18 +371,8 @@ fn search_open_a_result_log_in_edit_and_see_the_revision() {
             .send_keys("Référent complété")
             .await
             .expect("type");
-        c.find(Locator::Css("button[name=intent][value=save]"))
-            .await
-            .expect("save button")
-            .click()
-            .await
-            .expect("save");
-        wait_for(&c, "the saved document", async |c: &Client| {
-            c.current_url()
-                .await
-                .is_ok_and(|u| u.path() == document.path())
-        })
-        .await;
+        click(&c, "button[name=intent][value=save]", "save button").await;
+        wait_for_path(&c, "the saved document", |p| p == document.path()).await;
         assert!(
             text_of(&c, "dl.facts")
                 .await
@@ -405,18 +380,8 @@ fn search_open_a_result_log_in_edit_and_see_the_revision() {
         );
 
         // The history shows the new revision first, with its author and message.
-        c.find(Locator::Css("footer.record-meta a[href$='/history']"))
-            .await
-            .expect("history link")
-            .click()
-            .await
-            .expect("click");
-        wait_for(&c, "the history", async |c: &Client| {
-            c.current_url()
-                .await
-                .is_ok_and(|u| u.path().ends_with("/history"))
-        })
-        .await;
+        click(&c, "footer.record-meta a[href$='/history']", "history link").await;
+        wait_for_path(&c, "the history", |p| p.ends_with("/history")).await;
         let cells: Vec<String> = {
             let row = c
                 .find(Locator::Css("table.history tbody tr"))
