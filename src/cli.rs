@@ -383,11 +383,17 @@ fn add_user(data: &Path, name: &str, role: &str) -> Result<ExitCode> {
         }
     };
     let store = open_store(data)?;
-    match store.add_user(name, role, &password) {
-        Ok(user) => {
-            eprintln!("created the account {} ({})", user.name, user.role.as_str());
-            Ok(ExitCode::SUCCESS)
-        }
+    let created = store.add_user(name, role, &password);
+    report_refusal(created.map(|user| {
+        eprintln!("created the account {} ({})", user.name, user.role.as_str());
+    }))
+}
+
+/// Exit code 0 when `result` is a success, 1 with each refused field named when
+/// the store refused the input; other errors stop the command.
+fn report_refusal(result: std::result::Result<(), StoreError>) -> Result<ExitCode> {
+    match result {
+        Ok(()) => Ok(ExitCode::SUCCESS),
         Err(StoreError::Invalid(problems)) => {
             for p in problems {
                 eprintln!("error: {}: {}", p.field, p.message);
@@ -403,20 +409,11 @@ fn add_token(data: &Path, name: &str, label: &str) -> Result<ExitCode> {
     if store.user(name)?.is_none() {
         anyhow::bail!("no account is named {name:?}");
     }
-    match store.create_token(name, label) {
-        Ok((token, secret)) => {
-            eprintln!("created the API token {} for {name}", token.id);
-            println!("{secret}");
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(StoreError::Invalid(problems)) => {
-            for p in problems {
-                eprintln!("error: {}: {}", p.field, p.message);
-            }
-            Ok(ExitCode::from(1))
-        }
-        Err(e) => Err(e.into()),
-    }
+    let created = store.create_token(name, label);
+    report_refusal(created.map(|(token, secret)| {
+        eprintln!("created the API token {} for {name}", token.id);
+        println!("{secret}");
+    }))
 }
 
 fn check(data: &Path) -> Result<ExitCode> {

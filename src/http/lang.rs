@@ -56,14 +56,7 @@ pub fn error_chrome() -> Chrome {
 
 /// The language a request asks for. Bad or unknown values are ignored.
 pub fn negotiate(headers: &HeaderMap) -> Lang {
-    let chosen = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .and_then(|(_, value)| Lang::parse(value));
+    let chosen = super::auth::cookie_value(headers, COOKIE).and_then(|v| Lang::parse(&v));
     chosen
         .or_else(|| {
             headers
