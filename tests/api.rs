@@ -19,7 +19,12 @@ impl Script {
         Script {
             base: server.base.clone(),
             token: token.map(str::to_owned),
-            client: Client::new(),
+            // Redirects are answers too: a refusal must not read as the login
+            // page's 200.
+            client: Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
         }
     }
 
@@ -266,4 +271,91 @@ fn the_openapi_description_is_served() {
         doc["components"]["securitySchemes"]["token"]["scheme"],
         "bearer"
     );
+}
+
+#[test]
+fn tokens_reach_only_the_api_and_answers_hide_what_the_caller_cannot_see() {
+    let dir = with_example();
+    add_team(dir.path());
+    let token = |name: &str| {
+        let out = savoirs(dir.path(), &["user", "token", name, "--label", "t"]);
+        assert_success(&out);
+        String::from_utf8(out.stdout)
+            .expect("utf-8")
+            .trim()
+            .to_owned()
+    };
+    let (eve_token, ada_token) = (token("eve"), token("ada"));
+    let server = Server::start(dir.path());
+    let eve = Script::new(&server, Some(&eve_token));
+    let anonymous = Script::new(&server, None);
+
+    // A token is no key to the account or admin pages: there it counts for nothing.
+    let ada = Script::new(&server, Some(&ada_token));
+    let backup = ada.get("/admin/backup");
+    assert_eq!(backup.status(), 303, "a token must not download backups");
+    assert!(location(&backup).starts_with("/login"));
+    let more = ada
+        .with_auth(ada.client.post(format!("{}/account/tokens", ada.base)))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("label=encore")
+        .send()
+        .expect("POST");
+    assert_eq!(more.status(), 303, "a token must not make tokens");
+
+    // A published sheet linked to a draft partner: readers see the sheet, not the link.
+    let draft: Value = eve
+        .post(&json!({"kind": "partner", "name": "Collectif en projet", "status": "draft"}))
+        .json()
+        .expect("json");
+    let sheet: Value = eve
+        .post(&json!({
+            "kind": "action", "title": "Une action avec un partenaire en projet",
+            "status": "published", "lang": "en",
+            "partners": [{"id": draft["id"], "role": "partner"}],
+        }))
+        .json()
+        .expect("json");
+    let id = sheet["id"].as_str().expect("id").to_owned();
+    assert_eq!(
+        sheet["partners"][0]["id"], draft["id"],
+        "the editor sees it"
+    );
+    let seen: Value = anonymous
+        .get(&format!("/api/v1/records/{id}"))
+        .json()
+        .expect("json");
+    assert!(seen.get("partners").is_none(), "{seen}");
+    let dump = anonymous.get("/export/records.jsonl").text().expect("dump");
+    assert!(!dump.contains(draft["id"].as_str().expect("id")));
+
+    // A change that does not name the language keeps it.
+    let mut change = sheet.clone();
+    change.as_object_mut().expect("object").remove("lang");
+    change["summary"] = json!("Résumé ajouté.");
+    let saved: Value = eve.put(&id, &change).json().expect("json");
+    assert_eq!(saved["lang"], "en");
+    assert_eq!(
+        anonymous.get("/api/v1/records").headers()["cache-control"],
+        "private, no-cache"
+    );
+}
+
+#[test]
+fn forms_work_behind_a_proxy_that_sends_its_own_host() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    add_user(dir.path(), "eve", "editor");
+    let server = Server::start_with(dir.path(), &["--public-url", "https://savoirs.example.org"]);
+    let response = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+        .post(format!("{}/login", server.base))
+        .header("origin", "https://savoirs.example.org")
+        .header("sec-fetch-site", "same-origin")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form_body(&[("name", "eve"), ("password", PASSWORD)]))
+        .send()
+        .expect("login");
+    assert_eq!(response.status(), 303);
 }

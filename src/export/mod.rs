@@ -67,26 +67,59 @@ pub fn interchange(record: &Record, reader: &Reader) -> Result<serde_json::Value
     interchange_kept(record, reader, &|_| true)
 }
 
+/// Keeps the items whose linked record (named by `id`) is not hidden.
+fn retain_shown<T>(
+    items: &mut Vec<T>,
+    id: impl Fn(&T) -> &str,
+    reader: &Reader,
+    keep: Keep<'_>,
+) -> Result<(), StoreError> {
+    let mut kept = Vec::with_capacity(items.len());
+    for item in items.drain(..) {
+        if reader.get(id(&item))?.is_none_or(|target| keep(&target)) {
+            kept.push(item);
+        }
+    }
+    *items = kept;
+    Ok(())
+}
+
+/// Drops the record's links to records `keep` refuses (partners, related
+/// documents, broader and related concepts): what a reader may not see must not
+/// show, not even as an id.
+pub fn drop_hidden_links(
+    record: &mut Record,
+    reader: &Reader,
+    keep: Keep<'_>,
+) -> Result<(), StoreError> {
+    if let Some(refs) = record.partner_refs_mut() {
+        retain_shown(refs, |l| &l.id, reader, keep)?;
+    }
+    if let Some(relations) = record.relations_mut() {
+        retain_shown(relations, |r| &r.id, reader, keep)?;
+    }
+    if let Body::Concept(c) = &mut record.body {
+        retain_shown(&mut c.broader, |id| id, reader, keep)?;
+        retain_shown(&mut c.related, |id| id, reader, keep)?;
+    }
+    Ok(())
+}
+
 fn interchange_kept(
     record: &Record,
     reader: &Reader,
     keep: Keep<'_>,
 ) -> Result<serde_json::Value, StoreError> {
     let mut record = record.clone();
-    if let Some(refs) = record.partner_refs_mut() {
-        let mut kept = Vec::with_capacity(refs.len());
-        for mut link in refs.drain(..) {
-            match reader.get(&link.id)? {
-                Some(partner) if !keep(&partner) => continue,
-                Some(Record {
-                    body: Body::Partner(p),
-                    ..
-                }) => link.name = p.label().to_owned(),
-                _ => {}
-            }
-            kept.push(link);
+    drop_hidden_links(&mut record, reader, keep)?;
+    for link in record.partner_refs_mut().into_iter().flatten() {
+        if let Some(Record {
+            body: Body::Partner(p),
+            ..
+        }) = reader.get(&link.id)?
+        {
+            link.name = p.label().to_owned();
         }
-        *refs = kept;
     }
     let mut object = record.to_json();
     object.remove("revision");

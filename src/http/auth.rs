@@ -119,9 +119,13 @@ impl FromRequestParts<AppState> for Viewer {
         };
         let here = here(parts);
         let address = super::public::Address::of(parts, state);
-        // A script's API token. A wrong one is an error, not an anonymous request:
-        // a script whose token was revoked should hear so, not see less.
-        if let Some(secret) = bearer_token(&parts.headers) {
+        // A script's API token, for the API and the exports only: a leaked token
+        // must not manage the account (make new tokens) nor reach admin pages. A
+        // wrong one is an error, not an anonymous request: a script whose token
+        // was revoked should hear so, not see less.
+        let path = parts.uri.path();
+        let token_route = path.starts_with("/api/") || path.starts_with("/export/");
+        if let Some(secret) = bearer_token(&parts.headers).filter(|_| token_route) {
             let user = state
                 .blocking(move |s| Ok(s.store.token_user(&secret)?))
                 .await?;
@@ -158,27 +162,25 @@ impl FromRequestParts<AppState> for Viewer {
     }
 }
 
+fn here(parts: &Parts) -> String {
+    here_of(&parts.method, &parts.uri, &parts.headers)
+}
+
 /// The page a language switch should come back to: the one asked for, or for a
 /// form's answer (a POST, which a link cannot repeat) the page the form was on.
-fn here(parts: &Parts) -> String {
-    let asked = parts
-        .uri
+pub(super) fn here_of(
+    method: &axum::http::Method,
+    uri: &axum::http::Uri,
+    headers: &HeaderMap,
+) -> String {
+    let asked = uri
         .path_and_query()
-        .map_or_else(|| parts.uri.path().to_owned(), |p| p.as_str().to_owned());
-    if matches!(
-        parts.method,
-        axum::http::Method::GET | axum::http::Method::HEAD
-    ) {
+        .map_or_else(|| uri.path().to_owned(), |p| p.as_str().to_owned());
+    if matches!(*method, axum::http::Method::GET | axum::http::Method::HEAD) {
         return asked;
     }
-    let host = parts
-        .headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok());
-    let referer = parts
-        .headers
-        .get(header::REFERER)
-        .and_then(|r| r.to_str().ok());
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let referer = headers.get(header::REFERER).and_then(|r| r.to_str().ok());
     match (host, referer) {
         (Some(host), Some(referer)) => referer
             .strip_prefix("http://")
@@ -223,7 +225,10 @@ fn cookie(value: &str, max_age: i64, headers: &HeaderMap) -> HeaderValue {
 /// A local path to go back to after logging in (or switching language);
 /// anything else goes home.
 pub(super) fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+    // Browsers drop tabs and line breaks from addresses, so `/\t/evil.example`
+    // would become `//evil.example`: no control character or space at all.
+    let plain = next.bytes().all(|b| b > 0x20 && b != 0x7f);
+    if plain && next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
         next
     } else {
         routes::HOME
@@ -404,7 +409,7 @@ async fn create_token(
             (StatusCode::OK, view)
         }
         Err(errors) => {
-            let error = if errors.iter().any(|e| e.message.starts_with("at most")) {
+            let error = if errors.iter().any(|e| e.field == "tokens") {
                 tf(
                     viewer.lang,
                     "tokens.too_many",
@@ -421,7 +426,13 @@ async fn create_token(
             (StatusCode::UNPROCESSABLE_ENTITY, view)
         }
     };
-    Ok((status, Html(view.render(&chrome(&viewer)).into_string())).into_response())
+    // The page shows a secret once: it must not stay in any cache.
+    Ok((
+        status,
+        [(header::CACHE_CONTROL, "no-store")],
+        Html(view.render(&chrome(&viewer)).into_string()),
+    )
+        .into_response())
 }
 
 async fn revoke_token(
@@ -511,5 +522,8 @@ mod tests {
         assert_eq!(safe_next("//evil.example"), "/");
         assert_eq!(safe_next("https://evil.example"), "/");
         assert_eq!(safe_next("/\\evil"), "/");
+        assert_eq!(safe_next("/\t/evil.example"), "/");
+        assert_eq!(safe_next("/\r\n/evil.example"), "/");
+        assert_eq!(safe_next("/ /evil.example"), "/");
     }
 }

@@ -4,18 +4,24 @@
 //! request that says it comes from elsewhere is refused with 403. Session cookies
 //! are also `SameSite=Lax`, so a cross-site form never carries them anyway.
 
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use savoirs_templates::i18n::t;
 use savoirs_templates::views::ErrorView;
 
-pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
+use super::AppState;
+
+pub async fn refuse_cross_site(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     if matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
-    ) || same_site(&request)
+    ) || same_site(&request, state.public_url.as_deref())
     {
         return next.run(request).await;
     }
@@ -39,7 +45,10 @@ pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
         .into_response()
 }
 
-fn same_site(request: &Request) -> bool {
+/// Whether the request says it comes from this site: from the address the
+/// browser used (`Host`), or from the public address (behind a proxy that sends
+/// its own `Host`).
+fn same_site(request: &Request, public_url: Option<&str>) -> bool {
     let headers = request.headers();
     if let Some(site) = headers.get("sec-fetch-site") {
         // "none" is a request the user typed or bookmarked.
@@ -50,13 +59,14 @@ fn same_site(request: &Request) -> bool {
     if let Some(origin) = headers.get(header::ORIGIN) {
         let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
         let origin = origin.to_str().ok();
-        let matches = match (origin, host) {
+        let from_host = match (origin, host) {
             (Some(origin), Some(host)) => origin
                 .strip_prefix("http://")
                 .or_else(|| origin.strip_prefix("https://"))
                 .is_some_and(|rest| rest == host),
             _ => false,
         };
+        let matches = from_host || (origin.is_some() && origin == public_url);
         if !matches {
             return false;
         }

@@ -43,6 +43,11 @@ pub fn changes_link() -> (String, String) {
 
 /// A partner's or a concept's feed, as (path, title); other records have none.
 pub fn record_link(record: &Record) -> Option<(String, String)> {
+    // Feeds show what anonymous readers see: an unpublished partner or concept
+    // has no feed to offer.
+    if record.meta.status != crate::model::Status::Published {
+        return None;
+    }
     let title = match &record.body {
         Body::Partner(p) => format!("Savoirs — documents de {}", p.label()),
         Body::Concept(c) => format!("Savoirs — documents sur « {} »", c.label),

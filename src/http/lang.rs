@@ -73,10 +73,7 @@ pub fn negotiate(headers: &HeaderMap) -> Lang {
 pub async fn choose(mut request: axum::extract::Request, next: Next) -> Response {
     let lang = negotiate(request.headers());
     request.extensions_mut().insert(lang);
-    let here = request.uri().path_and_query().map_or_else(
-        || request.uri().path().to_owned(),
-        |p| p.as_str().to_owned(),
-    );
+    let here = super::auth::here_of(request.method(), request.uri(), request.headers());
     let mut response = CURRENT
         .scope(Current { lang, here }, next.run(request))
         .await;

@@ -167,7 +167,10 @@ pub fn router(state: AppState) -> Router {
     table()
         .router
         .fallback(records::not_found)
-        .layer(axum::middleware::from_fn(csrf::refuse_cross_site))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            csrf::refuse_cross_site,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .layer(axum::middleware::from_fn(limits::refuse_large_bodies))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
@@ -202,6 +205,15 @@ async fn security_headers(mut response: Response) -> Response {
         HeaderValue::from_static("same-origin"),
     );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // What a page, an export or an API answer holds depends on who asks (drafts
+    // for editors, a new token on the account page): no shared cache may keep it
+    // for someone else. Static assets say otherwise themselves.
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-cache"),
+        );
+    }
     response
 }
 

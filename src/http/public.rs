@@ -13,8 +13,8 @@ use axum::http::request::Parts;
 use super::AppState;
 
 /// Checks a `--public-url` value and returns it without its trailing slash:
-/// `http` or `https`, a valid host, an optional port and path, no query, fragment
-/// or credentials.
+/// `http` or `https`, a valid host and an optional port; no path, query,
+/// fragment or credentials.
 pub fn parse_public_url(value: &str) -> Result<String, String> {
     let trimmed = value.trim().trim_end_matches('/');
     let (scheme, rest) = trimmed
@@ -30,15 +30,14 @@ pub fn parse_public_url(value: &str) -> Result<String, String> {
     if !valid_host(host) {
         return Err(format!("{value:?} does not name a valid host"));
     }
-    let path_ok = path
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.' | b'~' | b'%'));
-    if !path_ok {
+    // Pages link to their own paths from the root: a site under a sub-path
+    // would have working feeds and broken pages.
+    if !path.is_empty() {
         return Err(format!(
-            "{value:?}: the path may hold only letters, digits and / - _ . ~ %"
+            "{value:?}: Savoirs is served at the root of its address; give no path"
         ));
     }
-    Ok(format!("{scheme}://{host}{path}"))
+    Ok(format!("{scheme}://{host}"))
 }
 
 /// A host name, an IPv4 address or a bracketed IPv6 address, with an optional
@@ -149,10 +148,11 @@ mod tests {
             Ok("https://savoirs.example.org")
         );
         assert_eq!(
-            parse_public_url("http://127.0.0.1:8080/savoirs").as_deref(),
-            Ok("http://127.0.0.1:8080/savoirs")
+            parse_public_url("http://127.0.0.1:8080").as_deref(),
+            Ok("http://127.0.0.1:8080")
         );
         for bad in [
+            "http://127.0.0.1:8080/savoirs",
             "savoirs.example.org",
             "ftp://savoirs.example.org",
             "https://user@savoirs.example.org",

@@ -31,7 +31,7 @@ impl utoipa::PartialSchema for Amount {
                 ObjectBuilder::new()
                     .schema_type(Type::Number)
                     .minimum(Some(0))
-                    .maximum(Some(9.0e13))
+                    .maximum(Some(7.0e13))
                     .description(Some("In major units: 1234.5 for 1 234,50")),
             )
             .required("value")

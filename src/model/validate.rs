@@ -18,9 +18,10 @@ impl std::fmt::Display for FieldError {
 
 const MAX_TITLE: usize = 500;
 const MAX_TEXT: usize = 1_000_000;
-/// Largest amount, in minor units: 9 × 10¹³ in major units, the bound the API
-/// describes, well within what a float carries exactly to the cent.
-const MAX_AMOUNT_MINOR: i64 = 9_000_000_000_000_000;
+/// Largest amount, in minor units: 7 × 10¹³ in major units, the bound the API
+/// describes. JSON carries amounts in major units, as floats; below 2⁴⁶ a float
+/// still tells cents apart, so every amount accepted comes back to the cent.
+const MAX_AMOUNT_MINOR: i64 = 7_000_000_000_000_000;
 
 /// Checks a record; an empty list means it may be stored.
 pub fn validate(record: &Record) -> Vec<FieldError> {
@@ -104,7 +105,8 @@ pub fn validate(record: &Record) -> Vec<FieldError> {
                 } else if amount.minor > MAX_AMOUNT_MINOR {
                     err(
                         "amount.value",
-                        "must not exceed 90 000 000 000 000 (and stay exact)".into(),
+                        "must not exceed 70 000 000 000 000 (larger amounts lose their cents)"
+                            .into(),
                     );
                 }
                 let c = &amount.currency;

@@ -45,15 +45,19 @@ impl Store {
         }
         if self.tokens(user)?.len() >= MAX_PER_USER {
             return Err(invalid(
-                "label",
+                "tokens",
                 format!("at most {MAX_PER_USER} tokens per account: revoke one first"),
             ));
         }
         let mut raw = [0u8; 32];
         random_bytes(&mut raw);
         let secret = format!("{PREFIX}{}", hex(&raw));
+        // The public id is drawn apart: it shows in pages and logs, and must
+        // tell nothing of the secret.
+        let mut id = [0u8; 4];
+        random_bytes(&mut id);
         let token = ApiToken {
-            id: hex(&raw[..4]),
+            id: hex(&id),
             user: user.to_owned(),
             label: label.to_owned(),
             created: model::now(),
@@ -104,7 +108,9 @@ impl Store {
         Ok(removed)
     }
 
-    /// The account a token acts as, if the token exists and the account is active.
+    /// The account a token acts as, if the token exists and the account is active
+    /// and has not changed its password since the token was made (a new password
+    /// is what one does after a leak: it ends sessions and tokens alike).
     pub fn token_user(&self, secret: &str) -> Result<Option<User>> {
         if !secret.starts_with(PREFIX) || secret.len() != PREFIX.len() + 64 {
             return Ok(None);
@@ -120,7 +126,9 @@ impl Store {
         let Some(token) = token else {
             return Ok(None);
         };
-        Ok(self.user(&token.user)?.filter(|u| !u.suspended))
+        Ok(self
+            .user(&token.user)?
+            .filter(|u| !u.suspended && u.password_changed <= token.created))
     }
 }
 
@@ -157,8 +165,19 @@ mod tests {
             .update_user("ana", |u| u.suspended = false)
             .expect("unsuspend");
 
+        assert!(
+            !secret.contains(&token.id),
+            "the id tells nothing of the secret"
+        );
         assert!(store.revoke_token("ana", &token.id).expect("revoke"));
         assert!(store.token_user(&secret).expect("lookup").is_none());
         assert!(store.tokens("ana").expect("list").is_empty());
+
+        // A new password ends the tokens made before it.
+        let (_, secret) = store.create_token("ana", "script").expect("token");
+        store
+            .set_password("ana", "un tout nouveau mot de passe")
+            .expect("password");
+        assert!(store.token_user(&secret).expect("lookup").is_none());
     }
 }

@@ -203,8 +203,10 @@ fn keys_in(text: &str) -> Vec<String> {
     let bytes = text.as_bytes();
     for (at, _) in text.match_indices('(') {
         let name_start = text[..at]
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .map_or(0, |i| i + 1);
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_'))
+            .map_or(0, |(i, c)| i + c.len_utf8());
         let name = &text[name_start..at];
         if name != "t" && name != "tf" {
             continue;

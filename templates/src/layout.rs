@@ -159,7 +159,9 @@ pub fn search_box(lang: Lang, query: &str, large: bool) -> Markup {
             data-label-method=(t(lang, "suggest.method"))
             data-label-resource=(t(lang, "kind.resource"))
             data-label-partner=(t(lang, "kind.partner"))
-            data-label-keyword=(t(lang, "suggest.keyword")) {
+            data-label-keyword=(t(lang, "suggest.keyword"))
+            data-label-count-one=(t(lang, "suggest.count_one"))
+            data-label-count-many=(t(lang, "suggest.count_many")) {
             label.visually-hidden for=(if large { "q-home" } else { "q" }) { (t(lang, "search_box.label")) }
             input #(if large { "q-home" } else { "q" }) type="search" name="q" value=(query)
                 placeholder=(t(lang, "search_box.placeholder")) autocomplete="off";

@@ -100,7 +100,9 @@
       });
       list.hidden = false;
       input.setAttribute("aria-expanded", "true");
-      announce(suggestions.length + (suggestions.length > 1 ? " suggestions" : " suggestion"));
+      var n = suggestions.length;
+      var count = n > 1 ? labels.labelCountMany || "{n} suggestions" : labels.labelCountOne || "1 suggestion";
+      announce(count.replace("{n}", n));
       suggestions.forEach(function (s, i) {
         if (s.url === kept) {
           select(i);

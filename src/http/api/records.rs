@@ -3,7 +3,7 @@
 //! shape of `savoirs export` (one flat object tagged by `kind`), plus `url`.
 //!
 //! Links are given by id or by name: partners by id or by one of their names,
-//! related records by id or exact title, broader and related concepts by id or
+//! related records by id or title (compared as in the record's address), broader and related concepts by id or
 //! label. Unlike an import, the API never creates a partner on the way: a name
 //! that matches no partner is an error the caller can fix.
 
@@ -19,16 +19,19 @@ use utoipa::{IntoParams, ToSchema};
 use super::{ApiViewer, ErrorBody, RecordValue};
 use crate::http::{ApiError, AppError, AppState, Viewer};
 use crate::model::{Body, FieldError, Kind, Record, Status};
-use crate::store::{Author, StoreError, Writer};
+use crate::store::{Author, Reader, StoreError, Writer};
 
 const DEFAULT_PER_PAGE: usize = 20;
 const MAX_PER_PAGE: usize = 100;
 
-/// A record as the API writes it: the interchange object plus its page's path.
-pub fn to_value(record: &Record) -> RecordValue {
+/// A record as the API writes it for `viewer`: the interchange object plus its
+/// page's path, without links to records the viewer may not see.
+fn to_value(record: &Record, reader: &Reader, viewer: &Viewer) -> Result<RecordValue, AppError> {
+    let mut record = record.clone();
+    crate::export::drop_hidden_links(&mut record, reader, &|r| viewer.can_view(r))?;
     let mut object = record.to_json();
     object.insert("url".into(), record.url().into());
-    RecordValue(object)
+    Ok(RecordValue(object))
 }
 
 /// The filters of the record list, as the OpenAPI description shows them.
@@ -133,26 +136,26 @@ pub async fn list(
     RawQuery(query): RawQuery,
 ) -> Result<Json<RecordList>, ApiError> {
     let p = list_params(query.as_deref())?;
-    let mut records = state
+    let (total, page) = state
         .blocking(move |s| {
-            let mut visible = s.store.read()?.all(p.kind)?;
+            let reader = s.store.read()?;
+            let mut visible = reader.all(p.kind)?;
             visible.retain(|r| viewer.can_view(r) && p.status.is_none_or(|st| r.meta.status == st));
-            Ok(visible)
+            visible.sort_by(|a, b| {
+                b.meta
+                    .updated
+                    .cmp(&a.meta.updated)
+                    .then_with(|| a.meta.id.cmp(&b.meta.id))
+            });
+            let page = visible
+                .iter()
+                .skip((p.page - 1) * p.per_page)
+                .take(p.per_page)
+                .map(|r| to_value(r, &reader, &viewer))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((visible.len() as u64, page))
         })
         .await?;
-    records.sort_by(|a, b| {
-        b.meta
-            .updated
-            .cmp(&a.meta.updated)
-            .then_with(|| a.meta.id.cmp(&b.meta.id))
-    });
-    let total = records.len() as u64;
-    let page = records
-        .iter()
-        .skip((p.page - 1) * p.per_page)
-        .take(p.per_page)
-        .map(to_value)
-        .collect();
     Ok(Json(RecordList {
         total,
         page: p.page as u32,
@@ -193,8 +196,10 @@ pub async fn get(
     ApiViewer(viewer): ApiViewer,
     Path(id): Path<String>,
 ) -> Result<Json<RecordValue>, ApiError> {
-    let record = state.blocking(move |s| visible(s, &viewer, &id)).await?;
-    Ok(Json(to_value(&record)))
+    let record = state
+        .blocking(move |s| to_value(&visible(s, &viewer, &id)?, &s.store.read()?, &viewer))
+        .await?;
+    Ok(Json(record))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -252,6 +257,8 @@ struct Input {
     message: String,
     /// Whether the body said which status it wants.
     status_given: bool,
+    /// Whether the body said which language the record is in.
+    lang_given: bool,
 }
 
 fn invalid(field: &str, message: impl Into<String>) -> ApiError {
@@ -305,6 +312,7 @@ fn read_input(body: &[u8]) -> Result<Input, ApiError> {
     let body: Body = serde_json::from_value(Value::Object(object))
         .map_err(|e| invalid("body", e.to_string()))?;
     let mut record = Record::new(body);
+    let lang_given = lang.is_some();
     if let Some(lang) = lang {
         record.meta.lang = lang;
     }
@@ -322,6 +330,7 @@ fn read_input(body: &[u8]) -> Result<Input, ApiError> {
         base,
         message,
         status_given,
+        lang_given,
     })
 }
 
@@ -425,7 +434,7 @@ pub async fn create(
     }
     record.meta.owner = viewer.name().unwrap_or_default().to_owned();
     let message = author_message(&input.message, "Création");
-    let saved = state
+    let (id, saved) = state
         .blocking(move |s| {
             let author = Author {
                 name: viewer.name().unwrap_or_default(),
@@ -436,14 +445,17 @@ pub async fn create(
                 w.save(record, &author)
             })?;
             s.index_now();
-            Ok(saved)
+            Ok((
+                saved.meta.id.clone(),
+                to_value(&saved, &s.store.read()?, &viewer)?,
+            ))
         })
         .await?;
-    let location = format!("/api/v1/records/{}", saved.meta.id);
+    let location = format!("/api/v1/records/{id}");
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, location)],
-        Json(to_value(&saved)),
+        Json(saved),
     )
         .into_response())
 }
@@ -508,6 +520,9 @@ pub async fn replace(
                     record.meta.status.as_str()
                 )));
             }
+            if !input.lang_given {
+                record.meta.lang = stored.meta.lang.clone();
+            }
             record.meta.id = stored.meta.id.clone();
             record.meta.slug = stored.meta.slug.clone();
             record.meta.created = stored.meta.created;
@@ -522,10 +537,10 @@ pub async fn replace(
                 w.save_if_current(record, base, &author)
             })?;
             s.index_now();
-            Ok(saved)
+            to_value(&saved, &s.store.read()?, &viewer)
         })
         .await?;
-    Ok(Json(to_value(&saved)))
+    Ok(Json(saved))
 }
 
 #[cfg(test)]

@@ -90,7 +90,7 @@ impl AccountView {
                 p { (t(lang, "tokens.none")) }
             } @else {
                 table.tokens {
-                    thead { tr { th scope="col" { (t(lang, "users.name")) } th scope="col" { (t(lang, "tokens.id")) } th scope="col" { (t(lang, "users.created")) } th scope="col" { span.visually-hidden { (t(lang, "tokens.action")) } } } }
+                    thead { tr { th scope="col" { (t(lang, "tokens.name")) } th scope="col" { (t(lang, "tokens.id")) } th scope="col" { (t(lang, "users.created")) } th scope="col" { span.visually-hidden { (t(lang, "tokens.action")) } } } }
                     tbody {
                         @for token in &self.tokens {
                             tr {
