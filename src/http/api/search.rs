@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::{RawQuery, State};
-use savoirs_templates::routes;
+use savoirs_templates::{Lang, routes};
 use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -129,7 +129,8 @@ pub async fn search(
     ApiViewer(viewer): ApiViewer,
     RawQuery(query): RawQuery,
 ) -> Result<Json<SearchResponse>, ApiError> {
-    let params = SearchParams::parse(query.as_deref())?;
+    // The API speaks English, whatever the caller's browser prefers.
+    let params = SearchParams::parse_in(query.as_deref(), Lang::En)?;
     let request = params.request(&viewer);
     let results = state
         .blocking(move |s| Ok(s.index.search(&request)?))
@@ -206,7 +207,8 @@ pub async fn suggest(
     ApiViewer(viewer): ApiViewer,
     RawQuery(query): RawQuery,
 ) -> Result<Json<SuggestResponse>, ApiError> {
-    let params = SearchParams::parse(query.as_deref())?;
+    // The API speaks English, whatever the caller's browser prefers.
+    let params = SearchParams::parse_in(query.as_deref(), Lang::En)?;
     let request = params.request(&viewer);
     let text = params.q.clone();
     let found = state
