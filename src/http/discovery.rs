@@ -6,6 +6,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::SecondsFormat;
+use savoirs_templates::i18n::t;
 use savoirs_templates::routes;
 
 use super::params::SearchParams;
@@ -38,6 +39,7 @@ fn written(result: std::io::Result<Vec<u8>>) -> Result<Vec<u8>, AppError> {
 /// The OpenSearch 1.1 description: results as HTML, completions, and the search
 /// feed, each as a URL template.
 async fn opensearch(address: Address) -> Result<Response, AppError> {
+    let lang = super::lang::current();
     let template = |path: &str| address.url(&format!("{path}?q={{searchTerms}}"));
     let body = written((|| -> std::io::Result<Vec<u8>> {
         let mut w = document()?;
@@ -45,13 +47,10 @@ async fn opensearch(address: Address) -> Result<Response, AppError> {
             .with_attribute(("xmlns", "http://a9.com/-/spec/opensearch/1.1/"))
             .write_inner_content(|w| {
                 text_element(w, "ShortName", "Savoirs")?;
-                text_element(
-                    w,
-                    "Description",
-                    "Rechercher dans Savoirs : fiches d'expérience, méthodes, partenaires et ressources",
-                )?;
+                text_element(w, "Description", t(lang, "opensearch.description"))?;
                 text_element(w, "InputEncoding", "UTF-8")?;
-                text_element(w, "Language", "fr")?;
+                // Records are in French, English or Spanish.
+                text_element(w, "Language", "*")?;
                 for (kind, path) in [
                     ("text/html", routes::SEARCH),
                     ("application/x-suggestions+json", routes::OPENSEARCH_SUGGEST),

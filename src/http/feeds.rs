@@ -9,7 +9,8 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use savoirs_index::{SearchRequest, Sort};
-use savoirs_templates::routes;
+use savoirs_templates::i18n::{t, tf};
+use savoirs_templates::{Lang, routes};
 
 use super::params::SearchParams;
 use super::public::Address;
@@ -34,23 +35,23 @@ const SUMMARY_CHARS: usize = 600;
 // feed; kept together so that they read alike.
 
 /// The recent changes feed, as (path, title).
-pub fn changes_link() -> (String, String) {
+pub fn changes_link(lang: Lang) -> (String, String) {
     (
         routes::CHANGES_FEED.to_owned(),
-        "Savoirs — modifications récentes".to_owned(),
+        t(lang, "feed.changes").to_owned(),
     )
 }
 
 /// A partner's or a concept's feed, as (path, title); other records have none.
-pub fn record_link(record: &Record) -> Option<(String, String)> {
+pub fn record_link(record: &Record, lang: Lang) -> Option<(String, String)> {
     // Feeds show what anonymous readers see: an unpublished partner or concept
     // has no feed to offer.
     if record.meta.status != crate::model::Status::Published {
         return None;
     }
     let title = match &record.body {
-        Body::Partner(p) => format!("Savoirs — documents de {}", p.label()),
-        Body::Concept(c) => format!("Savoirs — documents sur « {} »", c.label),
+        Body::Partner(p) => tf(lang, "feed.partner", &[("name", &p.label())]),
+        Body::Concept(c) => tf(lang, "feed.concept", &[("label", &c.label)]),
         _ => return None,
     };
     let path = routes::record_page(record.kind().as_str(), &record.meta.slug, "feed");
@@ -72,14 +73,14 @@ fn pairs(params: &[(String, String)]) -> Vec<(&str, &str)> {
 }
 
 /// A search's feed, as (path, title).
-pub fn search_link(params: &SearchParams) -> (String, String) {
+pub fn search_link(params: &SearchParams, lang: Lang) -> (String, String) {
     let all = search_params(params);
     let path = routes::search_like(routes::SEARCH_FEED, &pairs(&all));
     let words = params.q.trim();
     let title = if words.is_empty() {
-        "Savoirs — nouveaux documents".to_owned()
+        t(lang, "feed.new").to_owned()
     } else {
-        format!("Savoirs — recherche « {words} »")
+        tf(lang, "feed.search", &[("words", &words)])
     };
     (path, title)
 }
@@ -108,6 +109,7 @@ fn newest(entries: &[Entry]) -> DateTime<Utc> {
 
 /// A feed around `entries`, named by `self_path`.
 fn feed(
+    lang: Lang,
     address: &Address,
     title: String,
     self_path: &str,
@@ -121,7 +123,7 @@ fn feed(
         self_url: address.url(self_path),
         page_url: address.url(page_path),
         author: "Savoirs".to_owned(),
-        lang: "fr".to_owned(),
+        lang: lang.code().to_owned(),
         entries,
     }
 }
@@ -197,6 +199,8 @@ fn visible_records(reader: &Reader, ids: &[String]) -> Result<Vec<Record>, AppEr
 /// Recent changes, site-wide: one entry per changed record, named by its
 /// revision, so that each change is new to a feed reader.
 async fn changes(State(state): State<AppState>, address: Address) -> Result<Response, AppError> {
+    // Feed readers ask in their own language too: titles follow it.
+    let lang = super::lang::current();
     let feed = state
         .blocking(move |s| {
             let reader = s.store.read()?;
@@ -224,7 +228,7 @@ async fn changes(State(state): State<AppState>, address: Address) -> Result<Resp
                         n - 1
                     )
                 };
-                let mut what = format!("Révision {n}");
+                let mut what = tf(lang, "feed.revision", &[("n", &n)]);
                 if !last.message.trim().is_empty() {
                     what.push_str(" : ");
                     what.push_str(last.message.trim());
@@ -248,8 +252,8 @@ async fn changes(State(state): State<AppState>, address: Address) -> Result<Resp
                     break;
                 }
             }
-            let (path, title) = changes_link();
-            Ok(feed(&address, title, &path, routes::CHANGES, entries))
+            let (path, title) = changes_link(lang);
+            Ok(feed(lang, &address, title, &path, routes::CHANGES, entries))
         })
         .await?;
     respond(&feed)
@@ -265,6 +269,7 @@ async fn record_feed(
     if !matches!(Kind::parse(&kind), Some(Kind::Partner | Kind::Concept)) {
         return Err(AppError::NotFound);
     }
+    let lang = super::lang::current();
     let feed = state
         .blocking(move |s| {
             let reader = s.store.read()?;
@@ -300,8 +305,8 @@ async fn record_feed(
             records.sort_by_key(|r: &Record| std::cmp::Reverse(r.meta.updated));
             records.truncate(ENTRIES);
             let entries = records.iter().map(|r| record_entry(r, &address)).collect();
-            let (path, title) = record_link(&record).ok_or(AppError::NotFound)?;
-            let mut feed = feed(&address, title, &path, &record.url(), entries);
+            let (path, title) = record_link(&record, lang).ok_or(AppError::NotFound)?;
+            let mut feed = feed(lang, &address, title, &path, &record.url(), entries);
             // Named by the record's id, which outlives its slug.
             feed.id = address.url(&routes::record_page(
                 record.kind().as_str(),
@@ -327,7 +332,8 @@ async fn search(
     request.sort = Sort::Newest;
     request.offset = 0;
     request.limit = ENTRIES;
-    let (path, title) = search_link(&params);
+    let lang = super::lang::current();
+    let (path, title) = search_link(&params, lang);
     let page = routes::search(&pairs(&search_params(&params)));
     let feed = state
         .blocking(move |s| {
@@ -338,7 +344,7 @@ async fn search(
                 .iter()
                 .map(|r| record_entry(r, &address))
                 .collect();
-            Ok(feed(&address, title, &path, &page, entries))
+            Ok(feed(lang, &address, title, &path, &page, entries))
         })
         .await?;
     respond(&feed)

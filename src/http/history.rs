@@ -292,7 +292,7 @@ async fn changes(State(state): State<AppState>, viewer: Viewer) -> Result<Html<S
         })
         .await?;
     let mut chrome = chrome(&viewer);
-    chrome.head.feed = Some(super::feeds::changes_link());
+    chrome.head.feed = Some(super::feeds::changes_link(viewer.lang));
     Ok(Html(view.render(&chrome).into_string()))
 }
 

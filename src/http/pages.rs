@@ -28,7 +28,7 @@ const RECENT: usize = 8;
 
 async fn home(State(state): State<AppState>, viewer: Viewer) -> Result<Html<String>, AppError> {
     let mut chrome = chrome(&viewer);
-    chrome.head.feed = Some(super::feeds::changes_link());
+    chrome.head.feed = Some(super::feeds::changes_link(viewer.lang));
     let view = state
         .blocking(move |s| {
             // Counts come from the index's kind facet, computed with the viewer's
@@ -84,7 +84,7 @@ async fn search(
     let request = params.request(&viewer);
     let mut chrome = chrome(&viewer);
     chrome.head.canonical = canonical_search(&params);
-    chrome.head.feed = Some(super::feeds::search_link(&params));
+    chrome.head.feed = Some(super::feeds::search_link(&params, viewer.lang));
     let results = state
         .blocking(move |s| Ok(s.index.search(&request)?))
         .await?;

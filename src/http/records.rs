@@ -78,7 +78,7 @@ async fn record(
                 Some((record, false)) => Some(Found::Page(
                     Box::new(document_view(&record, &reader, &s.index, &who)?),
                     record.url(),
-                    super::feeds::record_link(&record),
+                    super::feeds::record_link(&record, who.lang),
                 )),
             })
         })
@@ -118,7 +118,7 @@ fn tools(record: &Record, viewer: &Viewer) -> RecordTools {
         history_url: routes::record_page(kind, slug, "history"),
         status_url: routes::record_page(kind, slug, "status"),
         markdown_url: routes::record_page(kind, slug, "markdown"),
-        feed_url: super::feeds::record_link(record).map(|(path, _)| path),
+        feed_url: super::feeds::record_link(record, viewer.lang).map(|(path, _)| path),
         transitions,
     }
 }
