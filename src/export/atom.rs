@@ -38,6 +38,9 @@ pub struct Entry {
     /// Plain text.
     pub summary: String,
     pub categories: Vec<String>,
+    /// Language of the entry's text (the record's), when it may differ from the
+    /// feed's.
+    pub lang: Option<String>,
 }
 
 fn date(t: &DateTime<Utc>) -> String {
@@ -79,7 +82,11 @@ pub fn write(feed: &Feed) -> std::io::Result<Vec<u8>> {
             author(w, &feed.author)?;
             text_element(w, "generator", "Savoirs")?;
             for entry in &feed.entries {
-                w.create_element("entry").write_inner_content(|w| {
+                let mut element = w.create_element("entry");
+                if let Some(lang) = &entry.lang {
+                    element = element.with_attribute(("xml:lang", lang.as_str()));
+                }
+                element.write_inner_content(|w| {
                     text_element(w, "id", &entry.id)?;
                     text_element(w, "title", &entry.title)?;
                     text_element(w, "updated", &date(&entry.updated))?;

@@ -178,6 +178,7 @@ fn record_entry(record: &Record, address: &Address) -> Entry {
         author: None,
         summary: summary(record),
         categories: record.keywords().to_vec(),
+        lang: Some(record.meta.lang.clone()),
     }
 }
 
