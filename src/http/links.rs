@@ -44,6 +44,30 @@ fn by_title(reader: &Reader, kind: Kind, text: &str) -> Result<Option<Record>, A
     })
 }
 
+/// The record at `/{kind}/{slug}`, for someone logged in (anonymous readers are
+/// sent to log in, then back to it).
+fn for_account(reader: &Reader, who: &Viewer, kind: &str, slug: &str) -> Result<Record, AppError> {
+    let (record, _) = find(reader, who, kind, slug)?.ok_or(AppError::NotFound)?;
+    require_login(who, record.url())?;
+    Ok(record)
+}
+
+/// The record at `/{kind}/{slug}`, for a change only editors may make; others
+/// are refused with the message `refusal`.
+fn for_editor(
+    reader: &Reader,
+    who: &Viewer,
+    kind: &str,
+    slug: &str,
+    refusal: &str,
+) -> Result<Record, AppError> {
+    let record = for_account(reader, who, kind, slug)?;
+    if !who.is_editor() {
+        return Err(AppError::Forbidden(t(who.lang, refusal).into()));
+    }
+    Ok(record)
+}
+
 /// Adds the partner to a resource (or changes its role there).
 async fn link_resource(
     State(state): State<AppState>,
@@ -56,8 +80,7 @@ async fn link_resource(
     let url = state
         .blocking(move |s| {
             let reader = s.store.read()?;
-            let (partner, _) = find(&reader, &who, "partner", &slug)?.ok_or(AppError::NotFound)?;
-            require_login(&who, partner.url())?;
+            let partner = for_account(&reader, &who, "partner", &slug)?;
             let title = form.get("resource").trim();
             let role = form.get("role");
             if !model::ROLES.contains(&role) {
@@ -111,13 +134,7 @@ async fn merge(
     let url = state
         .blocking(move |s| {
             let reader = s.store.read()?;
-            let (partner, _) = find(&reader, &who, "partner", &slug)?.ok_or(AppError::NotFound)?;
-            require_login(&who, partner.url())?;
-            if !who.is_editor() {
-                return Err(AppError::Forbidden(
-                    t(who.lang, "links.merge_editors_only").into(),
-                ));
-            }
+            let partner = for_editor(&reader, &who, "partner", &slug, "links.merge_editors_only")?;
             let name = form.get("into").trim();
             let into = reader.partner_by_name(name)?.ok_or_else(|| {
                 AppError::BadRequest(tf(who.lang, "links.no_partner", &[("name", &name)]))
@@ -227,13 +244,13 @@ async fn delete_concept(
     let outcome = state
         .blocking(move |s| {
             let reader = s.store.read()?;
-            let (concept, _) = find(&reader, &who, "concept", &slug)?.ok_or(AppError::NotFound)?;
-            require_login(&who, concept.url())?;
-            if !who.is_editor() {
-                return Err(AppError::Forbidden(
-                    t(who.lang, "links.thesaurus_editors_only").into(),
-                ));
-            }
+            let concept = for_editor(
+                &reader,
+                &who,
+                "concept",
+                &slug,
+                "links.thesaurus_editors_only",
+            )?;
             let Body::Concept(c) = &concept.body else {
                 return Err(AppError::NotFound);
             };
