@@ -7,9 +7,8 @@
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use savoirs_templates::i18n::t;
-use savoirs_templates::views::ErrorView;
 
 use super::AppState;
 
@@ -31,18 +30,12 @@ pub async fn refuse_cross_site(
         request.uri().path()
     );
     let lang = super::lang::current();
-    let view = ErrorView {
-        status: 403,
-        title: t(lang, "error.cross_site_title").into(),
-        message: t(lang, "error.cross_site").into(),
-        error_id: None,
-    };
-    let chrome = super::lang::error_chrome();
-    (
+    super::error::error_page(
         StatusCode::FORBIDDEN,
-        Html(view.render(&chrome).into_string()),
+        t(lang, "error.cross_site_title"),
+        t(lang, "error.cross_site").into(),
+        None,
     )
-        .into_response()
 }
 
 /// Whether the request says it comes from this site: from the address the

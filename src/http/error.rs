@@ -100,15 +100,26 @@ impl IntoResponse for AppError {
             StatusCode::SERVICE_UNAVAILABLE => t(lang, "error.unavailable"),
             _ => t(lang, "error.internal_title"),
         };
-        let view = ErrorView {
-            status: status.as_u16(),
-            title: title.to_owned(),
-            message,
-            error_id,
-        };
-        let chrome = super::lang::error_chrome();
-        (status, Html(view.render(&chrome).into_string())).into_response()
+        error_page(status, title, message, error_id)
     }
+}
+
+/// An error page in the request's language, for errors met inside handlers and
+/// in the layers around them (refusals, limits, panics) alike.
+pub fn error_page(
+    status: StatusCode,
+    title: &str,
+    message: String,
+    error_id: Option<String>,
+) -> Response {
+    let view = ErrorView {
+        status: status.as_u16(),
+        title: title.to_owned(),
+        message,
+        error_id,
+    };
+    let chrome = super::lang::error_chrome();
+    (status, Html(view.render(&chrome).into_string())).into_response()
 }
 
 /// The same errors, answered as JSON: `{"error": "…", "error_id": "…"}`.

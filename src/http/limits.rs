@@ -7,22 +7,11 @@ use std::any::Any;
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use savoirs_templates::i18n::{t, tf};
-use savoirs_templates::views::ErrorView;
 
 use super::MAX_BODY;
-
-fn page(status: StatusCode, title: &str, message: String, error_id: Option<String>) -> Response {
-    let view = ErrorView {
-        status: status.as_u16(),
-        title: title.to_owned(),
-        message,
-        error_id,
-    };
-    let chrome = super::lang::error_chrome();
-    (status, Html(view.render(&chrome).into_string())).into_response()
-}
+use super::error::error_page;
 
 /// Refuses a request whose declared body is over [`MAX_BODY`] with 413. Bodies
 /// without a declared length are cut at the same size when read.
@@ -34,7 +23,7 @@ pub async fn refuse_large_bodies(request: Request, next: Next) -> Response {
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX_BODY as u64) {
         let lang = super::lang::current();
-        return page(
+        return error_page(
             StatusCode::PAYLOAD_TOO_LARGE,
             t(lang, "error.too_large_title"),
             tf(
@@ -58,7 +47,7 @@ pub fn panic_page(panic: Box<dyn Any + Send + 'static>) -> Response {
     let id = format!("{:08x}", fastrand::u32(..));
     tracing::error!(error_id = %id, "a request handler panicked: {what}");
     let lang = super::lang::current();
-    page(
+    error_page(
         StatusCode::INTERNAL_SERVER_ERROR,
         t(lang, "error.internal_title"),
         t(lang, "error.internal").into(),
