@@ -107,58 +107,64 @@ fn bearer_token(headers: &HeaderMap) -> Option<String> {
         .then(|| token.trim().to_owned())
 }
 
+/// What every viewer carries before anyone is known: the interface language,
+/// the address asked for, and the site's public address.
+fn base_viewer(parts: &Parts, state: &AppState) -> Viewer {
+    // The language middleware has chosen; without it (a router built
+    // otherwise), choose here.
+    let lang = match parts.extensions.get::<savoirs_templates::Lang>() {
+        Some(lang) => *lang,
+        None => super::lang::negotiate(&parts.headers),
+    };
+    Viewer {
+        lang,
+        here: here(parts),
+        address: super::public::Address::of(parts, state),
+        ..Viewer::default()
+    }
+}
+
+/// The person behind the session cookie, if any. API tokens count for nothing
+/// here: see [`TokenViewer`].
 impl FromRequestParts<AppState> for Viewer {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        // The language middleware has chosen; without it (a router built
-        // otherwise), choose here.
-        let lang = match parts.extensions.get::<savoirs_templates::Lang>() {
-            Some(lang) => *lang,
-            None => super::lang::negotiate(&parts.headers),
-        };
-        let here = here(parts);
-        let address = super::public::Address::of(parts, state);
-        // A script's API token, for the API and the exports only: a leaked token
-        // must not manage the account (make new tokens) nor reach admin pages. A
-        // wrong one is an error, not an anonymous request: a script whose token
-        // was revoked should hear so, not see less.
-        let path = parts.uri.path();
-        let token_route = path.starts_with("/api/") || path.starts_with("/export/");
-        if let Some(secret) = bearer_token(&parts.headers).filter(|_| token_route) {
-            let user = state
-                .blocking(move |s| Ok(s.store.token_user(&secret)?))
-                .await?;
-            return match user {
-                Some(user) => Ok(Viewer {
-                    user: Some(user),
-                    token: None,
-                    lang,
-                    here,
-                    address,
-                }),
-                None => Err(AppError::BadToken),
-            };
-        }
+        let mut viewer = base_viewer(parts, state);
         let Some(token) = session_token(&parts.headers) else {
-            return Ok(Viewer {
-                lang,
-                here,
-                address,
-                ..Viewer::default()
-            });
+            return Ok(viewer);
         };
         let lookup = token.clone();
-        let user = state
+        viewer.user = state
             .blocking(move |s| Ok(s.store.session_user(&lookup)?))
             .await?;
-        Ok(Viewer {
-            token: user.as_ref().map(|_| token),
-            user,
-            lang,
-            here,
-            address,
-        })
+        viewer.token = viewer.user.as_ref().map(|_| token);
+        Ok(viewer)
+    }
+}
+
+/// The caller of a route that scripts use (the API, the exports): a script's API
+/// token (`Authorization: Bearer …`), else the session. Only those routes take
+/// it, so a leaked token can neither manage the account (make new tokens) nor
+/// reach admin pages. A wrong token is an error, not an anonymous request: a
+/// script whose token was revoked should hear so, not see less.
+pub struct TokenViewer(pub Viewer);
+
+impl FromRequestParts<AppState> for TokenViewer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let Some(secret) = bearer_token(&parts.headers) else {
+            return Ok(TokenViewer(Viewer::from_request_parts(parts, state).await?));
+        };
+        let user = state
+            .blocking(move |s| Ok(s.store.token_user(&secret)?))
+            .await?
+            .ok_or(AppError::BadToken)?;
+        Ok(TokenViewer(Viewer {
+            user: Some(user),
+            ..base_viewer(parts, state)
+        }))
     }
 }
 

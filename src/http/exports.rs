@@ -8,6 +8,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use savoirs_templates::routes;
 
+use super::auth::TokenViewer;
 use super::records::find;
 use super::{AppError, AppState, Routes, Viewer};
 use crate::export::{self, Format};
@@ -52,7 +53,10 @@ async fn visible(state: &AppState, viewer: Viewer, format: Format) -> Result<Vec
         .await
 }
 
-async fn actions_csv(State(state): State<AppState>, viewer: Viewer) -> Result<Response, AppError> {
+async fn actions_csv(
+    State(state): State<AppState>,
+    TokenViewer(viewer): TokenViewer,
+) -> Result<Response, AppError> {
     let body = visible(&state, viewer, Format::Csv).await?;
     Ok(download(
         "text/csv; charset=utf-8",
@@ -63,7 +67,7 @@ async fn actions_csv(State(state): State<AppState>, viewer: Viewer) -> Result<Re
 
 async fn records_jsonl(
     State(state): State<AppState>,
-    viewer: Viewer,
+    TokenViewer(viewer): TokenViewer,
 ) -> Result<Response, AppError> {
     let body = visible(&state, viewer, Format::Jsonl).await?;
     Ok(download(

@@ -45,7 +45,9 @@ impl FromRequestParts<AppState> for ApiViewer {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        Ok(ApiViewer(Viewer::from_request_parts(parts, state).await?))
+        let super::auth::TokenViewer(viewer) =
+            super::auth::TokenViewer::from_request_parts(parts, state).await?;
+        Ok(ApiViewer(viewer))
     }
 }
 
