@@ -196,11 +196,17 @@ fn refused(mut view: RecordFormView, problems: &[model::FieldError], viewer: &Vi
     Outcome::Again(StatusCode::UNPROCESSABLE_ENTITY, Box::new(view))
 }
 
-fn respond(outcome: Outcome, viewer: &Viewer) -> Response {
+/// The answer to a submitted form. The form shown again (with its preview) is
+/// rendered off the async threads, like the page of a record.
+async fn respond(outcome: Outcome, viewer: &Viewer) -> Result<Response, AppError> {
     match outcome {
-        Outcome::Saved(url) => Redirect::to(&url).into_response(),
+        Outcome::Saved(url) => Ok(Redirect::to(&url).into_response()),
         Outcome::Again(status, view) => {
-            (status, Html(view.render(&chrome(viewer)).into_string())).into_response()
+            let chrome = chrome(viewer);
+            let page = tokio::task::spawn_blocking(move || view.render(&chrome).into_string())
+                .await
+                .map_err(|e| AppError::Internal(format!("rendering the form failed: {e}")))?;
+            Ok((status, Html(page)).into_response())
         }
     }
 }
@@ -266,7 +272,7 @@ async fn create(
             }
         })
         .await?;
-    Ok(respond(outcome, &viewer))
+    respond(outcome, &viewer).await
 }
 
 /// The record at `/{kind}/{slug}` if the viewer may edit it.
@@ -388,7 +394,7 @@ async fn update(
             }
         })
         .await?;
-    Ok(respond(outcome, &viewer))
+    respond(outcome, &viewer).await
 }
 
 /// Status changes: propose, publish, send back (with a comment), archive.

@@ -1,6 +1,8 @@
 //! Revisions: a record's history, word-level differences between two revisions,
 //! the site's recent changes, and the editors' review queue.
 
+use std::time::{Duration, Instant};
+
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use savoirs_index::SearchRequest;
@@ -28,6 +30,9 @@ pub fn routes(r: &mut Routes) {
 }
 
 const CHANGES_SHOWN: usize = 50;
+/// Time a comparison of two revisions may take before it settles for a coarser
+/// answer. Word diffs of long texts grow with the product of their lengths.
+const DIFF_BUDGET: Duration = Duration::from_millis(500);
 
 fn time(t: &chrono::DateTime<chrono::Utc>) -> String {
     t.format("%d/%m/%Y %H:%M").to_string()
@@ -150,6 +155,10 @@ pub fn revision_diff(
             keys.push(k);
         }
     }
+    // One budget for the whole comparison: past it, each field's diff stops
+    // looking for the smallest difference and ends at once (coarser, still
+    // correct), so that the work stops well before the request's timeout.
+    let deadline = Instant::now() + DIFF_BUDGET;
     let mut out = Vec::new();
     for key in keys {
         if matches!(
@@ -165,7 +174,7 @@ pub fn revision_diff(
         }
         out.push(FieldDiff {
             field: field_label(lang, &kind, key),
-            segments: words_diff(&before, &after),
+            segments: words_diff(&before, &after, deadline),
         });
     }
     Ok(out)
@@ -231,9 +240,13 @@ fn field_label(lang: Lang, kind: &str, key: &str) -> String {
     .to_owned()
 }
 
-/// Word-by-word differences, consecutive words of the same kind merged.
-fn words_diff(before: &str, after: &str) -> Vec<(DiffOp, String)> {
-    let diff = similar::TextDiff::from_words(before, after);
+/// Word-by-word differences, consecutive words of the same kind merged. Past
+/// `deadline` the diff is no longer minimal: what is left is shown as removed
+/// and added whole.
+fn words_diff(before: &str, after: &str, deadline: Instant) -> Vec<(DiffOp, String)> {
+    let diff = similar::TextDiff::configure()
+        .deadline(deadline)
+        .diff_words(before, after);
     let mut out: Vec<(DiffOp, String)> = Vec::new();
     for change in diff.iter_all_changes() {
         let op = match change.tag() {
@@ -342,7 +355,12 @@ mod tests {
 
     #[test]
     fn word_diffs_merge_runs() {
-        let d = words_diff("une carte du quartier", "une grande carte du quartier nord");
+        let later = Instant::now() + DIFF_BUDGET;
+        let d = words_diff(
+            "une carte du quartier",
+            "une grande carte du quartier nord",
+            later,
+        );
         let added: Vec<&str> = d
             .iter()
             .filter(|(op, _)| *op == DiffOp::Added)
@@ -353,5 +371,27 @@ mod tests {
             vec!["grande", "nord"]
         );
         assert!(d.iter().all(|(op, _)| *op != DiffOp::Removed));
+    }
+
+    #[test]
+    fn a_long_diff_stops_at_its_deadline() {
+        let words = |seed: u64| {
+            let mut rng = fastrand::Rng::with_seed(seed);
+            (0..150_000)
+                .map(|_| format!("m{} ", rng.u32(..5_000)))
+                .collect::<String>()
+        };
+        let (before, after) = (words(1), words(2));
+        let start = Instant::now();
+        let d = words_diff(&before, &after, start + Duration::from_millis(200));
+        // Without the deadline this takes minutes; with it, the budget plus the
+        // linear work of splitting and merging.
+        assert!(start.elapsed() < Duration::from_secs(10), "{:?}", start.elapsed());
+        let rebuilt: String = d
+            .iter()
+            .filter(|(op, _)| *op != DiffOp::Removed)
+            .map(|(_, t)| t.as_str())
+            .collect();
+        assert_eq!(rebuilt, after, "the diff still rebuilds the new text");
     }
 }

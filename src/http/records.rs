@@ -55,8 +55,8 @@ pub fn find(
 }
 
 enum Found {
-    /// The page, its canonical path and its feed.
-    Page(Box<DocumentView>, String, Option<(String, String)>),
+    /// The page, rendered.
+    Page(String),
     Moved(String),
 }
 
@@ -75,20 +75,19 @@ async fn record(
             Ok(match find(&reader, &who, &kind, &slug)? {
                 None => None,
                 Some((record, true)) => Some(Found::Moved(record.url())),
-                Some((record, false)) => Some(Found::Page(
-                    Box::new(document_view(&record, &reader, &s.index, &who)?),
-                    record.url(),
-                    super::feeds::record_link(&record, who.lang),
-                )),
+                Some((record, false)) => {
+                    let view = document_view(&record, &reader, &s.index, &who)?;
+                    chrome.head.canonical = record.url();
+                    chrome.head.feed = super::feeds::record_link(&record, who.lang);
+                    // Rendered here too, off the async threads: Markdown sections
+                    // are the longest work a page does.
+                    Some(Found::Page(view.render(&chrome).into_string()))
+                }
             })
         })
         .await?;
     match found {
-        Some(Found::Page(view, canonical, feed)) => {
-            chrome.head.canonical = canonical;
-            chrome.head.feed = feed;
-            Ok(Html(view.render(&chrome).into_string()).into_response())
-        }
+        Some(Found::Page(page)) => Ok(Html(page).into_response()),
         // 301 rather than 308: this is a GET, and every client knows 301.
         Some(Found::Moved(url)) => {
             Ok((StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, url)]).into_response())

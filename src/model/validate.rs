@@ -1,6 +1,8 @@
 //! Validation of a record before it is stored: every problem is reported with the
 //! field it concerns, so forms can show it beside the field and imports can name it.
 
+use savoirs_templates::markdown::Refusal;
+
 use super::{Body, LANGS, RELATIONS, ROLES, Record};
 
 /// One problem with one field.
@@ -150,7 +152,44 @@ pub fn validate(record: &Record) -> Vec<FieldError> {
         }
         Body::Partner(p) => check_url(&mut err, "website", &p.website),
     }
+    for (name, text) in markdown_fields(&record.body) {
+        if text.len() > MAX_TEXT {
+            err(name, format!("is longer than {MAX_TEXT} bytes"));
+        } else if let Err(refusal) = savoirs_templates::markdown::check(text) {
+            let max = savoirs_templates::markdown::MAX_DEPTH;
+            let message = match refusal {
+                Refusal::DeepQuotes { line } => format!(
+                    "nests quotes or lists more than {max} levels deep (line {line}); \
+                     flatten the text"
+                ),
+                Refusal::DeepHtml { line } => format!(
+                    "nests HTML elements more than {max} levels deep (line {line}); \
+                     close them or write plain Markdown"
+                ),
+            };
+            err(name, message);
+        }
+    }
     errors
+}
+
+/// The fields shown as Markdown, which the rendering limits apply to. Those of
+/// action sheets and methods were size-checked above already; checking again
+/// costs nothing.
+fn markdown_fields(body: &Body) -> Vec<(&'static str, &str)> {
+    match body {
+        Body::Action(a) => vec![
+            ("summary", a.summary.as_str()),
+            ("synthesis", &a.synthesis),
+            ("strategy", &a.strategy),
+            ("history", &a.history),
+            ("presentation", &a.presentation),
+        ],
+        Body::Method(m) => vec![("summary", m.summary.as_str()), ("body", &m.body)],
+        Body::Resource(r) => vec![("description", r.description.as_str())],
+        Body::Partner(p) => vec![("description", p.description.as_str())],
+        Body::Concept(c) => vec![("scope_note", c.scope_note.as_str())],
+    }
 }
 
 fn check_url(err: &mut impl FnMut(&str, String), field: &str, url: &str) {
@@ -184,5 +223,18 @@ mod tests {
         }));
         let fields: Vec<String> = validate(&record).into_iter().map(|e| e.field).collect();
         assert_eq!(fields, vec!["title", "period", "amount.currency"]);
+    }
+
+    #[test]
+    fn deep_markdown_is_refused_with_its_field_and_line() {
+        let record = Record::new(Body::Method(crate::model::Method {
+            title: "Méthode".into(),
+            body: format!("Introduction\n\n{}", ">".repeat(50_000)),
+            ..Default::default()
+        }));
+        let errors = validate(&record);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].field, "body");
+        assert!(errors[0].message.contains("line 3"), "{}", errors[0].message);
     }
 }

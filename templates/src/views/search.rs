@@ -83,18 +83,21 @@ impl SearchView {
         self.filters.iter().any(|(k, v)| k == param && v == value)
     }
 
-    fn without_filter(&self, param: &str, value: &str) -> String {
-        let mut params: Vec<(&str, &str)> = vec![("q", self.query.as_str())];
-        for (k, v) in &self.filters {
+    /// The address of this search without the filter `param=value`: the query
+    /// and every other filter, from pieces encoded once per page.
+    fn without_filter(&self, encoded: &EncodedFilters, param: &str, value: &str) -> String {
+        let mut url = encoded.base.clone();
+        for ((k, v), piece) in self.filters.iter().zip(&encoded.pieces) {
             if !(k == param && v == value) {
-                params.push((k, v));
+                url.push_str(piece);
             }
         }
-        routes::search(&params)
+        url
     }
 
     pub fn render(&self, chrome: &Chrome) -> Markup {
         let lang = chrome.lang;
+        let encoded = EncodedFilters::new(self);
         let pages = self.total.div_ceil(self.per_page.max(1));
         let heading = if self.query.trim().is_empty() {
             t(lang, "search.all").to_owned()
@@ -121,7 +124,7 @@ impl SearchView {
             @if !self.filters.is_empty() {
                 ul.active-filters aria-label=(t(lang, "search.active_filters")) {
                     @for (k, v) in &self.filters {
-                        li { a href=(self.without_filter(k, v)) title=(t(lang, "search.remove_filter")) { (filter_label(lang, k, v)) " ×" } }
+                        li { a href=(self.without_filter(&encoded, k, v)) title=(t(lang, "search.remove_filter")) { (filter_label(lang, k, v)) " ×" } }
                     }
                 }
             }
@@ -208,7 +211,7 @@ impl SearchView {
                                     @for (value, count) in &group.values {
                                         li {
                                             @if self.selected(group.param, value) {
-                                                a.selected href=(self.without_filter(group.param, value)) aria-current="true" title=(t(lang, "search.remove_filter")) {
+                                                a.selected href=(self.without_filter(&encoded, group.param, value)) aria-current="true" title=(t(lang, "search.remove_filter")) {
                                                     "✓ " (facet_value_label(lang, group.param, value))
                                                 }
                                             } @else {
@@ -237,6 +240,26 @@ impl SearchView {
             body,
         }
         .render(chrome)
+    }
+}
+
+/// The search's address cut into pieces: the query, then one `&name=value` per
+/// filter, each percent-encoded once.
+struct EncodedFilters {
+    base: String,
+    pieces: Vec<String>,
+}
+
+impl EncodedFilters {
+    fn new(view: &SearchView) -> Self {
+        EncodedFilters {
+            base: routes::search(&[("q", view.query.as_str())]),
+            pieces: view
+                .filters
+                .iter()
+                .map(|(k, v)| format!("&{k}={}", routes::encode(v)))
+                .collect(),
+        }
     }
 }
 
