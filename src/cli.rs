@@ -47,9 +47,14 @@ pub enum Command {
         demo: bool,
         /// The address the public reaches the site at (`https://savoirs.example.org`),
         /// for the absolute links of feeds, the sitemap and page heads; without it,
-        /// the request's Host header is used.
+        /// only requests for the listening address (or localhost) are answered.
         #[arg(long, env = "SAVOIRS_PUBLIC_URL", value_parser = http::parse_public_url)]
         public_url: Option<String>,
+        /// The address of a reverse proxy in front of the server, whose
+        /// X-Forwarded-For and X-Forwarded-Proto headers are believed (repeat for
+        /// several). Without it, those headers are ignored.
+        #[arg(long = "trusted-proxy", env = "SAVOIRS_TRUSTED_PROXY", value_delimiter = ',')]
+        trusted_proxies: Vec<std::net::IpAddr>,
     },
     /// Import JSON Lines (.jsonl) or plain-text action sheets (.txt).
     Import {
@@ -111,7 +116,8 @@ pub fn run(cli: Cli) -> ExitCode {
             addr,
             demo,
             public_url,
-        } => serve(&cli.data, addr, demo, public_url),
+            trusted_proxies,
+        } => serve(&cli.data, addr, demo, public_url, trusted_proxies),
         Command::Import { files } => import_files(&cli.data, &files),
         Command::Export { format, output } => export_to(&cli.data, format, output.as_deref()),
         Command::Reindex => reindex(&cli.data),
@@ -159,6 +165,7 @@ fn serve(
     addr: SocketAddr,
     demo: bool,
     public_url: Option<String>,
+    trusted_proxies: Vec<std::net::IpAddr>,
 ) -> Result<ExitCode> {
     let store = open_store(data)?;
     if demo && store.read()?.count()? == 0 {
@@ -198,6 +205,7 @@ fn serve(
             indexer,
             throttle: Default::default(),
             public_url: public_url.map(Arc::from),
+            trusted_proxies: trusted_proxies.into(),
         };
         // Scripts and tests read this line to learn the port.
         println!("Savoirs listening on http://{local}");

@@ -1,12 +1,8 @@
 //! Sessions and accounts over HTTP: the [`Viewer`] extractor, logging in and out,
-//! changing one's password, and the throttle on failed logins.
+//! changing one's password. Logins go through the throttle of
+//! [`super::throttle`].
 
-use std::collections::{HashMap, VecDeque};
-use std::net::SocketAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
-
-use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
+use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -16,70 +12,21 @@ use savoirs_templates::{Chrome, HeadLinks, UserBadge, routes};
 use serde::Deserialize;
 
 use super::access::Viewer;
+use super::public::Site;
 use super::{AppError, AppState, Routes};
 use crate::store::StoreError;
+use crate::store::users::{MAX_NAME_BYTES, MAX_PASSWORD};
 
 pub const COOKIE: &str = "savoirs_session";
 
-/// Failed logins allowed per account and per client within [`WINDOW`].
-const MAX_FAILURES: usize = 10;
-const WINDOW: Duration = Duration::from_secs(60);
-
 pub fn routes(r: &mut Routes) {
     r.get(routes::LOGIN, login_form);
-    r.post(routes::LOGIN, login);
+    r.post_small(routes::LOGIN, login, LOGIN_BODY);
     r.post(routes::LOGOUT, logout);
     r.get(routes::ACCOUNT, account);
     r.post(routes::ACCOUNT_PASSWORD, change_password);
     r.post(routes::ACCOUNT_TOKENS, create_token);
     r.post(routes::ACCOUNT_TOKEN_REVOKE, revoke_token);
-}
-
-/// Counts recent failed logins by key (an account, a client address).
-#[derive(Debug, Default)]
-pub struct Throttle {
-    failures: Mutex<HashMap<String, VecDeque<Instant>>>,
-}
-
-impl Throttle {
-    fn recent(&self, key: &str, now: Instant) -> usize {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        let Some(times) = map.get_mut(key) else {
-            return 0;
-        };
-        while times
-            .front()
-            .is_some_and(|t| now.duration_since(*t) > WINDOW)
-        {
-            times.pop_front();
-        }
-        let n = times.len();
-        if n == 0 {
-            map.remove(key);
-        }
-        n
-    }
-
-    pub fn blocked(&self, keys: &[String]) -> bool {
-        let now = Instant::now();
-        keys.iter().any(|k| self.recent(k, now) >= MAX_FAILURES)
-    }
-
-    pub fn fail(&self, keys: &[String]) {
-        let now = Instant::now();
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        // Bound the memory an attacker can make us use with made-up names.
-        if map.len() > 100_000 {
-            map.retain(|_, times| {
-                times
-                    .back()
-                    .is_some_and(|t| now.duration_since(*t) <= WINDOW)
-            });
-        }
-        for key in keys {
-            map.entry(key.clone()).or_default().push_back(now);
-        }
-    }
 }
 
 /// The value of the request's cookie `name`, if it sent one.
@@ -109,7 +56,7 @@ fn bearer_token(headers: &HeaderMap) -> Option<String> {
 
 /// What every viewer carries before anyone is known: the interface language,
 /// the address asked for, and the site's public address.
-fn base_viewer(parts: &Parts, state: &AppState) -> Viewer {
+fn base_viewer(parts: &Parts) -> Viewer {
     // The language middleware has chosen; without it (a router built
     // otherwise), choose here.
     let lang = match parts.extensions.get::<savoirs_templates::Lang>() {
@@ -119,7 +66,7 @@ fn base_viewer(parts: &Parts, state: &AppState) -> Viewer {
     Viewer {
         lang,
         here: here(parts),
-        address: super::public::Address::of(parts, state),
+        address: super::public::Address::of(parts),
         ..Viewer::default()
     }
 }
@@ -130,7 +77,7 @@ impl FromRequestParts<AppState> for Viewer {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let mut viewer = base_viewer(parts, state);
+        let mut viewer = base_viewer(parts);
         let Some(token) = session_token(&parts.headers) else {
             return Ok(viewer);
         };
@@ -163,7 +110,7 @@ impl FromRequestParts<AppState> for TokenViewer {
             .ok_or(AppError::BadToken)?;
         Ok(TokenViewer(Viewer {
             user: Some(user),
-            ..base_viewer(parts, state)
+            ..base_viewer(parts)
         }))
     }
 }
@@ -215,13 +162,10 @@ pub fn chrome(viewer: &Viewer) -> Chrome {
     }
 }
 
-/// `Secure` only when the client reached us over HTTPS (through a proxy that
-/// says so): a Secure cookie on plain HTTP would never come back.
-fn cookie(value: &str, max_age: i64, headers: &HeaderMap) -> HeaderValue {
-    let https = headers
-        .get("x-forwarded-proto")
-        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
-    let secure = if https { "; Secure" } else { "" };
+/// `Secure` only when the client reached us over HTTPS (through a trusted proxy
+/// that says so): a Secure cookie on plain HTTP would never come back.
+fn cookie(value: &str, max_age: i64, site: &Site) -> HeaderValue {
+    let secure = if site.https { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
         "{COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
     ))
@@ -266,41 +210,55 @@ struct LoginForm {
     next: String,
 }
 
+/// The login form's fields are short: a larger body is refused before it is
+/// read, so that a flood of logins cannot fill memory with made-up names.
+pub const LOGIN_BODY: usize = 16 * 1024;
+
 async fn login(
     State(state): State<AppState>,
     viewer: Viewer,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
+    site: SiteInfo,
     axum::Form(form): axum::Form<LoginForm>,
 ) -> Result<Response, AppError> {
     let name = form.name.trim().to_owned();
-    let keys = vec![format!("account:{name}"), format!("client:{}", client.ip())];
     let again = |status: StatusCode, error: &str| {
         let view = LoginView {
-            name: name.clone(),
+            name: name.chars().take(40).collect(),
             next: safe_next(&form.next).to_owned(),
             error: Some(error.to_owned()),
         };
         (status, Html(view.render(&chrome(&viewer)).into_string())).into_response()
     };
-    if state.throttle.blocked(&keys) {
-        return Ok(again(
-            StatusCode::TOO_MANY_REQUESTS,
-            t(viewer.lang, "auth.throttled"),
-        ));
+    let bad_login = || again(StatusCode::UNAUTHORIZED, t(viewer.lang, "auth.bad_login"));
+    // No account has such a name or password: no need to look or to hash.
+    if name.len() > MAX_NAME_BYTES || form.password.len() > MAX_PASSWORD {
+        return Ok(bad_login());
     }
-    let password = form.password;
-    let check = name.clone();
-    let user = state
-        .blocking(move |s| Ok(s.store.authenticate(&check, &password)?))
-        .await?;
-    let Some(user) = user else {
-        state.throttle.fail(&keys);
-        return Ok(again(
-            StatusCode::UNAUTHORIZED,
-            t(viewer.lang, "auth.bad_login"),
-        ));
+    let attempt = match state.throttle.begin(&name, site.0.client) {
+        Ok(attempt) => attempt,
+        Err(wait) => {
+            let minutes = wait.as_secs().div_ceil(60).max(1);
+            let mut response = again(
+                StatusCode::TOO_MANY_REQUESTS,
+                &tf(viewer.lang, "auth.throttled", &[("minutes", &minutes)]),
+            );
+            if let Ok(value) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            return Ok(response);
+        }
     };
+    let user = {
+        let _turn = state.throttle.check_turn().await;
+        let (check, password) = (name.clone(), form.password.clone());
+        state
+            .blocking(move |s| Ok(s.store.authenticate(&check, &password)?))
+            .await?
+    };
+    let Some(user) = user else {
+        return Ok(bad_login());
+    };
+    state.throttle.succeeded(attempt);
     // A fresh session id at every login: a token planted before login is useless.
     let old = viewer.token.clone();
     let token = state
@@ -315,14 +273,25 @@ async fn login(
     let mut response = Redirect::to(safe_next(&form.next)).into_response();
     response
         .headers_mut()
-        .insert(header::SET_COOKIE, cookie(&token, max_age, &headers));
+        .insert(header::SET_COOKIE, cookie(&token, max_age, &site.0));
     Ok(response)
+}
+
+/// The [`Site`] of a request, as an extractor.
+pub struct SiteInfo(pub Site);
+
+impl<S: Send + Sync> FromRequestParts<S> for SiteInfo {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(SiteInfo(Site::of(parts)))
+    }
 }
 
 async fn logout(
     State(state): State<AppState>,
     viewer: Viewer,
-    headers: HeaderMap,
+    site: SiteInfo,
 ) -> Result<Response, AppError> {
     if let Some(token) = viewer.token {
         state
@@ -332,7 +301,7 @@ async fn logout(
     let mut response = Redirect::to(routes::HOME).into_response();
     response
         .headers_mut()
-        .insert(header::SET_COOKIE, cookie("", 0, &headers));
+        .insert(header::SET_COOKIE, cookie("", 0, &site.0));
     Ok(response)
 }
 
@@ -470,6 +439,7 @@ struct PasswordForm {
 async fn change_password(
     State(state): State<AppState>,
     viewer: Viewer,
+    site: SiteInfo,
     axum::Form(form): axum::Form<PasswordForm>,
 ) -> Result<Response, AppError> {
     require_login(&viewer, routes::ACCOUNT)?;
@@ -484,14 +454,30 @@ async fn change_password(
     if form.new != form.confirm {
         return fail(t(viewer.lang, "auth.passwords_differ")).await;
     }
+    if form.new.len() > MAX_PASSWORD || form.current.len() > MAX_PASSWORD {
+        let message = tf(viewer.lang, "auth.password_long", &[("max", &MAX_PASSWORD)]);
+        return fail(&message).await;
+    }
     let name = viewer.name().unwrap_or_default().to_owned();
     let lang = viewer.lang;
+    // Guessing the current password through a stolen session is throttled
+    // like guessing it at the login form.
+    let attempt = match state.throttle.begin(&name, site.0.client) {
+        Ok(attempt) => attempt,
+        Err(wait) => {
+            let minutes = wait.as_secs().div_ceil(60).max(1);
+            let message = tf(lang, "auth.throttled", &[("minutes", &minutes)]);
+            return fail(&message).await;
+        }
+    };
+    let turn = state.throttle.check_turn().await;
     let result = state
         .clone()
         .blocking(move |s| {
             if s.store.authenticate(&name, &form.current)?.is_none() {
                 return Ok(Err(t(lang, "auth.wrong_password")));
             }
+            s.throttle.succeeded(attempt);
             match s.store.set_password(&name, &form.new) {
                 Ok(_) => Ok(Ok(())),
                 Err(StoreError::Invalid(_)) => Ok(Err(t(lang, "auth.password_short"))),
@@ -499,6 +485,7 @@ async fn change_password(
             }
         })
         .await?;
+    drop(turn);
     match result {
         Err(message) => fail(message).await,
         // Every session, this one included, has ended: log in again.
@@ -509,18 +496,6 @@ async fn change_password(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_eleventh_failure_in_a_minute_is_blocked() {
-        let t = Throttle::default();
-        let keys = vec!["account:ana".to_owned()];
-        for _ in 0..MAX_FAILURES {
-            assert!(!t.blocked(&keys));
-            t.fail(&keys);
-        }
-        assert!(t.blocked(&keys));
-        assert!(!t.blocked(&["account:bob".to_owned()]));
-    }
 
     #[test]
     fn only_local_paths_are_followed_after_login() {

@@ -38,9 +38,12 @@ pub async fn refuse_cross_site(
     )
 }
 
-/// Whether the request says it comes from this site: from the address the
-/// browser used (`Host`), or from the public address (behind a proxy that sends
-/// its own `Host`).
+/// Whether the request says it comes from this site: its `Origin`, if it sends
+/// one, must be the site's own, scheme, host and port alike (a page served over
+/// `https` is another origin than the same host over `http`). The site is the
+/// public address when there is one, else the address the browser used
+/// (`Host`, which [`super::public::admit`] has checked), with the scheme the
+/// request came by.
 fn same_site(request: &Request, public_url: Option<&str>) -> bool {
     let headers = request.headers();
     if let Some(site) = headers.get("sec-fetch-site") {
@@ -49,20 +52,62 @@ fn same_site(request: &Request, public_url: Option<&str>) -> bool {
             return false;
         }
     }
-    if let Some(origin) = headers.get(header::ORIGIN) {
-        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-        let origin = origin.to_str().ok();
-        let from_host = match (origin, host) {
-            (Some(origin), Some(host)) => origin
-                .strip_prefix("http://")
-                .or_else(|| origin.strip_prefix("https://"))
-                .is_some_and(|rest| rest == host),
-            _ => false,
-        };
-        let matches = from_host || (origin.is_some() && origin == public_url);
-        if !matches {
-            return false;
-        }
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let Ok(origin) = origin.to_str() else {
+        return false;
+    };
+    let origin = origin.trim().to_ascii_lowercase();
+    let https = request
+        .extensions()
+        .get::<super::public::Site>()
+        .is_some_and(|s| s.https);
+    let scheme = if https { "https" } else { "http" };
+    let from_host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|host| origin == format!("{scheme}://{}", host.trim().to_ascii_lowercase()));
+    from_host || public_url.is_some_and(|url| origin == url.to_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(host: &str, origin: &str, https: bool) -> Request {
+        let mut request = Request::builder()
+            .method(Method::POST)
+            .uri("/login")
+            .header(header::HOST, host)
+            .header(header::ORIGIN, origin)
+            .body(axum::body::Body::empty())
+            .expect("request");
+        request.extensions_mut().insert(super::super::public::Site {
+            origin: String::new(),
+            client: std::net::IpAddr::from([127, 0, 0, 1]),
+            https,
+        });
+        request
     }
-    true
+
+    #[test]
+    fn the_origin_must_match_scheme_host_and_port() {
+        let host = "127.0.0.1:3000";
+        assert!(same_site(&request(host, "http://127.0.0.1:3000", false), None));
+        assert!(!same_site(&request(host, "https://127.0.0.1:3000", false), None));
+        assert!(!same_site(&request(host, "http://127.0.0.1:3001", false), None));
+        assert!(!same_site(&request(host, "http://evil.example", false), None));
+        assert!(!same_site(&request(host, "null", false), None));
+        assert!(same_site(&request(host, "https://127.0.0.1:3000", true), None));
+        let public = Some("https://savoirs.example.org");
+        assert!(same_site(
+            &request("backend:3000", "https://savoirs.example.org", false),
+            public
+        ));
+        assert!(!same_site(
+            &request("backend:3000", "http://savoirs.example.org", false),
+            public
+        ));
+    }
 }

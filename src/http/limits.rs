@@ -16,21 +16,31 @@ use super::error::error_page;
 /// Refuses a request whose declared body is over [`MAX_BODY`] with 413. Bodies
 /// without a declared length are cut at the same size when read.
 pub async fn refuse_large_bodies(request: Request, next: Next) -> Response {
+    refuse_over(MAX_BODY, request, next).await
+}
+
+/// Refuses a request whose declared body is over `max` bytes with 413.
+pub async fn refuse_over(max: usize, request: Request, next: Next) -> Response {
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+    if declared.is_some_and(|n| n > max as u64) {
         let lang = super::lang::current();
-        return error_page(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            t(lang, "error.too_large_title"),
+        let message = if max >= 1024 * 1024 {
             tf(
                 lang,
                 "error.too_large",
-                &[("megabytes", &(MAX_BODY / (1024 * 1024)))],
-            ),
+                &[("megabytes", &(max / (1024 * 1024)))],
+            )
+        } else {
+            tf(lang, "error.too_large_form", &[("kilobytes", &(max / 1024))])
+        };
+        return error_page(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            t(lang, "error.too_large_title"),
+            message,
             None,
         );
     }

@@ -23,9 +23,9 @@ mod pages;
 mod params;
 mod public;
 mod records;
+mod throttle;
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
@@ -37,7 +37,8 @@ use tokio::net::TcpListener;
 
 pub use access::Viewer;
 pub use api::openapi;
-pub use auth::Throttle;
+pub use public::Peer;
+pub use throttle::Throttle;
 pub use error::{ApiError, AppError};
 pub use public::parse_public_url;
 
@@ -54,8 +55,12 @@ pub struct AppState {
     pub indexer: Indexer,
     pub throttle: Arc<Throttle>,
     /// `serve --public-url`: the address the public reaches the site at, for
-    /// absolute links; without it, the request's `Host` header is used.
+    /// absolute links; without it, only requests for the address the server
+    /// listens on (or `localhost`) are answered.
     pub public_url: Option<Arc<str>>,
+    /// `serve --trusted-proxy`: the proxies whose `X-Forwarded-For` and
+    /// `X-Forwarded-Proto` are believed.
+    pub trusted_proxies: Arc<[std::net::IpAddr]>,
 }
 
 impl AppState {
@@ -118,6 +123,22 @@ impl Routes {
         self.add(Method::POST, path, axum::routing::post(handler));
     }
 
+    /// A POST whose body may be at most `max` bytes, for forms that are small
+    /// by nature and that anyone may send (logging in).
+    pub fn post_small<H: Handler<T, AppState>, T: 'static>(
+        &mut self,
+        path: &'static str,
+        handler: H,
+        max: usize,
+    ) {
+        let route = axum::routing::post(handler)
+            .layer(axum::extract::DefaultBodyLimit::max(max))
+            .layer(axum::middleware::from_fn(move |request, next| {
+                limits::refuse_over(max, request, next)
+            }));
+        self.add(Method::POST, path, route);
+    }
+
     pub fn put<H: Handler<T, AppState>, T: 'static>(&mut self, path: &'static str, handler: H) {
         self.add(Method::PUT, path, axum::routing::put(handler));
     }
@@ -170,6 +191,12 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             csrf::refuse_cross_site,
+        ))
+        // Before the cross-site check, which compares the request's origin
+        // with the site's.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            public::admit,
         ))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .layer(axum::middleware::from_fn(limits::refuse_large_bodies))
@@ -226,7 +253,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     axum::serve(
         listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+        router(state).into_make_service_with_connect_info::<Peer>(),
     )
     .with_graceful_shutdown(shutdown)
     .await

@@ -3,8 +3,8 @@
 //! Passwords are hashed with Argon2id. Session tokens are random 256-bit values;
 //! only their SHA-256 is stored, so a copy of the store does not let anyone in.
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
 use chrono::{DateTime, Duration, Utc};
 use redb::{ReadableTable, ReadableTableMetadata};
 use serde::{Deserialize, Serialize};
@@ -61,6 +61,10 @@ pub struct Session {
 /// How long a session lasts without logging in again.
 pub const SESSION_DAYS: i64 = 14;
 pub const MIN_PASSWORD: usize = 10;
+/// Longest password, in bytes: longer ones only make hashing slower.
+pub const MAX_PASSWORD: usize = 1024;
+/// Longest account name, in bytes (40 characters of up to 4 bytes).
+pub const MAX_NAME_BYTES: usize = 160;
 
 pub(super) fn invalid(field: &str, message: impl Into<String>) -> StoreError {
     StoreError::Invalid(vec![FieldError {
@@ -84,6 +88,12 @@ pub fn hash_password(password: &str) -> Result<String> {
             format!("must have at least {MIN_PASSWORD} characters"),
         ));
     }
+    if password.len() > MAX_PASSWORD {
+        return Err(invalid(
+            "password",
+            format!("must have at most {MAX_PASSWORD} bytes"),
+        ));
+    }
     let mut salt = [0u8; 16];
     random_bytes(&mut salt);
     let salt = SaltString::encode_b64(&salt).map_err(|e| invalid("password", e.to_string()))?;
@@ -93,14 +103,71 @@ pub fn hash_password(password: &str) -> Result<String> {
         .map_err(|e| invalid("password", e.to_string()))
 }
 
+/// Checks a password against its stored hash, in memory that is reused from
+/// check to check. Argon2 needs about 19 MiB a check; allocated anew each time,
+/// the allocator keeps it per thread, and a flood of failed logins spread over
+/// many threads ends with hundreds of MiB held for nothing.
 fn verify_password(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false)
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+        return false;
+    };
+    let (Ok(algorithm), Ok(params)) = (
+        Algorithm::try_from(parsed.algorithm),
+        Params::try_from(&parsed),
+    ) else {
+        return false;
+    };
+    let version = match parsed.version.map(Version::try_from) {
+        None => Version::default(),
+        Some(Ok(v)) => v,
+        Some(Err(_)) => return false,
+    };
+    let mut salt_bytes = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_bytes) else {
+        return false;
+    };
+    let mut blocks = memory::take(params.block_count());
+    let mut out = vec![0u8; expected.len()];
+    let hashed = Argon2::new(algorithm, version, params).hash_password_into_with_memory(
+        password.as_bytes(),
+        salt,
+        &mut out,
+        &mut blocks[..],
+    );
+    memory::give_back(blocks);
+    // `Output`'s comparison takes the same time whatever the bytes.
+    hashed.is_ok() && argon2::password_hash::Output::new(&out).is_ok_and(|o| o == expected)
+}
+
+/// The pool of Argon2 working memory.
+mod memory {
+    use std::sync::Mutex;
+
+    use argon2::Block;
+
+    /// Buffers kept between checks. The server runs at most one check per core
+    /// at a time, so this many are enough for every check to reuse one.
+    const KEPT: usize = 8;
+
+    static POOL: Mutex<Vec<Vec<Block>>> = Mutex::new(Vec::new());
+
+    pub fn take(blocks: usize) -> Vec<Block> {
+        let mut pool = POOL.lock().unwrap_or_else(|e| e.into_inner());
+        match pool.iter().position(|b| b.len() == blocks) {
+            Some(i) => pool.swap_remove(i),
+            None => vec![Block::default(); blocks],
+        }
+    }
+
+    pub fn give_back(blocks: Vec<Block>) {
+        let mut pool = POOL.lock().unwrap_or_else(|e| e.into_inner());
+        if pool.len() < KEPT {
+            pool.push(blocks);
+        }
+    }
 }
 
 /// Fills `buf` from the operating system's secure random source.

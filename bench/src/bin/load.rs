@@ -88,6 +88,7 @@ async fn main() -> anyhow::Result<()> {
         index,
         throttle: Default::default(),
         public_url: None,
+        trusted_proxies: Vec::new().into(),
     };
     let (stop_server, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(http::serve(listener, state, async {
