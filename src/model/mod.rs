@@ -215,9 +215,10 @@ pub struct Resource {
     pub title: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub resource_type: String,
-    /// Where the resource is found on the web. Not `url`, which the API uses for
-    /// a record's own page, nor `website`, which is one of the resource types;
-    /// older files and stores that call it `url` are read by [`legacy`].
+    // Not `url`, which older versions of the API also gave to a record's own
+    // page, nor `website`, which is one of the resource types. Files and stores
+    // that call it `url` are read by `legacy`.
+    /// Where the resource is found on the web: an http:// or https:// address.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     #[schema(pattern = "^(https?://.*)?$")]
     pub web_address: String,
