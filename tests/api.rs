@@ -359,3 +359,159 @@ fn forms_work_behind_a_proxy_that_sends_its_own_host() {
         .expect("login");
     assert_eq!(response.status(), 303);
 }
+
+/// An editor's token, made through the CLI.
+fn cli_token(data: &std::path::Path, name: &str) -> String {
+    let out = savoirs(data, &["user", "token", name, "--label", "script"]);
+    assert_success(&out);
+    String::from_utf8(out.stdout)
+        .expect("utf-8")
+        .trim()
+        .to_owned()
+}
+
+/// A record as GET returns it, without what every save renews.
+fn content(record: &Value) -> Value {
+    let mut record = record.clone();
+    for renewed in ["revision", "updated"] {
+        record.as_object_mut().expect("object").remove(renewed);
+    }
+    record
+}
+
+#[test]
+fn a_resource_keeps_its_web_address_through_post_get_and_put() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    add_user(dir.path(), "eve", "editor");
+    let token = cli_token(dir.path(), "eve");
+    let server = Server::start_with(dir.path(), &["--demo"]);
+    let eve = Script::new(&server, Some(&token));
+    let web = "https://cartocommune.example.org/";
+
+    // The demo's Carto-Commune, read and sent back as it is: nothing changes.
+    let list: Value = eve
+        .get("/api/v1/records?kind=resource&per_page=100")
+        .json()
+        .expect("json");
+    let carto = list["records"]
+        .as_array()
+        .expect("records")
+        .iter()
+        .find(|r| {
+            r["title"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("Carto-Commune"))
+        })
+        .expect("the demo resource")
+        .clone();
+    assert_eq!(carto["web_address"], web);
+    assert_eq!(
+        carto["page_path"],
+        format!("/resource/{}", carto["slug"].as_str().expect("slug"))
+    );
+    assert!(carto.get("url").is_none(), "{carto}");
+    let id = carto["id"].as_str().expect("id").to_owned();
+    let before: Value = eve
+        .get(&format!("/api/v1/records/{id}"))
+        .json()
+        .expect("json");
+    let put = eve.put(&id, &before);
+    assert_eq!(put.status(), 200);
+    let after: Value = eve
+        .get(&format!("/api/v1/records/{id}"))
+        .json()
+        .expect("json");
+    assert_eq!(content(&after), content(&before));
+    assert_eq!(after["web_address"], web);
+    assert_eq!(
+        after["revision"],
+        before["revision"].as_u64().expect("n") + 1
+    );
+    let page = server.page(after["page_path"].as_str().expect("page path"));
+    assert_eq!(
+        select(&page, &format!("a[href='{web}']")).len(),
+        1,
+        "the page links to the address"
+    );
+
+    // A new resource: the address comes back from POST and GET, and survives a PUT.
+    let created = eve.post(&json!({
+        "kind": "resource", "title": "Annuaire des centres", "status": "published",
+        "resource_type": "website", "web_address": "https://annuaire.example.org/",
+    }));
+    assert_eq!(created.status(), 201);
+    let created: Value = created.json().expect("json");
+    assert_eq!(created["web_address"], "https://annuaire.example.org/");
+    let id = created["id"].as_str().expect("id").to_owned();
+    let read: Value = eve
+        .get(&format!("/api/v1/records/{id}"))
+        .json()
+        .expect("json");
+    assert_eq!(content(&read), content(&created));
+    let mut change = read.clone();
+    change["description"] = json!("Un annuaire.");
+    let saved: Value = eve.put(&id, &change).json().expect("json");
+    assert_eq!(saved["web_address"], "https://annuaire.example.org/");
+    assert_eq!(saved["description"], "Un annuaire.");
+
+    // Older scripts: `url` with an address is the address; the page path they
+    // read as `url` and send back is ignored.
+    let old: Value = eve
+        .post(&json!({"kind": "resource", "title": "Guide", "url": "https://guide.example.org/"}))
+        .json()
+        .expect("json");
+    assert_eq!(old["web_address"], "https://guide.example.org/");
+    let old_id = old["id"].as_str().expect("id").to_owned();
+    let mut sent_back = old.clone();
+    sent_back["url"] = sent_back["page_path"].clone();
+    let kept: Value = eve.put(&old_id, &sent_back).json().expect("json");
+    assert_eq!(kept["web_address"], "https://guide.example.org/");
+
+    // Bad addresses are refused, naming the field, and nothing is saved.
+    for (body, field) in [
+        (
+            json!({"kind": "resource", "title": "X", "web_address": "annuaire.example.org"}),
+            "web_address",
+        ),
+        (
+            json!({"kind": "resource", "title": "X", "url": "annuaire.example.org"}),
+            "url",
+        ),
+        (
+            json!({"kind": "resource", "title": "X", "url": "https://a.example.org", "web_address": "https://b.example.org"}),
+            "url",
+        ),
+    ] {
+        let refused = eve.post(&body);
+        assert_eq!(refused.status(), 422, "{body}");
+        let error: Value = refused.json().expect("json");
+        assert_eq!(error["fields"][0]["field"], field, "{error}");
+    }
+    let total = |s: &Script| {
+        s.get("/api/v1/records?kind=resource")
+            .json::<Value>()
+            .expect("json")["total"]
+            .clone()
+    };
+    assert_eq!(total(&eve), list["total"].as_u64().expect("n") + 2);
+}
+
+#[test]
+fn the_description_names_the_web_address_and_the_page_path_apart() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(dir.path());
+    let doc = server.json("/api/v1/openapi.json");
+    let schemas = &doc["components"]["schemas"];
+    let resource = &schemas["ResourceRecord"]["properties"];
+    assert!(resource["web_address"].is_object(), "{resource}");
+    assert!(resource["page_path"].is_object(), "{resource}");
+    assert!(resource.get("url").is_none(), "{resource}");
+    let input = &schemas["ResourceInput"]["properties"];
+    assert!(input["web_address"].is_object());
+    assert_eq!(input["url"]["deprecated"], true, "{input}");
+    for kind in ["Action", "Method", "Partner", "Concept"] {
+        let record = &schemas[format!("{kind}Record")]["properties"];
+        assert!(record["page_path"].is_object(), "{kind}");
+        assert!(record.get("url").is_none(), "{kind}");
+    }
+}

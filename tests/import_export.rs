@@ -155,3 +155,63 @@ fn unreadable_files_are_reported_not_fatal() {
     assert!(stderr.contains("missing.jsonl: cannot read"), "{stderr}");
     assert!(stderr.contains("imported 1 record(s)"), "{stderr}");
 }
+
+#[test]
+fn a_resource_web_address_survives_export_and_import() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    // One line as files are written now, one as older exports wrote it.
+    import_lines(
+        &data,
+        &[
+            serde_json::json!({"kind": "resource", "id": "carto", "title": "Carto-Commune",
+                "resource_type": "tool", "web_address": "https://cartocommune.example.org/"}),
+            serde_json::json!({"kind": "resource", "id": "guide", "title": "Petit guide",
+                "resource_type": "publication", "url": "https://guide.example.org/guide.pdf"}),
+        ],
+    );
+    let first = savoirs(&data, &["export"]);
+    assert_success(&first);
+    let text = String::from_utf8(first.stdout.clone()).expect("utf8");
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    let addresses: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|l| {
+            assert!(l.get("url").is_none(), "{l}");
+            (
+                l["id"].as_str().unwrap_or_default(),
+                l["web_address"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        addresses,
+        [
+            ("carto", "https://cartocommune.example.org/"),
+            ("guide", "https://guide.example.org/guide.pdf")
+        ]
+    );
+
+    let dump = dir.path().join("dump.jsonl");
+    std::fs::write(&dump, &first.stdout).expect("write dump");
+    let fresh = dir.path().join("fresh");
+    assert_success(&savoirs(&fresh, &["import", dump.to_str().expect("path")]));
+    let second = savoirs(&fresh, &["export"]);
+    assert_success(&second);
+    assert_eq!(text, String::from_utf8_lossy(&second.stdout));
+
+    let markdown = savoirs(&fresh, &["export", "--format", "markdown"]);
+    assert_success(&markdown);
+    assert!(
+        String::from_utf8_lossy(&markdown.stdout)
+            .contains("web_address: https://cartocommune.example.org/\n"),
+        "the Markdown export keeps the address"
+    );
+    let server = Server::start(&fresh);
+    let carto = server.json("/api/v1/records/carto");
+    assert_eq!(carto["web_address"], "https://cartocommune.example.org/");
+    assert_eq!(carto["page_path"], "/resource/carto-commune");
+}

@@ -35,7 +35,7 @@ fn a_new_resource_linked_from_the_partner_page_shows_on_both_pages() {
         &[
             ("title", "Annuaire des centres de documentation"),
             ("resource_type", "website"),
-            ("url", "https://annuaire.example.org"),
+            ("web_address", "https://annuaire.example.org"),
             ("partner_name", "RITIMO"),
             ("partner_role", "host"),
             ("lang", "fr"),

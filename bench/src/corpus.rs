@@ -239,7 +239,7 @@ pub fn generate(
             json!({
                 "kind": "resource", "id": id, "title": vocabulary.title(&mut rng),
                 "resource_type": RESOURCE_TYPES[rng.usize(..RESOURCE_TYPES.len())],
-                "url": format!("https://ressources.example.org/{i}"),
+                "web_address": format!("https://ressources.example.org/{i}"),
                 "description": vocabulary.text(&mut rng, 40..100),
                 "partners": partners_of, "keywords": pick_keywords(&mut rng),
             })

@@ -271,6 +271,11 @@ pub fn markdown_kept(
     if !record.keywords().is_empty() {
         md.push_str(&format!("keywords: {}\n", record.keywords().join("; ")));
     }
+    if let Body::Resource(r) = &record.body
+        && !r.web_address.is_empty()
+    {
+        md.push_str(&format!("web_address: {}\n", r.web_address));
+    }
     md.push_str("---\n\n");
     md.push_str(&format!("# {}\n\n", record.title()));
     let sections: Vec<(&str, &str)> = match &record.body {

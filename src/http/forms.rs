@@ -135,7 +135,7 @@ pub fn values_of(
         Body::Resource(r) => {
             put("title", r.title.clone());
             put("resource_type", r.resource_type.clone());
-            put("url", r.url.clone());
+            put("web_address", r.web_address.clone());
             put("description", r.description.clone());
         }
         Body::Concept(c) => {
@@ -289,7 +289,7 @@ pub fn apply(
             record.body = Body::Resource(Resource {
                 title: f("title"),
                 resource_type: f("resource_type"),
-                url: f("url"),
+                web_address: f("web_address"),
                 description: form.get("description").to_owned(),
                 partners,
                 keywords: keywords(form.get("keywords")),

@@ -280,8 +280,8 @@ fn document_view(
                     format::resource_type_label(lang, &r.resource_type).into(),
                 ));
             }
-            if !r.url.is_empty() {
-                view.link = Some((t(lang, "field.url").into(), r.url.clone()));
+            if !r.web_address.is_empty() {
+                view.link = Some((t(lang, "field.web_address").into(), r.web_address.clone()));
             }
             view.sections = vec![section(t(lang, "field.description"), &r.description)];
         }

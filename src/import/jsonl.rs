@@ -10,7 +10,7 @@ use super::Item;
 pub fn parse_line(line: &str) -> Result<Item, String> {
     let value: serde_json::Value =
         serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))?;
-    let serde_json::Value::Object(object) = value else {
+    let serde_json::Value::Object(mut object) = value else {
         return Err("a line must hold one JSON object".into());
     };
     match object.get("kind") {
@@ -22,6 +22,8 @@ pub fn parse_line(line: &str) -> Result<Item, String> {
             ));
         }
     }
+    // Files written before the resource's address was `web_address` say `url`.
+    model::legacy::take_resource_url(&mut object).map_err(|e| e.to_string())?;
     let (meta, body) = model::split_meta(object);
     let body: model::Body = serde_json::from_value(body.into()).map_err(|e| e.to_string())?;
     let mut record = Record::new(body);
@@ -92,6 +94,26 @@ mod tests {
         assert!(err(r#"{"kind":"action"}"#).contains("missing field `title`"));
         assert!(err(r#"{"kind":"action","title":"x","sumary":"y"}"#).contains("sumary"));
         assert!(err(r#"{"kind":"action","title":"x","status":"done"}"#).contains("done"));
+    }
+
+    #[test]
+    fn an_older_file_naming_a_resource_address_url_is_read() {
+        let item = parse_line(
+            r#"{"kind":"resource","title":"Carto-Commune","url":"https://cartocommune.example.org/"}"#,
+        )
+        .expect("line");
+        let model::Body::Resource(r) = &item.record.body else {
+            panic!("a resource");
+        };
+        assert_eq!(r.web_address, "https://cartocommune.example.org/");
+        let err = parse_line(r#"{"kind":"resource","title":"T","url":"carto.example.org"}"#)
+            .expect_err("not an address");
+        assert!(err.starts_with("url: "), "{err}");
+        assert!(
+            parse_line(r#"{"kind":"method","title":"T","url":"https://a.org"}"#)
+                .expect_err("no such field")
+                .contains("url")
+        );
     }
 
     #[test]

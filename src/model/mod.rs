@@ -5,6 +5,7 @@
 //! one flat object tagged by `"kind"`. Links to partners and other records are by id.
 
 mod fields;
+pub mod legacy;
 mod validate;
 
 use std::collections::BTreeMap;
@@ -16,7 +17,7 @@ use serde::{Deserialize, Serialize};
 pub use fields::{
     Amount, PartnerRef, Period, RELATIONS, ROLES, Relation, TRANSLATION, parse_amount_value,
 };
-pub use validate::{FieldError, validate};
+pub use validate::{FieldError, is_web_address, validate};
 
 /// The kinds of record, in the order they are exported (partners first, so that
 /// documents that name them find them on import).
@@ -214,9 +215,13 @@ pub struct Resource {
     pub title: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub resource_type: String,
+    // Not `url`, which older versions of the API also gave to a record's own
+    // page, nor `website`, which is one of the resource types. Files and stores
+    // that call it `url` are read by `legacy`.
+    /// Where the resource is found on the web: an http:// or https:// address.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     #[schema(pattern = "^(https?://.*)?$")]
-    pub url: String,
+    pub web_address: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -421,7 +426,8 @@ impl Record {
         }
     }
 
-    /// The URL path where the record is read.
+    /// The URL path where the record is read (the API's `page_path`; not a
+    /// resource's `web_address`).
     pub fn url(&self) -> String {
         format!("/{}/{}", self.kind(), self.meta.slug)
     }

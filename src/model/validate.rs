@@ -136,7 +136,7 @@ pub fn validate(record: &Record) -> Vec<FieldError> {
                 err("body", format!("is longer than {MAX_TEXT} bytes"));
             }
         }
-        Body::Resource(r) => check_url(&mut err, "url", &r.url),
+        Body::Resource(r) => check_url(&mut err, "web_address", &r.web_address),
         Body::Concept(c) => {
             for lang in c.labels.keys().chain(c.alt_labels.keys()) {
                 if !LANGS.contains(&lang.as_str()) {
@@ -192,9 +192,13 @@ fn markdown_fields(body: &Body) -> Vec<(&'static str, &str)> {
     }
 }
 
+/// An absolute http(s) address: the only web addresses records keep.
+pub fn is_web_address(text: &str) -> bool {
+    text.starts_with("https://") || text.starts_with("http://")
+}
+
 fn check_url(err: &mut impl FnMut(&str, String), field: &str, url: &str) {
-    let web = url.starts_with("https://") || url.starts_with("http://");
-    if !url.is_empty() && !web {
+    if !url.is_empty() && !is_web_address(url) {
         err(
             field,
             format!("{url:?} must start with http:// or https://"),

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::tables::*;
-use super::{FORMAT, Result, Store, StoreError};
+use super::{FORMAT, Result, Store, StoreError, upgrade_record, upgrade_revision};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Header {
@@ -140,16 +140,20 @@ impl Store {
                 if line.trim().is_empty() {
                     continue;
                 }
-                let entry: Value =
+                let mut entry: Value =
                     serde_json::from_str(&line).map_err(|e| corrupt(format!("line {n}: {e}")))?;
                 let bad = || corrupt(format!("line {n}: unexpected entry"));
+                let mut take =
+                    |name: &str| entry.get_mut(name).map(Value::take).unwrap_or_default();
+                let (key, value) = (&take("k"), &mut take("v"));
                 let table = entry["t"].as_str().ok_or_else(bad)?;
-                let key = &entry["k"];
-                let value = &entry["v"];
                 let text = |v: &Value| v.as_str().map(str::to_owned).ok_or_else(bad);
                 let bytes = |v: &Value| serde_json::to_vec(v).map_err(|_| bad());
                 match table {
                     "records" => {
+                        if let Some(object) = value.as_object_mut() {
+                            upgrade_record(object, header.format);
+                        }
                         records.insert(text(key)?.as_str(), bytes(value)?.as_slice())?;
                     }
                     "users" => {
@@ -161,6 +165,7 @@ impl Store {
                     "revisions" => {
                         let id = key[0].as_str().ok_or_else(bad)?;
                         let number = key[1].as_u64().ok_or_else(bad)?;
+                        upgrade_revision(value, header.format);
                         revisions.insert((id, number), bytes(value)?.as_slice())?;
                     }
                     "changes" => {

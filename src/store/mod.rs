@@ -28,8 +28,14 @@ use lock::DirLock;
 use tables::*;
 
 /// Version of the on-disk layout. Bump it with every incompatible change, and
-/// teach [`Store::open`] to upgrade older stores.
-pub const FORMAT: u32 = 1;
+/// teach [`Store::open`] (and [`upgrade_record`], for backups) to upgrade older
+/// stores.
+///
+/// - 1: the first layout.
+/// - 2: a resource's web address is `web_address`, no longer `url` (see
+///   [`model::legacy`]). A version that reads format 1 only would refuse such a
+///   resource as an unknown field; it is refused the whole store instead, clearly.
+pub const FORMAT: u32 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -213,6 +219,15 @@ impl Store {
                         found,
                     });
                 }
+                Some(found) if found < FORMAT => {
+                    // Upgraded in the same transaction that records the new
+                    // format: a crash leaves the store wholly old or wholly new.
+                    let changed = upgrade_tables(&txn, found)?;
+                    meta.insert("format", FORMAT.to_le_bytes().as_slice())?;
+                    tracing::info!(
+                        "store upgraded from format {found} to {FORMAT} ({changed} entries rewritten)"
+                    );
+                }
                 Some(_) => {}
                 None => {
                     meta.insert("format", FORMAT.to_le_bytes().as_slice())?;
@@ -270,6 +285,57 @@ impl Store {
             None => Err(StoreError::Db(redb::Error::DatabaseClosed)),
         }
     }
+}
+
+/// Brings a stored record (its JSON object) written in format `from` up to
+/// [`FORMAT`]; true if it changed.
+pub(crate) fn upgrade_record(
+    object: &mut serde_json::Map<String, serde_json::Value>,
+    from: u32,
+) -> bool {
+    from < 2 && model::legacy::upgrade_stored(object)
+}
+
+/// Like [`upgrade_record`], for a stored revision, which holds a whole record.
+pub(crate) fn upgrade_revision(revision: &mut serde_json::Value, from: u32) -> bool {
+    revision
+        .get_mut("record")
+        .and_then(serde_json::Value::as_object_mut)
+        .is_some_and(|record| upgrade_record(record, from))
+}
+
+/// Upgrades every record and revision of a store written in format `from`;
+/// returns how many entries were rewritten.
+fn upgrade_tables(txn: &WriteTransaction, from: u32) -> Result<usize> {
+    let mut records = txn.open_table(RECORDS)?;
+    let mut changed_records = Vec::new();
+    for entry in records.iter()? {
+        let (k, v) = entry?;
+        let id = k.value();
+        let mut object: serde_json::Map<String, serde_json::Value> =
+            decode_json(&format!("record {id}"), v.value())?;
+        if upgrade_record(&mut object, from) {
+            changed_records.push((id.to_owned(), encode(&object)));
+        }
+    }
+    for (id, bytes) in &changed_records {
+        records.insert(id.as_str(), bytes.as_slice())?;
+    }
+    let mut revisions = txn.open_table(REVISIONS)?;
+    let mut changed_revisions = Vec::new();
+    for entry in revisions.iter()? {
+        let (k, v) = entry?;
+        let (id, number) = k.value();
+        let mut revision: serde_json::Value =
+            decode_json(&format!("revision {number} of {id}"), v.value())?;
+        if upgrade_revision(&mut revision, from) {
+            changed_revisions.push((id.to_owned(), number, encode(&revision)));
+        }
+    }
+    for (id, number, bytes) in &changed_revisions {
+        revisions.insert((id.as_str(), *number), bytes.as_slice())?;
+    }
+    Ok(changed_records.len() + changed_revisions.len())
 }
 
 fn read_u32(bytes: &[u8]) -> u32 {

@@ -121,3 +121,126 @@ fn a_second_process_and_a_newer_format_are_refused_clearly() {
         "{err}"
     );
 }
+
+/// Rewrites a store as format 1 wrote it: a resource's web address under `url`.
+fn downgrade_to_format_1(store: &Store) {
+    let old = |bytes: &[u8]| {
+        String::from_utf8(bytes.to_vec())
+            .expect("utf-8")
+            .replace("\"web_address\":", "\"url\":")
+            .into_bytes()
+    };
+    let txn = store.begin_write().expect("txn");
+    {
+        let mut records = txn.open_table(RECORDS).expect("records");
+        let all: Vec<(String, Vec<u8>)> = records
+            .iter()
+            .expect("iter")
+            .map(|e| {
+                let (k, v) = e.expect("entry");
+                (k.value().to_owned(), old(v.value()))
+            })
+            .collect();
+        for (k, v) in all {
+            records.insert(k.as_str(), v.as_slice()).expect("insert");
+        }
+        let mut revisions = txn.open_table(REVISIONS).expect("revisions");
+        let all: Vec<((String, u64), Vec<u8>)> = revisions
+            .iter()
+            .expect("iter")
+            .map(|e| {
+                let (k, v) = e.expect("entry");
+                let (id, n) = k.value();
+                ((id.to_owned(), n), old(v.value()))
+            })
+            .collect();
+        for ((id, n), v) in all {
+            revisions
+                .insert((id.as_str(), n), v.as_slice())
+                .expect("insert");
+        }
+        txn.open_table(META)
+            .expect("meta")
+            .insert("format", 1u32.to_le_bytes().as_slice())
+            .expect("format");
+    }
+    txn.commit().expect("commit");
+}
+
+fn carto_commune() -> Record {
+    Record::new(Body::Resource(crate::model::Resource {
+        title: "Carto-Commune".into(),
+        web_address: "https://cartocommune.example.org/".into(),
+        ..Default::default()
+    }))
+}
+
+fn web_address(record: &Record) -> &str {
+    match &record.body {
+        Body::Resource(r) => &r.web_address,
+        _ => "",
+    }
+}
+
+#[test]
+fn a_format_1_store_is_upgraded_with_resource_addresses_intact() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let id = {
+        let store = Store::open(dir.path()).expect("open");
+        let saved = store.write(|w| w.save(carto_commune(), &ME)).expect("save");
+        store
+            .write(|w| w.save(partner("Ecosol", ""), &ME))
+            .expect("save");
+        downgrade_to_format_1(&store);
+        // As a format-1 store holds it, the record no longer reads as this version's.
+        let raw = store.read().expect("read").get(&saved.meta.id);
+        assert!(matches!(raw, Err(StoreError::Corrupt { .. })), "{raw:?}");
+        saved.meta.id
+    };
+    let store = Store::open(dir.path()).expect("an older store opens");
+    let r = store.read().expect("read");
+    let record = r.get(&id).expect("get").expect("the resource");
+    assert_eq!(web_address(&record), "https://cartocommune.example.org/");
+    let revisions = r.revisions(&id).expect("revisions");
+    let first = Record::from_json(revisions[0].record.clone()).expect("an old revision reads");
+    assert_eq!(web_address(&first), "https://cartocommune.example.org/");
+    assert_eq!(r.all(None).expect("all").len(), 2);
+    let txn = store.begin_read().expect("txn");
+    let format = txn
+        .open_table(META)
+        .expect("meta")
+        .get("format")
+        .expect("get")
+        .map(|v| read_u32(v.value()));
+    assert_eq!(format, Some(FORMAT));
+}
+
+#[test]
+fn a_format_1_backup_is_restored_with_resource_addresses_intact() {
+    let source = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(source.path()).expect("open");
+    let id = store
+        .write(|w| w.save(carto_commune(), &ME))
+        .expect("save")
+        .meta
+        .id;
+    let mut snapshot = Vec::new();
+    store.backup(&mut snapshot).expect("backup");
+    let old = String::from_utf8(snapshot)
+        .expect("utf-8")
+        .replacen(&format!("\"format\":{FORMAT}"), "\"format\":1", 1)
+        .replace("\"web_address\":", "\"url\":");
+    assert!(old.contains("\"format\":1"), "{old}");
+
+    let target = tempfile::tempdir().expect("tempdir");
+    let restored = Store::open(target.path()).expect("open");
+    restored
+        .restore(&mut old.as_bytes())
+        .expect("an older backup restores");
+    let r = restored.read().expect("read");
+    let record = r.get(&id).expect("get").expect("the resource");
+    assert_eq!(web_address(&record), "https://cartocommune.example.org/");
+    let revision = &r.revisions(&id).expect("revisions")[0];
+    let first = Record::from_json(revision.record.clone()).expect("an old revision reads");
+    assert_eq!(web_address(&first), "https://cartocommune.example.org/");
+}

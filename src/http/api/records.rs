@@ -1,6 +1,9 @@
 //! Reading and writing records through the API: every kind, with the same
 //! permissions as the pages (see [`Viewer`]). A record travels in the interchange
-//! shape of `savoirs export` (one flat object tagged by `kind`), plus `url`.
+//! shape of `savoirs export` (one flat object tagged by `kind`), plus `page_path`,
+//! the path of the record's page. It is not called `url`: up to format 1 that
+//! was also the name of a resource's web address, and the two overwrote each
+//! other (see [`crate::model::legacy`]).
 //!
 //! Links are given by id or by name: partners by id or by one of their names,
 //! related records by id or title (compared as in the record's address), broader and related concepts by id or
@@ -22,6 +25,13 @@ use crate::model::{Body, FieldError, Kind, Record, Status};
 use crate::store::{Author, Reader, StoreError, Writer};
 
 const DEFAULT_PER_PAGE: usize = 20;
+
+/// Where the API writes the path of a record's page.
+pub const PAGE_PATH: &str = "page_path";
+
+/// Fields the server keeps: a record read may be sent back with them, and they
+/// are ignored.
+pub const SERVER_FIELDS: [&str; 6] = ["id", "slug", "created", "updated", "owner", PAGE_PATH];
 const MAX_PER_PAGE: usize = 100;
 
 /// A record as the API writes it for `viewer`: the interchange object plus its
@@ -30,7 +40,7 @@ fn to_value(record: &Record, reader: &Reader, viewer: &Viewer) -> Result<RecordV
     let mut record = record.clone();
     crate::export::drop_hidden_links(&mut record, reader, &|r| viewer.can_view(r))?;
     let mut object = record.to_json();
-    object.insert("url".into(), record.url().into());
+    object.insert(PAGE_PATH.into(), record.url().into());
     Ok(RecordValue(object))
 }
 
@@ -269,8 +279,9 @@ fn invalid(field: &str, message: impl Into<String>) -> ApiError {
 }
 
 /// Reads a request body: a JSON object in the interchange shape. Fields the server
-/// keeps (`id`, `slug`, `created`, `updated`, `owner`, `url`) may be sent back as
-/// they were read and are ignored.
+/// keeps ([`SERVER_FIELDS`]) may be sent back as they were read and are ignored.
+/// So is `url`, the page path older versions wrote, except that a resource's
+/// `url` holding a web address is its `web_address`, as older scripts sent it.
 fn read_input(body: &[u8]) -> Result<Input, ApiError> {
     let value: Value = serde_json::from_slice(body).map_err(|e| {
         ApiError(AppError::BadRequest(format!(
@@ -304,8 +315,15 @@ fn read_input(body: &[u8]) -> Result<Input, ApiError> {
         Some(Value::String(m)) => m,
         Some(_) => return Err(invalid("message", "must be a string")),
     };
-    for key in ["id", "slug", "created", "updated", "owner", "url"] {
+    for key in SERVER_FIELDS {
         object.remove(key);
+    }
+    match object.get("kind").and_then(Value::as_str) {
+        Some("resource") => crate::model::legacy::take_resource_url(&mut object)
+            .map_err(|e| invalid(&e.field, e.message))?,
+        _ => {
+            object.remove(crate::model::legacy::OLD_NAME);
+        }
     }
     let lang = take_string(&mut object, "lang")?;
     let status = take_string(&mut object, "status")?;
@@ -567,6 +585,51 @@ mod tests {
         assert_eq!(ok.record.meta.lang, "en");
         assert!(ok.record.meta.id.is_empty());
         assert!(!ok.status_given);
+        read_input(br#"{"kind":"partner","name":"x","page_path":"/partner/x"}"#)
+            .expect("the page path is the server's");
+    }
+
+    #[test]
+    fn a_resource_address_is_read_under_both_names() {
+        let address = |body: &str| match read_input(body.as_bytes()) {
+            Ok(Input {
+                record:
+                    Record {
+                        body: Body::Resource(r),
+                        ..
+                    },
+                ..
+            }) => r.web_address,
+            Ok(_) => panic!("not a resource"),
+            Err(ApiError(e)) => panic!("{e}"),
+        };
+        let web = "https://cartocommune.example.org/";
+        assert_eq!(
+            address(&format!(
+                r#"{{"kind":"resource","title":"x","web_address":"{web}","page_path":"/resource/x"}}"#
+            )),
+            web
+        );
+        assert_eq!(
+            address(&format!(
+                r#"{{"kind":"resource","title":"x","url":"{web}"}}"#
+            )),
+            web,
+            "older scripts send the address as url"
+        );
+        assert_eq!(
+            address(&format!(
+                r#"{{"kind":"resource","title":"x","web_address":"{web}","url":"/resource/x"}}"#
+            )),
+            web,
+            "older answers sent back hold the page path as url"
+        );
+        match read_input(br#"{"kind":"resource","title":"x","url":"cartocommune.example.org"}"#) {
+            Err(ApiError(AppError::Store(StoreError::Invalid(fields)))) => {
+                assert_eq!(fields[0].field, "url")
+            }
+            _ => panic!("an address without a scheme is refused, naming the field"),
+        }
     }
 
     #[test]

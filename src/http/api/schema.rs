@@ -13,7 +13,7 @@ use utoipa::openapi::schema::{
     AdditionalProperties, Discriminator, KnownFormat, Object, ObjectBuilder, OneOfBuilder, Schema,
     SchemaFormat, Type,
 };
-use utoipa::openapi::{Ref, RefOr};
+use utoipa::openapi::{Deprecated, Ref, RefOr};
 
 use crate::model::{self, Kind, Status};
 
@@ -157,7 +157,12 @@ fn output(kind: Kind) -> Object {
             .description(Some("Number of its latest revision")),
         true,
     );
-    add(&mut o, "url", string("Path of its page"), true);
+    add(
+        &mut o,
+        super::records::PAGE_PATH,
+        string("Path of the record's page on this site, e.g. `/resource/carto-commune`"),
+        true,
+    );
     o
 }
 
@@ -204,7 +209,7 @@ fn input(kind: Kind) -> Object {
         string("What the change is, for the history"),
         false,
     );
-    for key in ["id", "slug", "created", "updated", "owner", "url"] {
+    for key in super::records::SERVER_FIELDS {
         add(
             &mut o,
             key,
@@ -214,6 +219,21 @@ fn input(kind: Kind) -> Object {
             false,
         );
     }
+    // What versions up to format 1 wrote: the page path, for every kind, and a
+    // resource's web address too. Still read, so that older scripts keep working.
+    let legacy = match kind {
+        Kind::Resource => string(
+            "Older name of `web_address`: an http(s) address is taken as the web address, a page path (`/…`) is ignored",
+        )
+        .pattern(Some("^(/([^/].*)?|https?://.*)?$")),
+        _ => string("Older name of `page_path`: accepted and ignored"),
+    };
+    add(
+        &mut o,
+        crate::model::legacy::OLD_NAME,
+        legacy.deprecated(Some(Deprecated::True)),
+        false,
+    );
     o
 }
 

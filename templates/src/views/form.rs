@@ -119,7 +119,7 @@ pub fn fields_for(kind: &str) -> Vec<FieldSpec> {
         "resource" => vec![
             field("title", "field.title", Text, ""),
             field("resource_type", "field.type", Select(RESOURCE_TYPES), ""),
-            field("url", "field.url", Url, "hint.url"),
+            field("web_address", "field.web_address", Url, "hint.url"),
             field("description", "field.description", Markdown, ""),
             keywords,
             related(),
