@@ -73,11 +73,12 @@ fn the_eleventh_failed_login_in_a_minute_is_refused() {
         assert_eq!(r.status(), 401, "attempt {i}");
     }
     let r = browser.post("/login", &[("name", "cora"), ("password", PASSWORD)]);
-    assert_eq!(r.status(), 429, "even the right password waits");
+    assert_eq!(r.status(), 429, "even the right password waits, from here");
+    assert!(r.headers().contains_key("retry-after"));
     assert!(
         r.text()
             .unwrap_or_default()
-            .contains("Réessayez dans une minute")
+            .contains("Réessayez dans 1 min")
     );
 }
 

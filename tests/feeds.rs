@@ -271,23 +271,55 @@ fn absolute_links_use_the_public_url_or_a_checked_host() {
             if let Some(p) = proto {
                 request = request.header("x-forwarded-proto", p);
             }
-            let response = request.send().expect("send");
-            assert_eq!(response.status(), 200, "Host: {host}");
+            request.send().expect("send")
+        };
+        let id = |response: reqwest::blocking::Response| {
+            assert_eq!(response.status(), 200);
             let feed = feed_rs::parser::parse(&response.bytes().expect("body")[..]).expect("feed");
             feed.id
         };
+        let own = server.base.trim_start_matches("http://").to_owned();
+        let port = own.rsplit_once(':').map(|(_, p)| p).unwrap_or_default();
         assert_eq!(
-            get("savoirs.example.org", Some("https")),
-            "https://savoirs.example.org/changes/feed"
+            id(get(&own, None)),
+            format!("{}/changes/feed", server.base)
         );
         assert_eq!(
-            get("savoirs.example.org:8080", None),
-            "http://savoirs.example.org:8080/changes/feed"
+            id(get(&format!("localhost:{port}"), None)),
+            format!("http://localhost:{port}/changes/feed")
         );
-        // A Host header that is not a host is not echoed.
-        for bad in ["evil.example/x?", "a\"b<c>", "user@evil.example"] {
-            assert_eq!(get(bad, None), "http://localhost/changes/feed", "{bad}");
+        // Anyone can write X-Forwarded-Proto: without --trusted-proxy it is not
+        // believed.
+        assert_eq!(
+            id(get(&own, Some("https"))),
+            format!("{}/changes/feed", server.base)
+        );
+        // Without --public-url, another host is refused, never echoed.
+        for foreign in [
+            "savoirs.example.org",
+            "evil.example",
+            "evil.example:8080",
+            "evil.example/x?",
+            "a\"b<c>",
+            "user@evil.example",
+        ] {
+            let response = get(foreign, None);
+            assert_eq!(response.status(), 400, "{foreign}");
+            let body = response.text().expect("body");
+            assert!(body.contains("--public-url"), "the page says what to do");
+            assert!(!body.contains("evil.example/"), "{foreign}: {body}");
         }
+    }
+    {
+        let server = Server::start_with(dir.path(), &["--trusted-proxy", "127.0.0.1"]);
+        let own = server.base.trim_start_matches("http://").to_owned();
+        let response = client
+            .get(format!("{}/changes/feed", server.base))
+            .header("x-forwarded-proto", "https")
+            .send()
+            .expect("send");
+        let feed = feed_rs::parser::parse(&response.bytes().expect("body")[..]).expect("feed");
+        assert_eq!(feed.id, format!("https://{own}/changes/feed"), "from the proxy");
     }
     let server = Server::start_with(
         dir.path(),

@@ -181,7 +181,21 @@ fn partner_names(
     Ok(names)
 }
 
+/// A cell that no spreadsheet reads as a formula. A cell beginning with `=`,
+/// `+`, `-` or `@` (or a tab or carriage return before one) is a formula to
+/// Excel and LibreOffice, which can run commands or send data away; as OWASP
+/// recommends, such a cell starts with `'` instead, which spreadsheets show
+/// as text and do not evaluate.
+pub fn spreadsheet_safe(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
 /// Action sheets, one row each, with the columns of the sheet; amounts as numbers.
+/// Text cells go through [`spreadsheet_safe`].
 fn write_csv(
     reader: &Reader,
     records: &[Record],
@@ -216,7 +230,7 @@ fn write_csv(
             continue;
         };
         let amount = a.amount.as_ref();
-        csv.write_record([
+        let row = [
             record.meta.id.clone(),
             a.title.clone(),
             a.period.map(|p| p.start.to_string()).unwrap_or_default(),
@@ -238,7 +252,8 @@ fn write_csv(
             record.meta.lang.clone(),
             record.meta.status.as_str().to_owned(),
             record.meta.updated.to_rfc3339(),
-        ])?;
+        ];
+        csv.write_record(row.map(spreadsheet_safe))?;
         n += 1;
     }
     csv.flush()?;
@@ -302,4 +317,26 @@ pub fn markdown_kept(
         md.push_str("\n\n");
     }
     Ok(md)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spreadsheet_safe;
+
+    #[test]
+    fn formulas_are_exported_as_text() {
+        for formula in [
+            "=1+1",
+            "+cmd|' /C calc'!A0",
+            "-2+3",
+            "@SUM(A1)",
+            "\t=1+1",
+            "\r=1+1",
+        ] {
+            assert_eq!(spreadsheet_safe(formula.into()), format!("'{formula}"));
+        }
+        for plain in ["Forum", "2006", "", "a=b", "520000.00"] {
+            assert_eq!(spreadsheet_safe(plain.into()), plain);
+        }
+    }
 }

@@ -119,23 +119,8 @@ pub fn validate(record: &Record) -> Vec<FieldError> {
                     );
                 }
             }
-            for (name, text) in [
-                ("summary", &a.summary),
-                ("synthesis", &a.synthesis),
-                ("strategy", &a.strategy),
-                ("history", &a.history),
-                ("presentation", &a.presentation),
-            ] {
-                if text.len() > MAX_TEXT {
-                    err(name, format!("is longer than {MAX_TEXT} bytes"));
-                }
-            }
         }
-        Body::Method(m) => {
-            if m.body.len() > MAX_TEXT {
-                err("body", format!("is longer than {MAX_TEXT} bytes"));
-            }
-        }
+        Body::Method(_) => {}
         Body::Resource(r) => check_url(&mut err, "web_address", &r.web_address),
         Body::Concept(c) => {
             for lang in c.labels.keys().chain(c.alt_labels.keys()) {
@@ -173,9 +158,7 @@ pub fn validate(record: &Record) -> Vec<FieldError> {
     errors
 }
 
-/// The fields shown as Markdown, which the rendering limits apply to. Those of
-/// action sheets and methods were size-checked above already; checking again
-/// costs nothing.
+/// The fields shown as Markdown, which the size and nesting limits apply to.
 fn markdown_fields(body: &Body) -> Vec<(&'static str, &str)> {
     match body {
         Body::Action(a) => vec![
