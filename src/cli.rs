@@ -53,7 +53,11 @@ pub enum Command {
         /// The address of a reverse proxy in front of the server, whose
         /// X-Forwarded-For and X-Forwarded-Proto headers are believed (repeat for
         /// several). Without it, those headers are ignored.
-        #[arg(long = "trusted-proxy", env = "SAVOIRS_TRUSTED_PROXY", value_delimiter = ',')]
+        #[arg(
+            long = "trusted-proxy",
+            env = "SAVOIRS_TRUSTED_PROXY",
+            value_delimiter = ','
+        )]
         trusted_proxies: Vec<std::net::IpAddr>,
     },
     /// Import JSON Lines (.jsonl) or plain-text action sheets (.txt).

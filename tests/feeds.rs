@@ -280,10 +280,7 @@ fn absolute_links_use_the_public_url_or_a_checked_host() {
         };
         let own = server.base.trim_start_matches("http://").to_owned();
         let port = own.rsplit_once(':').map(|(_, p)| p).unwrap_or_default();
-        assert_eq!(
-            id(get(&own, None)),
-            format!("{}/changes/feed", server.base)
-        );
+        assert_eq!(id(get(&own, None)), format!("{}/changes/feed", server.base));
         assert_eq!(
             id(get(&format!("localhost:{port}"), None)),
             format!("http://localhost:{port}/changes/feed")
@@ -319,7 +316,11 @@ fn absolute_links_use_the_public_url_or_a_checked_host() {
             .send()
             .expect("send");
         let feed = feed_rs::parser::parse(&response.bytes().expect("body")[..]).expect("feed");
-        assert_eq!(feed.id, format!("https://{own}/changes/feed"), "from the proxy");
+        assert_eq!(
+            feed.id,
+            format!("https://{own}/changes/feed"),
+            "from the proxy"
+        );
     }
     let server = Server::start_with(
         dir.path(),

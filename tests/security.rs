@@ -88,7 +88,11 @@ fn deeply_nested_markdown_is_refused_at_once_and_the_site_stays_up() {
             let (status, time) = best_of_three(|| {
                 carl.post(
                     "/new/method",
-                    &[("title", "Méthode piégée"), ("body", text), ("intent", intent)],
+                    &[
+                        ("title", "Méthode piégée"),
+                        ("body", text),
+                        ("intent", intent),
+                    ],
                 )
             });
             assert_eq!(status, 422, "{what}, {intent}");
@@ -98,7 +102,11 @@ fn deeply_nested_markdown_is_refused_at_once_and_the_site_stays_up() {
     let page = carl
         .post(
             "/new/method",
-            &[("title", "Méthode piégée"), ("body", &quotes), ("intent", "preview")],
+            &[
+                ("title", "Méthode piégée"),
+                ("body", &quotes),
+                ("intent", "preview"),
+            ],
         )
         .text()
         .expect("body");
@@ -151,7 +159,8 @@ fn deeply_nested_markdown_is_refused_at_once_and_the_site_stays_up() {
 fn imports_refuse_deep_markdown_with_the_line() {
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("piege.jsonl");
-    let line = serde_json::json!({"kind": "method", "title": "Piège", "summary": ">".repeat(50_000)});
+    let line =
+        serde_json::json!({"kind": "method", "title": "Piège", "summary": ">".repeat(50_000)});
     std::fs::write(&file, format!("{line}\n")).expect("write");
     let output = savoirs(
         &dir.path().join("data"),
@@ -191,7 +200,10 @@ fn a_diff_of_two_long_revisions_answers_then_stops_working() {
     assert_eq!(response.status(), 200);
     let page = response.text().expect("body");
     let took = start.elapsed();
-    assert!(page.contains("<del") || page.contains("<ins"), "a real diff");
+    assert!(
+        page.contains("<del") || page.contains("<ins"),
+        "a real diff"
+    );
     // The comparison has half a second; splitting, merging and rendering two
     // megabytes of words take the rest.
     assert!(took < Duration::from_secs(15), "{took:?}");
@@ -200,7 +212,10 @@ fn a_diff_of_two_long_revisions_answers_then_stops_working() {
     let before = server.cpu_ticks();
     std::thread::sleep(Duration::from_secs(1));
     let used = server.cpu_ticks() - before;
-    assert!(used < 20, "{used} ticks of CPU in the second after the answer");
+    assert!(
+        used < 20,
+        "{used} ticks of CPU in the second after the answer"
+    );
 }
 
 /// A login from `address` (the server trusts 127.0.0.1 as its proxy).
@@ -267,7 +282,10 @@ fn login_floods_neither_fill_memory_nor_lock_the_owner_out() {
         .post(format!("{base}/login"))
         .header("origin", &base)
         .header("content-type", "application/x-www-form-urlencoded")
-        .body(form_body(&[("name", &"n".repeat(64 << 10)), ("password", "x")]))
+        .body(form_body(&[
+            ("name", &"n".repeat(64 << 10)),
+            ("password", "x"),
+        ]))
         .send()
         .expect("huge login");
     assert_eq!(huge.status(), 413);
@@ -297,16 +315,17 @@ fn login_floods_neither_fill_memory_nor_lock_the_owner_out() {
         "the stranger's address waits, even with the right password"
     );
     // ...and the owner, from elsewhere, gets in.
-    assert_eq!(login_from(&client, &base, "198.51.100.200", "eve", PASSWORD), 303);
+    assert_eq!(
+        login_from(&client, &base, "198.51.100.200", "eve", PASSWORD),
+        303
+    );
 
     // Eighty wrong attempts at once get no more checks than the limit.
     let statuses: Vec<u16> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..80)
             .map(|_| {
                 let (client, base) = (&client, &base);
-                s.spawn(move || {
-                    login_from(client, base, "192.0.2.80", "ada", "mauvais").as_u16()
-                })
+                s.spawn(move || login_from(client, base, "192.0.2.80", "ada", "mauvais").as_u16())
             })
             .collect();
         handles
@@ -357,14 +376,20 @@ fn addresses_origins_and_spreadsheets_are_not_trusted() {
             .send()
             .expect("get");
         assert_eq!(r.status(), 400, "{path}");
-        assert!(!r.text().expect("body").contains("//evil.example"), "{path}");
+        assert!(
+            !r.text().expect("body").contains("//evil.example"),
+            "{path}"
+        );
     }
 
     // An https page is another origin than this http site.
     let port = server.base.rsplit(':').next().expect("port");
     for origin in [
         format!("https://127.0.0.1:{port}"),
-        format!("http://127.0.0.1:{}", port.parse::<u32>().expect("port") + 1),
+        format!(
+            "http://127.0.0.1:{}",
+            port.parse::<u32>().expect("port") + 1
+        ),
         "http://evil.example".to_owned(),
     ] {
         let r = client

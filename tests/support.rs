@@ -115,8 +115,8 @@ impl Server {
 
     /// CPU time the server has used so far, in clock ticks (user + system).
     pub fn cpu_ticks(&self) -> u64 {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id()))
-            .expect("/proc stat");
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).expect("/proc stat");
         // Fields after the command name, which is in parentheses: utime and
         // stime are the 12th and 13th of them.
         let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");

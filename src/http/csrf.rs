@@ -94,12 +94,27 @@ mod tests {
     #[test]
     fn the_origin_must_match_scheme_host_and_port() {
         let host = "127.0.0.1:3000";
-        assert!(same_site(&request(host, "http://127.0.0.1:3000", false), None));
-        assert!(!same_site(&request(host, "https://127.0.0.1:3000", false), None));
-        assert!(!same_site(&request(host, "http://127.0.0.1:3001", false), None));
-        assert!(!same_site(&request(host, "http://evil.example", false), None));
+        assert!(same_site(
+            &request(host, "http://127.0.0.1:3000", false),
+            None
+        ));
+        assert!(!same_site(
+            &request(host, "https://127.0.0.1:3000", false),
+            None
+        ));
+        assert!(!same_site(
+            &request(host, "http://127.0.0.1:3001", false),
+            None
+        ));
+        assert!(!same_site(
+            &request(host, "http://evil.example", false),
+            None
+        ));
         assert!(!same_site(&request(host, "null", false), None));
-        assert!(same_site(&request(host, "https://127.0.0.1:3000", true), None));
+        assert!(same_site(
+            &request(host, "https://127.0.0.1:3000", true),
+            None
+        ));
         let public = Some("https://savoirs.example.org");
         assert!(same_site(
             &request("backend:3000", "https://savoirs.example.org", false),

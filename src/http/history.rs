@@ -93,7 +93,7 @@ async fn diff(
     Query(q): Query<DiffQuery>,
 ) -> Result<Html<String>, AppError> {
     let who = viewer.clone();
-    let view = state
+    let page = state
         .blocking(move |s| {
             let reader = s.store.read()?;
             let (record, _) = find(&reader, &who, &kind, &slug)?.ok_or(AppError::NotFound)?;
@@ -109,7 +109,7 @@ async fn diff(
             let to = number(q.to, current)?;
             let from = number(q.from, to.saturating_sub(1).max(1))?;
             let diffs = revision_diff(&reader, &record.meta.id, from, to, who.lang)?;
-            Ok(DiffView {
+            let view = DiffView {
                 title: record.title().to_owned(),
                 record_url: record.url(),
                 history_url: routes::record_page(
@@ -120,10 +120,13 @@ async fn diff(
                 from,
                 to,
                 diffs,
-            })
+            };
+            // Rendered here, off the async threads: two long revisions make a
+            // long page.
+            Ok(view.render(&chrome(&who)).into_string())
         })
         .await?;
-    Ok(Html(view.render(&chrome(&viewer)).into_string()))
+    Ok(Html(page))
 }
 
 /// Word-level differences between two revisions of a record, field by field,
@@ -386,7 +389,11 @@ mod tests {
         let d = words_diff(&before, &after, start + Duration::from_millis(200));
         // Without the deadline this takes minutes; with it, the budget plus the
         // linear work of splitting and merging.
-        assert!(start.elapsed() < Duration::from_secs(10), "{:?}", start.elapsed());
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{:?}",
+            start.elapsed()
+        );
         let rebuilt: String = d
             .iter()
             .filter(|(op, _)| *op != DiffOp::Removed)

@@ -35,7 +35,11 @@ pub async fn refuse_over(max: usize, request: Request, next: Next) -> Response {
                 &[("megabytes", &(max / (1024 * 1024)))],
             )
         } else {
-            tf(lang, "error.too_large_form", &[("kilobytes", &(max / 1024))])
+            tf(
+                lang,
+                "error.too_large_form",
+                &[("kilobytes", &(max / 1024))],
+            )
         };
         return error_page(
             StatusCode::PAYLOAD_TOO_LARGE,

@@ -37,10 +37,10 @@ use tokio::net::TcpListener;
 
 pub use access::Viewer;
 pub use api::openapi;
-pub use public::Peer;
-pub use throttle::Throttle;
 pub use error::{ApiError, AppError};
+pub use public::Peer;
 pub use public::parse_public_url;
+pub use throttle::Throttle;
 
 use crate::search::Indexer;
 use crate::store::Store;

@@ -86,8 +86,10 @@ impl SearchParams {
         };
         for (key, value) in form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
             let value = value.trim().to_owned();
-            if matches!(key.as_ref(), "kind" | "partner" | "keyword" | "lang" | "year")
-                && value.chars().count() > MAX_FILTER_CHARS
+            if matches!(
+                key.as_ref(),
+                "kind" | "partner" | "keyword" | "lang" | "year"
+            ) && value.chars().count() > MAX_FILTER_CHARS
             {
                 return Err(too_long(&key));
             }
@@ -268,7 +270,10 @@ mod tests {
         let err = SearchParams::parse(Some(&many)).expect_err("2,000 partners");
         assert!(matches!(err, AppError::BadRequest(_)));
         let spread: String = (0..21).map(|i| format!("year={}&", 1000 + 2 * i)).collect();
-        assert!(SearchParams::parse(Some(&spread)).is_err(), "21 separate years");
+        assert!(
+            SearchParams::parse(Some(&spread)).is_err(),
+            "21 separate years"
+        );
         let ranges: String = (0..5)
             .map(|i| format!("year={}..{}&", 1000 + 201 * i, 1200 + 201 * i))
             .collect();

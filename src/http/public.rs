@@ -22,7 +22,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use axum::serve::IncomingStream;
-use savoirs_templates::i18n::{t, tf};
+use savoirs_templates::i18n::t;
 use tokio::net::TcpListener;
 
 use super::AppState;
@@ -156,7 +156,7 @@ pub async fn admit(State(state): State<AppState>, mut request: Request, next: Ne
             return super::error::error_page(
                 StatusCode::BAD_REQUEST,
                 t(lang, "error.unknown_host_title"),
-                tf(lang, "error.unknown_host", &[("host", &host.unwrap_or_default())]),
+                t(lang, "error.unknown_host").to_owned(),
                 None,
             );
         }

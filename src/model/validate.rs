@@ -222,6 +222,10 @@ mod tests {
         let errors = validate(&record);
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].field, "body");
-        assert!(errors[0].message.contains("line 3"), "{}", errors[0].message);
+        assert!(
+            errors[0].message.contains("line 3"),
+            "{}",
+            errors[0].message
+        );
     }
 }

@@ -96,7 +96,8 @@ pub fn check(text: &str) -> Result<(), Refusal> {
                 .chars()
                 .next()
                 .is_none_or(|c| c == '>' || c == '/' || c.is_ascii_whitespace());
-            if !name.starts_with(|c: char| c.is_ascii_alphabetic()) || !ends || self_closing(&name) {
+            if !name.starts_with(|c: char| c.is_ascii_alphabetic()) || !ends || self_closing(&name)
+            {
                 continue;
             }
             if closing {
@@ -129,7 +130,9 @@ fn line_depth(line: &str) -> usize {
             b'0'..=b'9' => {
                 let digits = bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
                 let after = bytes.get(i + digits);
-                let spaced = bytes.get(i + digits + 1).is_none_or(|b| *b == b' ' || *b == b'\t');
+                let spaced = bytes
+                    .get(i + digits + 1)
+                    .is_none_or(|b| *b == b' ' || *b == b'\t');
                 if digits <= 9 && matches!(after, Some(b'.' | b')')) && spaced {
                     markers += 1;
                     i += digits;
@@ -141,7 +144,11 @@ fn line_depth(line: &str) -> usize {
         }
         i += 1;
     }
-    if markers == 0 { 0 } else { markers + columns / 2 }
+    if markers == 0 {
+        0
+    } else {
+        markers + columns / 2
+    }
 }
 
 /// Elements that never hold others, or that the HTML parser closes when the
@@ -176,9 +183,14 @@ fn self_closing(name: &str) -> bool {
     )
 }
 
-/// Whether the tag that starts `rest` ends with `/>` on the same line.
+/// Whether the tag that starts `rest` ends with `/>` on the same line. The
+/// look stops at the next `<`, so that a line of many tags is read once, not
+/// once per tag.
 fn tag_closes_itself(rest: &str) -> bool {
-    rest.find('>').is_some_and(|end| rest[..end].ends_with('/'))
+    match rest.find(['<', '>']) {
+        Some(end) => rest.as_bytes()[end] == b'>' && rest[..end].ends_with('/'),
+        None => false,
+    }
 }
 
 /// Renders Markdown to safe HTML.
@@ -213,10 +225,16 @@ mod tests {
         assert_eq!(check(&quotes), Err(Refusal::DeepQuotes { line: 1 }));
         let divs = "<div>".repeat(50_000);
         assert_eq!(check(&divs), Err(Refusal::DeepHtml { line: 1 }));
-        let lists: String = (0..40).map(|i| format!("{}- niveau {i}\n", "  ".repeat(i))).collect();
+        let lists: String = (0..40)
+            .map(|i| format!("{}- niveau {i}\n", "  ".repeat(i)))
+            .collect();
         assert_eq!(check(&lists), Err(Refusal::DeepQuotes { line: 33 }));
         let html = render(&quotes).into_string();
-        assert!(html.starts_with("<div class=\"plain-text\">&gt;&gt;"), "{}", &html[..40]);
+        assert!(
+            html.starts_with("<div class=\"plain-text\">&gt;&gt;"),
+            "{}",
+            &html[..40]
+        );
         assert!(!html.contains("<blockquote"));
     }
 
@@ -230,6 +248,10 @@ mod tests {
         assert_eq!(check(&many_paragraphs), Ok(()));
         let siblings = "<div>bloc</div>\n".repeat(1000);
         assert_eq!(check(&siblings), Ok(()));
+        let closed_late = format!("{}/>", "<a ".repeat(30_000));
+        assert_eq!(check(&closed_late), Err(Refusal::DeepHtml { line: 1 }));
+        let self_closed = "<x/>".repeat(100_000);
+        assert_eq!(check(&self_closed), Ok(()));
     }
 
     #[test]
