@@ -274,6 +274,67 @@ fn typos_are_corrected_and_offered() {
 }
 
 #[test]
+fn spelling_comes_from_published_records_only() {
+    let index = SearchIndex::in_memory().expect("index");
+    let published = doc(
+        "p",
+        "fr",
+        "Zanzibarpublic des jardins",
+        "Zanzibarpublicsecrat",
+        "",
+    );
+    let mut draft = doc(
+        "d",
+        "fr",
+        "Zanzibarsecret des greniers",
+        "Zanzibarpublicsecret",
+        "",
+    );
+    draft.status = "draft".into();
+    draft.owner = "alice".into();
+    let mut leaving = doc("l", "fr", "Quetzalarchive", "", "");
+    let changes = [published, draft, leaving.clone()]
+        .into_iter()
+        .map(|d| Change::Upsert(Box::new(d)))
+        .collect();
+    index.apply(changes, 3).expect("apply");
+    // Archived after it was published: its old entry lingers in the segment's
+    // term dictionary until a merge, but no longer lends its words.
+    leaving.status = "archived".into();
+    index
+        .apply(vec![Change::Upsert(Box::new(leaving))], 4)
+        .expect("archive");
+    let as_reader = |text: &str, owner: Option<&str>| {
+        index
+            .search(&SearchRequest {
+                text: text.into(),
+                statuses: vec!["published".into()],
+                owner: owner.map(str::to_owned),
+                limit: 10,
+                ..SearchRequest::default()
+            })
+            .expect("search")
+    };
+    // Anonymous: the draft's word is neither offered nor found.
+    let r = as_reader("zanzibarsecre", None);
+    assert_eq!(r.suggestion, None, "{r:?}");
+    assert_eq!(r.total, 0);
+    // A hidden word is not "known": the answer is the same as for a word that
+    // exists nowhere, here the closest published word.
+    let hidden = as_reader("zanzibarpublicsecret", None);
+    let nowhere = as_reader("zanzibarpublicsucret", None);
+    assert_eq!(hidden.suggestion.as_deref(), Some("zanzibarpublicsecrat"));
+    assert_eq!(nowhere.suggestion.as_deref(), Some("zanzibarpublicsecrat"));
+    assert_eq!(as_reader("quetzalarchiv", None).suggestion, None);
+    // The owner finds the draft by its own words.
+    let own = as_reader("zanzibarsecret", Some("alice"));
+    assert_eq!(ids(&own), vec!["d"]);
+    // Published words are still offered.
+    let r = as_reader("zanzibarpublik", None);
+    assert_eq!(r.suggestion.as_deref(), Some("zanzibarpublic"));
+}
+
+#[test]
 fn or_exclusion_and_filters_in_the_text() {
     let index = sample();
     let r = search(&index, "budget OR cartographie");
