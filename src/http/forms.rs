@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use savoirs_templates::Lang;
 use savoirs_templates::i18n::{t, tf};
 
+use crate::http::Viewer;
 use crate::model::{
     self, Action, Amount, Body, Concept, Kind, Method, Partner, PartnerRef, Period, Record,
     Relation, Resource,
@@ -201,22 +202,25 @@ pub fn values_of(
 }
 
 /// Reads a submitted form into `record` (a new one, or a copy of the stored one),
-/// resolving partner names and related titles with `reader`. Returns the problems
-/// by field name, in `lang`; an empty map means the record may be saved.
+/// resolving partner names and related titles with `reader` among the records
+/// `who` may see. Returns the problems by field name, in `who`'s language; an
+/// empty map means the record may be saved.
 pub fn apply(
     record: &mut Record,
     form: &FormData,
     reader: &Reader,
-    lang: Lang,
+    who: &Viewer,
 ) -> Result<Errors, StoreError> {
+    let lang = who.lang;
+    let seen = Seen { reader, who };
     let mut errors = Errors::new();
     let f = |name: &str| form.get(name).trim().to_owned();
     record.meta.lang = f("lang");
     if record.meta.lang.is_empty() {
         record.meta.lang = "fr".to_owned();
     }
-    let partners = resolve_partners(form, reader, &mut errors, lang)?;
-    let related = resolve_related(form, reader, &mut errors, lang)?;
+    let partners = resolve_partners(form, &seen, &mut errors, lang)?;
+    let related = resolve_related(form, &seen, &mut errors, lang)?;
     match record.kind() {
         Kind::Action => {
             let period = match (year(&f("period_start"), lang), year(&f("period_end"), lang)) {
@@ -319,7 +323,7 @@ pub fn apply(
                 ("related", &mut concept.related),
             ] {
                 for label in lines(form.get(field)) {
-                    match resolve_concept(reader, &label)? {
+                    match resolve_concept(&seen, &label)? {
                         Some(id) if id == record.meta.id => {
                             errors.insert(field.into(), t(lang, "form_error.concept_self").into());
                         }
@@ -423,9 +427,43 @@ pub fn field_message(lang: Lang, message: &str) -> String {
     t(lang, key).to_owned()
 }
 
+/// The store as the person filling in a form sees it: names and ids of records
+/// they may not see resolve to nothing, so that the answer to a form does not
+/// tell whether a hidden record exists.
+struct Seen<'a> {
+    reader: &'a Reader,
+    who: &'a Viewer,
+}
+
+impl Seen<'_> {
+    fn get(&self, id: &str) -> Result<Option<Record>, StoreError> {
+        Ok(self.reader.get(id)?.filter(|r| self.who.can_view(r)))
+    }
+
+    /// `found`, if it names a record the person may see.
+    fn visible(&self, found: Option<String>) -> Result<Option<String>, StoreError> {
+        Ok(match found {
+            Some(id) if self.get(&id)?.is_some() => Some(id),
+            _ => None,
+        })
+    }
+
+    fn partner_by_name(&self, name: &str) -> Result<Option<String>, StoreError> {
+        self.visible(self.reader.partner_by_name(name)?)
+    }
+
+    fn concept_by_label(&self, label: &str) -> Result<Option<String>, StoreError> {
+        self.visible(self.reader.concept_by_label(label)?)
+    }
+
+    fn id_by_slug(&self, kind: Kind, slug: &str) -> Result<Option<String>, StoreError> {
+        self.visible(self.reader.id_by_slug(kind, slug)?)
+    }
+}
+
 fn resolve_partners(
     form: &FormData,
-    reader: &Reader,
+    reader: &Seen<'_>,
     errors: &mut Errors,
     lang: Lang,
 ) -> Result<Vec<PartnerRef>, StoreError> {
@@ -492,7 +530,7 @@ fn typed_line(line: &str) -> (&'static str, String) {
 /// `fait partie de :`, `traduction :`, or the same in English or Spanish).
 fn resolve_related(
     form: &FormData,
-    reader: &Reader,
+    reader: &Seen<'_>,
     errors: &mut Errors,
     lang: Lang,
 ) -> Result<Vec<Relation>, StoreError> {
@@ -517,7 +555,7 @@ fn resolve_related(
 }
 
 /// A concept by id or by any of its labels.
-fn resolve_concept(reader: &Reader, text: &str) -> Result<Option<String>, StoreError> {
+fn resolve_concept(reader: &Seen<'_>, text: &str) -> Result<Option<String>, StoreError> {
     if let Some(r) = reader.get(text)?
         && r.kind() == Kind::Concept
     {
@@ -527,7 +565,7 @@ fn resolve_concept(reader: &Reader, text: &str) -> Result<Option<String>, StoreE
 }
 
 /// A record by id or exact title.
-fn resolve_record(reader: &Reader, text: &str) -> Result<Option<String>, StoreError> {
+fn resolve_record(reader: &Seen<'_>, text: &str) -> Result<Option<String>, StoreError> {
     if reader.get(text)?.is_some() {
         return Ok(Some(text.to_owned()));
     }
