@@ -20,4 +20,5 @@ mod linking;
 mod query_language;
 mod restart;
 mod search;
+mod visibility;
 mod xss;
