@@ -397,7 +397,10 @@ fn unpublished_words_reach_no_one_who_may_not_see_them() {
         format!("{status}: {}", body.len())
     };
     let hidden = form(HIDDEN_PARTNER, HIDDEN_METHOD);
-    assert!(!hidden.starts_with("303"), "saved with hidden links: {hidden}");
+    assert!(
+        !hidden.starts_with("303"),
+        "saved with hidden links: {hidden}"
+    );
     assert_eq!(
         hidden,
         form("Personne Inconnue Nulle Part", "Un titre absent partout")
@@ -493,4 +496,62 @@ fn linked_names_follow_the_partner_status() {
     assert!(anonymous_finds("quetzalalias").is_empty());
     let facets = server.json("/api/v1/search?q=&per_page=100")["facets"]["partner"].to_string();
     assert!(!facets.to_lowercase().contains("quetzal"), "{facets}");
+}
+
+#[test]
+fn edits_keep_the_links_their_author_cannot_see() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    add_team(dir.path());
+    import_lines(dir.path(), &records());
+    let (eve_token, carl_token) = (token(dir.path(), "eve"), token(dir.path(), "carl"));
+    let server = Server::start(dir.path());
+    let client = Client::new();
+    let call = |token: &str, method: reqwest::Method, path: &str, body: Option<&Value>| -> Value {
+        let mut request = api(&client, &server.base, token, method, path);
+        if let Some(b) = body {
+            request = request.body(b.to_string());
+        }
+        let response = request.send().expect("request");
+        assert!(
+            response.status().is_success(),
+            "{path}: {}",
+            response.status()
+        );
+        response.json().expect("json")
+    };
+    let get = reqwest::Method::GET;
+    let put = reqwest::Method::PUT;
+    let path = "/api/v1/records/secret-draft";
+    // An editor links the draft partner to carl's draft.
+    let mut draft = call(&eve_token, get.clone(), path, None);
+    draft["partners"] = json!([{"name": HIDDEN_PARTNER, "role": "partner"}]);
+    let linked = call(&eve_token, put.clone(), path, Some(&draft));
+    let partner_id = linked["partners"][0]["id"].clone();
+    assert!(partner_id.is_string(), "{linked}");
+
+    // Carl sees neither the link nor the name, and his changes keep it.
+    let carl = Browser::login(&server, "carl");
+    let form = carl
+        .get("/method/zanzibarsecret-des-greniers/edit")
+        .text()
+        .expect("form");
+    assert!(!form.to_lowercase().contains("quetzal"));
+    let response = carl.post(
+        "/method/zanzibarsecret-des-greniers/edit",
+        &[
+            ("title", HIDDEN_METHOD),
+            ("summary", "Zanzibarsecret revu."),
+            ("lang", "fr"),
+            ("base_revision", "2"),
+            ("intent", "save"),
+        ],
+    );
+    assert_eq!(response.status(), 303, "{:?}", response.text());
+    let mut seen = call(&carl_token, get.clone(), path, None);
+    assert!(seen.get("partners").is_none(), "{seen}");
+    seen["summary"] = json!("Zanzibarsecret revu encore.");
+    call(&carl_token, put, path, Some(&seen));
+    let kept = call(&eve_token, get, path, None);
+    assert_eq!(kept["summary"], "Zanzibarsecret revu encore.");
+    assert_eq!(kept["partners"][0]["id"], partner_id, "{kept}");
 }

@@ -318,7 +318,7 @@ async fn edit_form(
         .blocking(move |s| {
             let record = editable(s, &who, &kind, &slug, "edit")?;
             let mut view = edit_view(&record, &who);
-            let (values, partners) = forms::values_of(&record, &s.store.read()?, who.lang)?;
+            let (values, partners) = forms::values_of(&record, &s.store.read()?, &who)?;
             view.values = values;
             view.partners = partners;
             fill_completions(&mut view, s, &who)?;

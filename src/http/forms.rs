@@ -87,13 +87,16 @@ fn keywords(text: &str) -> Vec<String> {
 /// Partner rows of a form, as (name, role).
 pub type PartnerRows = Vec<(String, String)>;
 
-/// The form values of a record, and its partner rows; typed links are written
-/// with their prefix in `lang`.
+/// The form values of a record as `who` may see it, and its partner rows; typed
+/// links are written with their prefix in `who`'s language. Links to records
+/// `who` may not see are left out (and kept on save, see [`apply`]).
 pub fn values_of(
     record: &Record,
     reader: &Reader,
-    lang: Lang,
+    who: &Viewer,
 ) -> Result<(BTreeMap<String, String>, PartnerRows), StoreError> {
+    let lang = who.lang;
+    let seen = Seen { reader, who };
     let mut v = BTreeMap::new();
     let mut put = |k: &str, val: String| {
         v.insert(k.to_owned(), val);
@@ -150,10 +153,11 @@ pub fn values_of(
             let titles = |ids: &[String]| -> Result<String, StoreError> {
                 let mut out = Vec::new();
                 for id in ids {
-                    out.push(match reader.get(id)? {
-                        Some(r) => r.title().to_owned(),
-                        None => id.clone(),
-                    });
+                    match seen.get(id)? {
+                        Some(r) => out.push(r.title().to_owned()),
+                        None if reader.get(id)?.is_none() => out.push(id.clone()),
+                        None => {}
+                    }
                 }
                 Ok(out.join("\n"))
             };
@@ -176,9 +180,10 @@ pub fn values_of(
     }
     let mut related = Vec::new();
     for r in record.relations() {
-        let title = match reader.get(&r.id)? {
+        let title = match seen.get(&r.id)? {
             Some(target) => target.title().to_owned(),
-            None => r.id.clone(),
+            None if reader.get(&r.id)?.is_none() => r.id.clone(),
+            None => continue,
         };
         related.push(match relation_prefix(lang, &r.relation) {
             "" => title,
@@ -193,7 +198,7 @@ pub fn values_of(
         if let Some(Record {
             body: Body::Partner(p),
             ..
-        }) = reader.get(&link.id)?
+        }) = seen.get(&link.id)?
         {
             partners.push((p.label().to_owned(), link.role.clone()));
         }
@@ -219,8 +224,20 @@ pub fn apply(
     if record.meta.lang.is_empty() {
         record.meta.lang = "fr".to_owned();
     }
-    let partners = resolve_partners(form, &seen, &mut errors, lang)?;
-    let related = resolve_related(form, &seen, &mut errors, lang)?;
+    let mut partners = resolve_partners(form, &seen, &mut errors, lang)?;
+    let mut related = resolve_related(form, &seen, &mut errors, lang)?;
+    // Links the form did not show, because `who` may not see their target, stay
+    // as they were: editing a record must not undo what someone else linked.
+    for link in record.partner_refs() {
+        if seen.hidden(&link.id)? && !partners.iter().any(|p| p.id == link.id) {
+            partners.push(link.clone());
+        }
+    }
+    for relation in record.relations() {
+        if seen.hidden(&relation.id)? {
+            related.push(relation.clone());
+        }
+    }
     match record.kind() {
         Kind::Action => {
             let period = match (year(&f("period_start"), lang), year(&f("period_end"), lang)) {
@@ -438,6 +455,11 @@ struct Seen<'a> {
 impl Seen<'_> {
     fn get(&self, id: &str) -> Result<Option<Record>, StoreError> {
         Ok(self.reader.get(id)?.filter(|r| self.who.can_view(r)))
+    }
+
+    /// Whether `id` names a record that exists but that the person may not see.
+    fn hidden(&self, id: &str) -> Result<bool, StoreError> {
+        Ok(self.reader.get(id)?.is_some_and(|r| !self.who.can_view(&r)))
     }
 
     /// `found`, if it names a record the person may see.

@@ -389,6 +389,34 @@ fn resolve_links(w: &Writer<'_>, record: &mut Record, viewer: &Viewer) -> Result
     Ok(())
 }
 
+/// Links of `stored` to records `viewer` may not see: the caller was never shown
+/// them (see [`to_value`]), so a change they send keeps them as they were.
+fn keep_hidden_links(
+    w: &Writer<'_>,
+    stored: &Record,
+    record: &mut Record,
+    viewer: &Viewer,
+) -> Result<(), StoreError> {
+    let hidden = |id: &str| -> Result<bool, StoreError> {
+        Ok(w.get(id)?.is_some_and(|r| !viewer.can_view(&r)))
+    };
+    if let Some(refs) = record.partner_refs_mut() {
+        for link in stored.partner_refs() {
+            if hidden(&link.id)? && !refs.iter().any(|p| p.id == link.id) {
+                refs.push(link.clone());
+            }
+        }
+    }
+    if let Some(relations) = record.relations_mut() {
+        for relation in stored.relations() {
+            if hidden(&relation.id)? && !relations.iter().any(|r| r.id == relation.id) {
+                relations.push(relation.clone());
+            }
+        }
+    }
+    Ok(())
+}
+
 fn author_message(message: &str, default: &str) -> String {
     match message.trim() {
         "" => default.to_owned(),
@@ -541,6 +569,7 @@ pub async fn replace(
             };
             let saved = s.store.write(|w| {
                 resolve_links(w, &mut record, &viewer)?;
+                keep_hidden_links(w, &stored, &mut record, &viewer)?;
                 w.save_if_current(record, base, &author)
             })?;
             s.index_now();
