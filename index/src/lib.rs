@@ -347,6 +347,14 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
+    /// Number of documents with this status in the committed index: a count that
+    /// can be given to anyone for `published`, unlike [`num_docs`](Self::num_docs).
+    pub fn count_status(&self, status: &str) -> Result<u64> {
+        let searcher = self.reader.searcher();
+        let q = query::facet_term(&self.fields, "status", status);
+        Ok(searcher.search(q.as_ref(), &Count)? as u64)
+    }
+
     /// Every indexed record as `(id, revision)`, for consistency checks.
     pub fn revisions(&self) -> Result<Vec<(String, u64)>> {
         let searcher = self.reader.searcher();

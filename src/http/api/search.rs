@@ -11,7 +11,6 @@ use super::ApiViewer;
 use crate::http::params::SearchParams;
 use crate::http::{ApiError, AppState};
 use crate::model::Status;
-use savoirs_index::SearchRequest;
 
 /// The parameters of `/api/v1/search` and `/api/v1/suggest`, as the OpenAPI
 /// description shows them; [`SearchParams::parse`] reads them.
@@ -263,14 +262,7 @@ pub async fn health(
     let editor = viewer.is_editor();
     let health = state
         .blocking(move |s| {
-            let published = s
-                .index
-                .search(&SearchRequest {
-                    statuses: vec![Status::Published.as_str().to_owned()],
-                    limit: 1,
-                    ..SearchRequest::default()
-                })?
-                .total as u64;
+            let published = s.index.count_status(Status::Published.as_str())?;
             let (records, indexed) = if editor {
                 (Some(s.store.read()?.count()?), Some(s.index.num_docs()))
             } else {
