@@ -496,6 +496,31 @@ fn linked_names_follow_the_partner_status() {
     assert!(anonymous_finds("quetzalalias").is_empty());
     let facets = server.json("/api/v1/search?q=&per_page=100")["facets"]["partner"].to_string();
     assert!(!facets.to_lowercase().contains("quetzal"), "{facets}");
+
+    // The same for a concept: its labels join and leave the entries of the
+    // records tagged with one of them.
+    let concept_id = send(
+        reqwest::Method::GET,
+        "/api/v1/search?q=xylocopalt&kind=concept",
+        &json!({}),
+    )["hits"][0]["id"]
+        .as_str()
+        .expect("the editor finds the draft concept")
+        .to_owned();
+    let concept_path = format!("/api/v1/records/{concept_id}");
+    let mut concept = send(reqwest::Method::GET, &concept_path, &json!({}));
+    concept["status"] = json!("published");
+    concept = send(reqwest::Method::PUT, &concept_path, &concept);
+    let titles = anonymous_finds("xylocopalt");
+    assert!(
+        titles.contains(&"Méthode publique des ruchers".to_owned()),
+        "{titles:?}"
+    );
+    concept["status"] = json!("archived");
+    send(reqwest::Method::PUT, &concept_path, &concept);
+    assert!(anonymous_finds("xylocopalt").is_empty());
+    let facets = server.json("/api/v1/search?q=&per_page=100")["facets"]["keyword"].to_string();
+    assert!(!facets.to_lowercase().contains("xylocop"), "{facets}");
 }
 
 #[test]
