@@ -225,6 +225,32 @@ fn reopening_keeps_the_sequence_and_a_broken_index_is_recreated() {
 }
 
 #[test]
+fn an_index_of_an_older_schema_is_recreated() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    {
+        let index = Index::create_in_dir(dir.path(), Fields::build().schema).expect("create");
+        analysis::register(index.tokenizers());
+        let mut writer: IndexWriter = index
+            .writer_with_num_threads(1, 15_000_000)
+            .expect("writer");
+        writer
+            .add_document(TantivyDocument::default())
+            .expect("add");
+        let mut prepared = writer.prepare_commit().expect("prepare");
+        let older = SCHEMA_VERSION - 1;
+        prepared.set_payload(&format!("savoirs-index schema={older} seq=3"));
+        prepared.commit().expect("commit");
+    }
+    // Entries built by an older version may hold what this one leaves out (such
+    // as the names of unpublished partners): the store must fill it again.
+    let opened = SearchIndex::open(dir.path()).expect("open");
+    let reason = opened.recreated.expect("recreated");
+    assert!(reason.contains("schema"), "{reason}");
+    assert_eq!(opened.index.applied_seq().expect("seq"), 0);
+    assert_eq!(opened.index.num_docs(), 0);
+}
+
+#[test]
 fn sorts() {
     let index = SearchIndex::in_memory().expect("index");
     let mut a = doc("a", "fr", "Zèbre", "", "");
