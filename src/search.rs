@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use savoirs_index::{Change, IndexDoc, IndexError, Period, SearchIndex};
 
-use crate::model::{Body, Record};
+use crate::model::{Body, Record, Status};
 use crate::store::{Reader, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -62,6 +62,11 @@ impl<'r> Lookups<'r> {
 }
 
 /// The index document for a record; `lookups` resolves partner links and keywords.
+///
+/// An entry is shown to whoever may see its record, so it carries only what that
+/// record makes public: the names of linked partners and the labels of thesaurus
+/// concepts only while those are published. When one of them changes status, the
+/// store logs its dependents (see `reindex_dependents`) and they are redone here.
 pub fn index_doc(record: &Record, lookups: &mut Lookups<'_>) -> Result<IndexDoc, StoreError> {
     let mut doc = IndexDoc {
         id: record.meta.id.clone(),
@@ -79,8 +84,9 @@ pub fn index_doc(record: &Record, lookups: &mut Lookups<'_>) -> Result<IndexDoc,
     for link in record.partner_refs() {
         if let Some(Record {
             body: Body::Partner(p),
-            ..
+            meta,
         }) = lookups.get(&link.id)?
+            && meta.status == Status::Published
         {
             doc.partners.push(p.label().to_owned());
             doc.labels.extend(p.names().map(str::to_owned));
@@ -142,13 +148,23 @@ const MAX_DEPTH: usize = 16;
 /// a broad keyword finds the records of its narrower ones; and every label of the
 /// concept, in every language, is searchable in the record (`ESS` finds a record
 /// tagged "économie sociale et solidaire", `social economy` a French one).
+/// Only published concepts lend their labels: a keyword naming an unpublished
+/// concept stays the record's own word, and the broader chain stops at the first
+/// unpublished concept.
 fn add_keywords(
     doc: &mut IndexDoc,
     keywords: &[String],
     lookups: &mut Lookups<'_>,
 ) -> Result<(), StoreError> {
     for keyword in keywords {
-        let Some(mut id) = lookups.concept_by_label(keyword)? else {
+        let published = match lookups.concept_by_label(keyword)? {
+            Some(id) => match lookups.get(&id)? {
+                Some(r) if r.meta.status == Status::Published => Some(id),
+                _ => None,
+            },
+            None => None,
+        };
+        let Some(mut id) = published else {
             doc.keywords.push(keyword.clone());
             doc.labels.push(keyword.clone());
             continue;
@@ -162,6 +178,9 @@ fn add_keywords(
             else {
                 break;
             };
+            if meta.status != Status::Published {
+                break;
+            }
             if !doc.keywords.contains(&c.label) {
                 doc.keywords.push(c.label.clone());
             }

@@ -21,4 +21,5 @@ mod query_language;
 mod restart;
 mod search;
 mod security;
+mod visibility;
 mod xss;

@@ -47,6 +47,9 @@ const SNIPPET_CHARS: usize = 220;
 const FACET_VALUES: usize = 20;
 /// Below this many hits, a spelling correction is looked for.
 const FEW_HITS: usize = 3;
+/// The only status whose words enter the shared spelling vocabulary: it is
+/// offered to every reader, so it must hold nothing a reader may not see.
+const PUBLISHED: &str = "published";
 /// Queries with more meaningful words than this match any of them (ranked).
 const LONG_QUERY_WORDS: usize = 4;
 
@@ -274,14 +277,22 @@ impl SearchIndex {
         doc.add_text(f.text(lang, Role::Title), &d.title);
         doc.add_text(f.text(lang, Role::Summary), &d.summary);
         doc.add_text(f.text(lang, Role::Body), &d.body);
+        // Spelling suggestions are chosen from one vocabulary shared by every
+        // reader, so only published records give it words; drafts, proposals and
+        // archived records are still searchable by those allowed to see them.
+        let spell = d.status == PUBLISHED;
         for label in &d.labels {
             doc.add_text(f.text(lang, Role::Labels), label);
             doc.add_text(f.label_text, label);
-            doc.add_text(f.spell, label);
+            if spell {
+                doc.add_text(f.spell, label);
+            }
             doc.add_text(f.complete, label);
         }
-        doc.add_text(f.spell, &d.title);
-        doc.add_text(f.spell, &d.summary);
+        if spell {
+            doc.add_text(f.spell, &d.title);
+            doc.add_text(f.spell, &d.summary);
+        }
         doc.add_text(f.complete, &d.title);
         doc.add_facet(f.facets, query::facet("kind", &d.kind));
         doc.add_facet(f.facets, query::facet("lang", &d.lang));
@@ -336,6 +347,14 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
+    /// Number of documents with this status in the committed index: a count that
+    /// can be given to anyone for `published`, unlike [`num_docs`](Self::num_docs).
+    pub fn count_status(&self, status: &str) -> Result<u64> {
+        let searcher = self.reader.searcher();
+        let q = query::facet_term(&self.fields, "status", status);
+        Ok(searcher.search(q.as_ref(), &Count)? as u64)
+    }
+
     /// Every indexed record as `(id, revision)`, for consistency checks.
     pub fn revisions(&self) -> Result<Vec<(String, u64)>> {
         let searcher = self.reader.searcher();
@@ -362,7 +381,7 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let mut results = self.search_text(&searcher, req, &req.text)?;
         if results.total < FEW_HITS && !req.text.trim().is_empty() {
-            results.suggestion = self.correction(&searcher, &req.text)?;
+            results.suggestion = self.correction(&searcher, req, &req.text)?;
             if results.total == 0
                 && let Some(corrected) = results.suggestion.clone()
             {
@@ -386,7 +405,7 @@ impl SearchIndex {
         text: &str,
     ) -> Result<SearchResults> {
         let mut parsed = query::parse(text);
-        self.resolve_filters(searcher, &mut parsed)?;
+        self.resolve_filters(searcher, req, &mut parsed)?;
         let limit = req.limit.clamp(1, 100);
         let mut partial = false;
         // A long question is not a list of words that must all appear: any may,
@@ -418,8 +437,14 @@ impl SearchIndex {
     }
 
     /// Partner and keyword filters typed in a query match their values loosely
-    /// (`partner:ritimo` is `RITIMO`).
-    fn resolve_filters(&self, searcher: &Searcher, parsed: &mut ParsedQuery) -> Result<()> {
+    /// (`partner:ritimo` is `RITIMO`), among the values of records the reader may
+    /// see: the spelling of a hidden record's value is not given away.
+    fn resolve_filters(
+        &self,
+        searcher: &Searcher,
+        req: &SearchRequest,
+        parsed: &mut ParsedQuery,
+    ) -> Result<()> {
         for (dimension, wanted) in [
             ("partner", &mut parsed.filters.partners),
             ("keyword", &mut parsed.filters.keywords),
@@ -430,8 +455,12 @@ impl SearchIndex {
             let known = self.facet_values(searcher, dimension)?;
             for value in wanted.iter_mut() {
                 let key = analysis::terms_plain(value);
-                if let Some(found) = known.iter().find(|k| analysis::terms_plain(k) == key) {
-                    value.clone_from(found);
+                for found in known.iter().filter(|k| analysis::terms_plain(k) == key) {
+                    let term = query::facet_term(&self.fields, dimension, found);
+                    if self.any_visible(searcher, req, term)? {
+                        value.clone_from(found);
+                        break;
+                    }
                 }
             }
         }
@@ -460,16 +489,37 @@ impl SearchIndex {
         Ok(values.into_iter().collect())
     }
 
-    /// A corrected query, if some words are unknown to the index and close to a
-    /// known word: one edit allowed from five letters, two from nine.
-    fn correction(&self, searcher: &Searcher, text: &str) -> Result<Option<String>> {
+    /// Whether any live record the request's reader may see matches `q`.
+    fn any_visible(
+        &self,
+        searcher: &Searcher,
+        req: &SearchRequest,
+        q: Box<dyn Query>,
+    ) -> Result<bool> {
+        let mut clauses = vec![(tantivy::query::Occur::Must, q)];
+        if let Some(visible) = query::visibility(&self.fields, req) {
+            clauses.push((tantivy::query::Occur::Must, visible));
+        }
+        let q = tantivy::query::BooleanQuery::new(clauses);
+        Ok(searcher.search(&q, &Count)? > 0)
+    }
+
+    /// A corrected query, if some words are unknown to the records the reader may
+    /// see and close to a word of the published vocabulary: one edit allowed from
+    /// five letters, two from nine.
+    fn correction(
+        &self,
+        searcher: &Searcher,
+        req: &SearchRequest,
+        text: &str,
+    ) -> Result<Option<String>> {
         let parsed = query::parse(text);
         let mut corrected = text.to_owned();
         let mut changed = false;
         for word in parsed.words() {
             let folded = analysis::terms_plain(&word);
             let length = folded.chars().count();
-            if length < 5 || folded.contains(' ') || self.is_known(searcher, &word)? {
+            if length < 5 || folded.contains(' ') || self.is_known(searcher, req, &word)? {
                 continue;
             }
             let max = if length >= 9 { 2 } else { 1 };
@@ -481,19 +531,30 @@ impl SearchIndex {
         Ok(changed.then_some(corrected))
     }
 
-    /// Whether any record holds the word, in any language's analysis.
-    fn is_known(&self, searcher: &Searcher, word: &str) -> Result<bool> {
+    /// Whether a record the reader may see holds the word, in any language's
+    /// analysis. Asking the whole index would tell, by the absence of a
+    /// correction, that a hidden record holds it.
+    fn is_known(&self, searcher: &Searcher, req: &SearchRequest, word: &str) -> Result<bool> {
+        let mut terms: Vec<(tantivy::query::Occur, Box<dyn Query>)> = Vec::new();
         for lang in Lang::ALL {
             for term in analysis::terms(lang, word) {
                 for role in Role::ALL {
                     let t = Term::from_field_text(self.fields.text(lang, role), &term);
-                    if searcher.doc_freq(&t)? > 0 {
-                        return Ok(true);
-                    }
+                    terms.push((
+                        tantivy::query::Occur::Should,
+                        Box::new(tantivy::query::TermQuery::new(
+                            t,
+                            tantivy::schema::IndexRecordOption::Basic,
+                        )),
+                    ));
                 }
             }
         }
-        Ok(false)
+        if terms.is_empty() {
+            return Ok(false);
+        }
+        let any = Box::new(tantivy::query::BooleanQuery::new(terms));
+        self.any_visible(searcher, req, any)
     }
 
     /// The vocabulary word closest to `folded` within `max` edits; ties go to the
@@ -524,7 +585,13 @@ impl SearchIndex {
                 if distance == 0 || distance > max {
                     continue;
                 }
-                let freq = stream.value().doc_freq;
+                // The term dictionary keeps the words of deleted documents until
+                // their segment is merged: a record that left the published state
+                // must not go on lending its words.
+                let freq = live_docs(segment, &inverted, stream.value())?;
+                if freq == 0 {
+                    continue;
+                }
                 let better = match &best {
                     None => true,
                     Some((d, f, _)) => distance < *d || (distance == *d && freq > *f),
@@ -786,6 +853,28 @@ impl SearchIndex {
         }
         Ok(hits)
     }
+}
+
+/// How many live (not deleted) documents a term's postings hold in a segment.
+fn live_docs(
+    segment: &tantivy::SegmentReader,
+    inverted: &tantivy::InvertedIndexReader,
+    info: &tantivy::postings::TermInfo,
+) -> Result<u32> {
+    use tantivy::{DocSet, TERMINATED};
+    let mut postings = inverted
+        .read_postings_from_terminfo(info, tantivy::schema::IndexRecordOption::Basic)
+        .map_err(tantivy::TantivyError::from)?;
+    let alive = segment.alive_bitset();
+    let mut live = 0;
+    let mut doc = postings.doc();
+    while doc != TERMINATED {
+        if alive.is_none_or(|a| a.is_alive(doc)) {
+            live += 1;
+        }
+        doc = postings.advance();
+    }
+    Ok(live)
 }
 
 fn text_value(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {

@@ -407,19 +407,27 @@ pub fn build(
         .map(i64::to_string)
         .collect();
     add_facet_filter(&mut clauses, fields, "year", &years);
-    if !req.statuses.is_empty() {
-        // Visible: a status the reader may see, or a record of the reader's own.
-        let mut visible: Vec<(Occur, Box<dyn Query>)> = req
-            .statuses
-            .iter()
-            .map(|s| (Occur::Should, facet_term(fields, "status", s)))
-            .collect();
-        if let Some(owner) = &req.owner {
-            visible.push((Occur::Should, facet_term(fields, "owner", owner)));
-        }
-        clauses.push((Occur::Must, Box::new(BooleanQuery::new(visible))));
+    if let Some(visible) = visibility(fields, req) {
+        clauses.push((Occur::Must, visible));
     }
     Box::new(BooleanQuery::new(clauses))
+}
+
+/// The records the request's reader may see: a status they may see, or a record
+/// of their own; `None` when they may see everything.
+pub fn visibility(fields: &Fields, req: &SearchRequest) -> Option<Box<dyn Query>> {
+    if req.statuses.is_empty() {
+        return None;
+    }
+    let mut visible: Vec<(Occur, Box<dyn Query>)> = req
+        .statuses
+        .iter()
+        .map(|s| (Occur::Should, facet_term(fields, "status", s)))
+        .collect();
+    if let Some(owner) = &req.owner {
+        visible.push((Occur::Should, facet_term(fields, "owner", owner)));
+    }
+    Some(Box::new(BooleanQuery::new(visible)))
 }
 
 /// A facet path such as `/partner/RITIMO`.
@@ -443,7 +451,7 @@ fn add_facet_filter(
     clauses.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
 }
 
-fn facet_term(fields: &Fields, dimension: &str, value: &str) -> Box<dyn Query> {
+pub(crate) fn facet_term(fields: &Fields, dimension: &str, value: &str) -> Box<dyn Query> {
     let term = Term::from_facet(fields.facets, &facet(dimension, value));
     Box::new(TermQuery::new(term, IndexRecordOption::Basic))
 }

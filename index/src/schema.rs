@@ -11,9 +11,11 @@ use tantivy::schema::{
 
 use crate::analysis::{LABEL_ANALYZER, Lang, SPELL_ANALYZER};
 
-/// Bumped whenever the schema or the analyzers change: an index built with another
-/// version is rebuilt from the store at start-up.
-pub const SCHEMA_VERSION: u32 = 4;
+/// Bumped whenever the schema, the analyzers or what goes into a field change: an
+/// index built with another version is rebuilt from the store at start-up.
+/// Version 5: only published records feed the spelling vocabulary, and a record's
+/// entry names only the published partners and concepts it links to.
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// The searchable text roles of a record, from the most to the least weighty.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

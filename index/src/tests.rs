@@ -225,6 +225,32 @@ fn reopening_keeps_the_sequence_and_a_broken_index_is_recreated() {
 }
 
 #[test]
+fn an_index_of_an_older_schema_is_recreated() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    {
+        let index = Index::create_in_dir(dir.path(), Fields::build().schema).expect("create");
+        analysis::register(index.tokenizers());
+        let mut writer: IndexWriter = index
+            .writer_with_num_threads(1, 15_000_000)
+            .expect("writer");
+        writer
+            .add_document(TantivyDocument::default())
+            .expect("add");
+        let mut prepared = writer.prepare_commit().expect("prepare");
+        let older = SCHEMA_VERSION - 1;
+        prepared.set_payload(&format!("savoirs-index schema={older} seq=3"));
+        prepared.commit().expect("commit");
+    }
+    // Entries built by an older version may hold what this one leaves out (such
+    // as the names of unpublished partners): the store must fill it again.
+    let opened = SearchIndex::open(dir.path()).expect("open");
+    let reason = opened.recreated.expect("recreated");
+    assert!(reason.contains("schema"), "{reason}");
+    assert_eq!(opened.index.applied_seq().expect("seq"), 0);
+    assert_eq!(opened.index.num_docs(), 0);
+}
+
+#[test]
 fn sorts() {
     let index = SearchIndex::in_memory().expect("index");
     let mut a = doc("a", "fr", "Zèbre", "", "");
@@ -271,6 +297,67 @@ fn typos_are_corrected_and_offered() {
         Some("budget")
     );
     assert_eq!(search(&index, "bdgt").suggestion, None);
+}
+
+#[test]
+fn spelling_comes_from_published_records_only() {
+    let index = SearchIndex::in_memory().expect("index");
+    let published = doc(
+        "p",
+        "fr",
+        "Zanzibarpublic des jardins",
+        "Zanzibarpublicsecrat",
+        "",
+    );
+    let mut draft = doc(
+        "d",
+        "fr",
+        "Zanzibarsecret des greniers",
+        "Zanzibarpublicsecret",
+        "",
+    );
+    draft.status = "draft".into();
+    draft.owner = "alice".into();
+    let mut leaving = doc("l", "fr", "Quetzalarchive", "", "");
+    let changes = [published, draft, leaving.clone()]
+        .into_iter()
+        .map(|d| Change::Upsert(Box::new(d)))
+        .collect();
+    index.apply(changes, 3).expect("apply");
+    // Archived after it was published: its old entry lingers in the segment's
+    // term dictionary until a merge, but no longer lends its words.
+    leaving.status = "archived".into();
+    index
+        .apply(vec![Change::Upsert(Box::new(leaving))], 4)
+        .expect("archive");
+    let as_reader = |text: &str, owner: Option<&str>| {
+        index
+            .search(&SearchRequest {
+                text: text.into(),
+                statuses: vec!["published".into()],
+                owner: owner.map(str::to_owned),
+                limit: 10,
+                ..SearchRequest::default()
+            })
+            .expect("search")
+    };
+    // Anonymous: the draft's word is neither offered nor found.
+    let r = as_reader("zanzibarsecre", None);
+    assert_eq!(r.suggestion, None, "{r:?}");
+    assert_eq!(r.total, 0);
+    // A hidden word is not "known": the answer is the same as for a word that
+    // exists nowhere, here the closest published word.
+    let hidden = as_reader("zanzibarpublicsecret", None);
+    let nowhere = as_reader("zanzibarpublicsucret", None);
+    assert_eq!(hidden.suggestion.as_deref(), Some("zanzibarpublicsecrat"));
+    assert_eq!(nowhere.suggestion.as_deref(), Some("zanzibarpublicsecrat"));
+    assert_eq!(as_reader("quetzalarchiv", None).suggestion, None);
+    // The owner finds the draft by its own words.
+    let own = as_reader("zanzibarsecret", Some("alice"));
+    assert_eq!(ids(&own), vec!["d"]);
+    // Published words are still offered.
+    let r = as_reader("zanzibarpublik", None);
+    assert_eq!(r.suggestion.as_deref(), Some("zanzibarpublic"));
 }
 
 #[test]

@@ -70,11 +70,16 @@ fn creatable(viewer: &Viewer, kind: &str) -> Result<Kind, AppError> {
     Ok(kind)
 }
 
-/// Completions for the form: partner names, and every thesaurus label.
-fn completions(state: &AppState) -> Result<(Vec<String>, Vec<String>), AppError> {
+/// Completions for the form: the names of the partners and every label of the
+/// thesaurus concepts that `viewer` may see (a hidden partner's name offered in a
+/// list would give it away).
+fn completions(state: &AppState, viewer: &Viewer) -> Result<(Vec<String>, Vec<String>), AppError> {
     let reader = state.store.read()?;
     let (mut partners, mut labels) = (Vec::new(), Vec::new());
     for r in reader.all(None)? {
+        if !viewer.can_view(&r) {
+            continue;
+        }
         match &r.body {
             Body::Partner(p) => partners.push(p.label().to_owned()),
             Body::Concept(c) => {
@@ -93,8 +98,12 @@ fn completions(state: &AppState) -> Result<(Vec<String>, Vec<String>), AppError>
     Ok((partners, labels))
 }
 
-fn fill_completions(view: &mut RecordFormView, state: &AppState) -> Result<(), AppError> {
-    (view.partner_names, view.concept_labels) = completions(state)?;
+fn fill_completions(
+    view: &mut RecordFormView,
+    state: &AppState,
+    viewer: &Viewer,
+) -> Result<(), AppError> {
+    (view.partner_names, view.concept_labels) = completions(state, viewer)?;
     Ok(())
 }
 
@@ -154,7 +163,8 @@ async fn new_form(
         };
         view.partners = vec![(prefill.get("partner").to_owned(), role.to_owned())];
     }
-    let (partners, labels) = state.blocking(completions).await?;
+    let who = viewer.clone();
+    let (partners, labels) = state.blocking(move |s| completions(s, &who)).await?;
     view.partner_names = partners;
     view.concept_labels = labels;
     Ok(Html(view.render(&chrome(&viewer)).into_string()))
@@ -231,7 +241,7 @@ async fn create(
             let mut record = empty_record(kind);
             record.meta.owner = who.name().unwrap_or_default().to_owned();
             record.meta.status = Status::Draft;
-            let errors = forms::apply(&mut record, &form, &s.store.read()?, who.lang)?;
+            let errors = forms::apply(&mut record, &form, &s.store.read()?, &who)?;
             let intent = intent(&form);
             if intent == Intent::Publish && who.is_editor() {
                 record.meta.status = Status::Published;
@@ -239,7 +249,7 @@ async fn create(
             if !errors.is_empty() || intent == Intent::Preview {
                 view.values = form.values();
                 view.partners = form.partner_rows();
-                fill_completions(&mut view, s)?;
+                fill_completions(&mut view, s, &who)?;
                 view.message = form.get("message").to_owned();
                 let status = if errors.is_empty() {
                     view.preview = forms::markdown_sections(&record, who.lang);
@@ -314,10 +324,10 @@ async fn edit_form(
         .blocking(move |s| {
             let record = editable(s, &who, &kind, &slug, "edit")?;
             let mut view = edit_view(&record, &who);
-            let (values, partners) = forms::values_of(&record, &s.store.read()?, who.lang)?;
+            let (values, partners) = forms::values_of(&record, &s.store.read()?, &who)?;
             view.values = values;
             view.partners = partners;
-            fill_completions(&mut view, s)?;
+            fill_completions(&mut view, s, &who)?;
             view.base_revision = record.meta.revision;
             Ok(view)
         })
@@ -341,7 +351,7 @@ async fn update(
                 .parse()
                 .map_err(|_| AppError::BadRequest(t(who.lang, "edit.no_base").into()))?;
             let mut record = stored.clone();
-            let errors = forms::apply(&mut record, &form, &s.store.read()?, who.lang)?;
+            let errors = forms::apply(&mut record, &form, &s.store.read()?, &who)?;
             let intent = intent(&form);
             if intent == Intent::Publish && who.is_editor() {
                 record.meta.status = Status::Published;
@@ -349,7 +359,7 @@ async fn update(
             let mut view = edit_view(&stored, &who);
             view.values = form.values();
             view.partners = form.partner_rows();
-            fill_completions(&mut view, s)?;
+            fill_completions(&mut view, s, &who)?;
             view.message = form.get("message").to_owned();
             view.base_revision = base;
             if !errors.is_empty() || intent == Intent::Preview {

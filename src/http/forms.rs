@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use savoirs_templates::Lang;
 use savoirs_templates::i18n::{t, tf};
 
+use crate::http::Viewer;
 use crate::model::{
     self, Action, Amount, Body, Concept, Kind, Method, Partner, PartnerRef, Period, Record,
     Relation, Resource,
@@ -86,13 +87,16 @@ fn keywords(text: &str) -> Vec<String> {
 /// Partner rows of a form, as (name, role).
 pub type PartnerRows = Vec<(String, String)>;
 
-/// The form values of a record, and its partner rows; typed links are written
-/// with their prefix in `lang`.
+/// The form values of a record as `who` may see it, and its partner rows; typed
+/// links are written with their prefix in `who`'s language. Links to records
+/// `who` may not see are left out (and kept on save, see [`apply`]).
 pub fn values_of(
     record: &Record,
     reader: &Reader,
-    lang: Lang,
+    who: &Viewer,
 ) -> Result<(BTreeMap<String, String>, PartnerRows), StoreError> {
+    let lang = who.lang;
+    let seen = Seen { reader, who };
     let mut v = BTreeMap::new();
     let mut put = |k: &str, val: String| {
         v.insert(k.to_owned(), val);
@@ -149,10 +153,11 @@ pub fn values_of(
             let titles = |ids: &[String]| -> Result<String, StoreError> {
                 let mut out = Vec::new();
                 for id in ids {
-                    out.push(match reader.get(id)? {
-                        Some(r) => r.title().to_owned(),
-                        None => id.clone(),
-                    });
+                    match seen.get(id)? {
+                        Some(r) => out.push(r.title().to_owned()),
+                        None if reader.get(id)?.is_none() => out.push(id.clone()),
+                        None => {}
+                    }
                 }
                 Ok(out.join("\n"))
             };
@@ -175,9 +180,10 @@ pub fn values_of(
     }
     let mut related = Vec::new();
     for r in record.relations() {
-        let title = match reader.get(&r.id)? {
+        let title = match seen.get(&r.id)? {
             Some(target) => target.title().to_owned(),
-            None => r.id.clone(),
+            None if reader.get(&r.id)?.is_none() => r.id.clone(),
+            None => continue,
         };
         related.push(match relation_prefix(lang, &r.relation) {
             "" => title,
@@ -192,7 +198,7 @@ pub fn values_of(
         if let Some(Record {
             body: Body::Partner(p),
             ..
-        }) = reader.get(&link.id)?
+        }) = seen.get(&link.id)?
         {
             partners.push((p.label().to_owned(), link.role.clone()));
         }
@@ -201,22 +207,37 @@ pub fn values_of(
 }
 
 /// Reads a submitted form into `record` (a new one, or a copy of the stored one),
-/// resolving partner names and related titles with `reader`. Returns the problems
-/// by field name, in `lang`; an empty map means the record may be saved.
+/// resolving partner names and related titles with `reader` among the records
+/// `who` may see. Returns the problems by field name, in `who`'s language; an
+/// empty map means the record may be saved.
 pub fn apply(
     record: &mut Record,
     form: &FormData,
     reader: &Reader,
-    lang: Lang,
+    who: &Viewer,
 ) -> Result<Errors, StoreError> {
+    let lang = who.lang;
+    let seen = Seen { reader, who };
     let mut errors = Errors::new();
     let f = |name: &str| form.get(name).trim().to_owned();
     record.meta.lang = f("lang");
     if record.meta.lang.is_empty() {
         record.meta.lang = "fr".to_owned();
     }
-    let partners = resolve_partners(form, reader, &mut errors, lang)?;
-    let related = resolve_related(form, reader, &mut errors, lang)?;
+    let mut partners = resolve_partners(form, &seen, &mut errors, lang)?;
+    let mut related = resolve_related(form, &seen, &mut errors, lang)?;
+    // Links the form did not show, because `who` may not see their target, stay
+    // as they were: editing a record must not undo what someone else linked.
+    for link in record.partner_refs() {
+        if seen.hidden(&link.id)? && !partners.iter().any(|p| p.id == link.id) {
+            partners.push(link.clone());
+        }
+    }
+    for relation in record.relations() {
+        if seen.hidden(&relation.id)? {
+            related.push(relation.clone());
+        }
+    }
     match record.kind() {
         Kind::Action => {
             let period = match (year(&f("period_start"), lang), year(&f("period_end"), lang)) {
@@ -319,7 +340,7 @@ pub fn apply(
                 ("related", &mut concept.related),
             ] {
                 for label in lines(form.get(field)) {
-                    match resolve_concept(reader, &label)? {
+                    match resolve_concept(&seen, &label)? {
                         Some(id) if id == record.meta.id => {
                             errors.insert(field.into(), t(lang, "form_error.concept_self").into());
                         }
@@ -423,9 +444,48 @@ pub fn field_message(lang: Lang, message: &str) -> String {
     t(lang, key).to_owned()
 }
 
+/// The store as the person filling in a form sees it: names and ids of records
+/// they may not see resolve to nothing, so that the answer to a form does not
+/// tell whether a hidden record exists.
+struct Seen<'a> {
+    reader: &'a Reader,
+    who: &'a Viewer,
+}
+
+impl Seen<'_> {
+    fn get(&self, id: &str) -> Result<Option<Record>, StoreError> {
+        Ok(self.reader.get(id)?.filter(|r| self.who.can_view(r)))
+    }
+
+    /// Whether `id` names a record that exists but that the person may not see.
+    fn hidden(&self, id: &str) -> Result<bool, StoreError> {
+        Ok(self.reader.get(id)?.is_some_and(|r| !self.who.can_view(&r)))
+    }
+
+    /// `found`, if it names a record the person may see.
+    fn visible(&self, found: Option<String>) -> Result<Option<String>, StoreError> {
+        Ok(match found {
+            Some(id) if self.get(&id)?.is_some() => Some(id),
+            _ => None,
+        })
+    }
+
+    fn partner_by_name(&self, name: &str) -> Result<Option<String>, StoreError> {
+        self.visible(self.reader.partner_by_name(name)?)
+    }
+
+    fn concept_by_label(&self, label: &str) -> Result<Option<String>, StoreError> {
+        self.visible(self.reader.concept_by_label(label)?)
+    }
+
+    fn id_by_slug(&self, kind: Kind, slug: &str) -> Result<Option<String>, StoreError> {
+        self.visible(self.reader.id_by_slug(kind, slug)?)
+    }
+}
+
 fn resolve_partners(
     form: &FormData,
-    reader: &Reader,
+    reader: &Seen<'_>,
     errors: &mut Errors,
     lang: Lang,
 ) -> Result<Vec<PartnerRef>, StoreError> {
@@ -492,7 +552,7 @@ fn typed_line(line: &str) -> (&'static str, String) {
 /// `fait partie de :`, `traduction :`, or the same in English or Spanish).
 fn resolve_related(
     form: &FormData,
-    reader: &Reader,
+    reader: &Seen<'_>,
     errors: &mut Errors,
     lang: Lang,
 ) -> Result<Vec<Relation>, StoreError> {
@@ -517,7 +577,7 @@ fn resolve_related(
 }
 
 /// A concept by id or by any of its labels.
-fn resolve_concept(reader: &Reader, text: &str) -> Result<Option<String>, StoreError> {
+fn resolve_concept(reader: &Seen<'_>, text: &str) -> Result<Option<String>, StoreError> {
     if let Some(r) = reader.get(text)?
         && r.kind() == Kind::Concept
     {
@@ -527,7 +587,7 @@ fn resolve_concept(reader: &Reader, text: &str) -> Result<Option<String>, StoreE
 }
 
 /// A record by id or exact title.
-fn resolve_record(reader: &Reader, text: &str) -> Result<Option<String>, StoreError> {
+fn resolve_record(reader: &Seen<'_>, text: &str) -> Result<Option<String>, StoreError> {
     if reader.get(text)?.is_some() {
         return Ok(Some(text.to_owned()));
     }

@@ -19,7 +19,7 @@ use serde_json::{Map, Value};
 use super::auth::chrome;
 use super::records::find;
 use super::{AppError, AppState, Routes, Viewer};
-use crate::model::{Body, Record};
+use crate::model::{Body, Record, Status};
 use crate::store::Reader;
 
 pub fn routes(r: &mut Routes) {
@@ -185,6 +185,10 @@ pub fn revision_diff(
 
 /// A field's value as text to compare: lists one item per line, partner links by
 /// name and role, structures as compact JSON.
+///
+/// A diff may be shown to anyone who may see the record, so only published
+/// partners are named; a link to any other partner is left out, as if it did not
+/// exist (its name, or even its id, would give an unpublished partner away).
 fn field_text(reader: &Reader, key: &str, value: Option<&Value>) -> Result<String, AppError> {
     Ok(match value {
         None | Some(Value::Null) => String::new(),
@@ -197,9 +201,10 @@ fn field_text(reader: &Reader, key: &str, value: Option<&Value>) -> Result<Strin
                 let name = match reader.get(id)? {
                     Some(Record {
                         body: Body::Partner(p),
-                        ..
-                    }) => p.label().to_owned(),
-                    _ => id.to_owned(),
+                        meta,
+                    }) if meta.status == Status::Published => p.label().to_owned(),
+                    Some(_) => continue,
+                    None => id.to_owned(),
                 };
                 lines.push(format!("{name} ({role})"));
             }

@@ -317,7 +317,9 @@ fn document_view(
                         Body::Resource(res) if viewer.can_edit(&r) => {
                             resources.push(res.title.clone())
                         }
-                        Body::Partner(other) if r.meta.id != record.meta.id => {
+                        Body::Partner(other)
+                            if r.meta.id != record.meta.id && viewer.can_view(&r) =>
+                        {
                             partners.push(other.label().to_owned());
                         }
                         _ => {}
@@ -369,10 +371,11 @@ fn concept_block(
             labels.push((lang.to_owned(), pref, alts));
         }
     }
+    // Concepts the viewer may not see are left out, as if they did not exist.
     let concepts = |ids: &[String]| -> Result<Vec<RecordLink>, AppError> {
         let mut out = Vec::new();
         for id in ids {
-            if let Some(r) = reader.get(id)? {
+            if let Some(r) = reader.get(id)?.filter(|r| viewer.can_view(r)) {
                 out.push(link(&r));
             }
         }
@@ -380,6 +383,9 @@ fn concept_block(
     };
     let (mut narrower, mut related) = (Vec::new(), concepts(&c.related)?);
     for source in reader.backlinks(&record.meta.id)? {
+        if !viewer.can_view(&source) {
+            continue;
+        }
         if let Body::Concept(other) = &source.body {
             if other.broader.contains(&record.meta.id) {
                 narrower.push(link(&source));

@@ -252,12 +252,29 @@ pub(crate) fn resolve_concept(
     field: &str,
     i: usize,
 ) -> Result<String, StoreError> {
+    resolve_concept_among(w, target, field, i, &|_| true)
+}
+
+/// [`resolve_concept`] among the concepts `visible` lets through: the others
+/// answer as if they did not exist.
+pub(crate) fn resolve_concept_among(
+    w: &Writer<'_>,
+    target: &str,
+    field: &str,
+    i: usize,
+    visible: &dyn Fn(&Record) -> bool,
+) -> Result<String, StoreError> {
     if let Some(r) = w.get(target)?
         && r.kind() == model::Kind::Concept
+        && visible(&r)
     {
         return Ok(target.to_owned());
     }
-    w.concept_by_label(target)?.ok_or_else(|| {
+    let found = match w.concept_by_label(target)? {
+        Some(id) => w.get(&id)?.filter(|r| visible(r)).map(|_| id),
+        None => None,
+    };
+    found.ok_or_else(|| {
         invalid(
             &format!("{field}[{i}]"),
             format!("no concept has the id or label {target:?}"),
@@ -415,8 +432,21 @@ pub(crate) fn resolve_relation(
     relation: &mut model::Relation,
     i: usize,
 ) -> Result<(), StoreError> {
+    resolve_relation_among(w, relation, i, &|_| true)
+}
+
+/// [`resolve_relation`] among the records `visible` lets through: the others
+/// answer as if they did not exist.
+pub(crate) fn resolve_relation_among(
+    w: &Writer<'_>,
+    relation: &mut model::Relation,
+    i: usize,
+    visible: &dyn Fn(&Record) -> bool,
+) -> Result<(), StoreError> {
+    let get =
+        |id: &str| -> Result<Option<Record>, StoreError> { Ok(w.get(id)?.filter(|r| visible(r))) };
     if !relation.id.is_empty() {
-        if w.get(&relation.id)?.is_none() {
+        if get(&relation.id)?.is_none() {
             return Err(invalid(
                 &format!("related[{i}].id"),
                 format!("no record has the id {:?}", relation.id),
@@ -424,13 +454,15 @@ pub(crate) fn resolve_relation(
         }
         return Ok(());
     }
-    if w.get(&relation.title)?.is_some() {
+    if get(&relation.title)?.is_some() {
         relation.id = std::mem::take(&mut relation.title);
         return Ok(());
     }
     let slug = model::slugify(&relation.title);
     for kind in model::Kind::DOCUMENTS {
-        if let Some(id) = w.id_by_slug(kind, &slug)? {
+        if let Some(id) = w.id_by_slug(kind, &slug)?
+            && get(&id)?.is_some()
+        {
             relation.id = id;
             relation.title.clear();
             return Ok(());

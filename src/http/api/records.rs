@@ -360,15 +360,18 @@ fn take_string(object: &mut Map<String, Value>, key: &str) -> Result<Option<Stri
     }
 }
 
-/// Turns names into ids: partners (which must exist), related records, concepts.
-fn resolve_links(w: &Writer<'_>, record: &mut Record) -> Result<(), StoreError> {
+/// Turns names into ids: partners (which must exist), related records, concepts,
+/// among the records `viewer` may see: a hidden record's id or name gets the same
+/// answer as one that exists nowhere.
+fn resolve_links(w: &Writer<'_>, record: &mut Record, viewer: &Viewer) -> Result<(), StoreError> {
     let not_found =
         |field: String, message: String| StoreError::Invalid(vec![FieldError { field, message }]);
+    let visible = |r: &Record| viewer.can_view(r);
     if let Some(refs) = record.partner_refs_mut() {
         for (i, link) in refs.iter_mut().enumerate() {
             if !link.id.is_empty() {
                 match w.get(&link.id)? {
-                    Some(r) if r.kind() == Kind::Partner => continue,
+                    Some(r) if r.kind() == Kind::Partner && visible(&r) => continue,
                     _ => {
                         return Err(not_found(
                             format!("partners[{i}].id"),
@@ -377,7 +380,11 @@ fn resolve_links(w: &Writer<'_>, record: &mut Record) -> Result<(), StoreError> 
                     }
                 }
             }
-            link.id = w.partner_by_name(link.name.trim())?.ok_or_else(|| {
+            let found = match w.partner_by_name(link.name.trim())? {
+                Some(id) => w.get(&id)?.filter(|r| visible(r)).map(|_| id),
+                None => None,
+            };
+            link.id = found.ok_or_else(|| {
                 not_found(
                     format!("partners[{i}].name"),
                     format!("no partner is named {:?}", link.name),
@@ -387,13 +394,41 @@ fn resolve_links(w: &Writer<'_>, record: &mut Record) -> Result<(), StoreError> 
     }
     if let Some(relations) = record.relations_mut() {
         for (i, relation) in relations.iter_mut().enumerate() {
-            crate::import::resolve_relation(w, relation, i)?;
+            crate::import::resolve_relation_among(w, relation, i, &visible)?;
         }
     }
     if let Body::Concept(c) = &mut record.body {
         for (field, targets) in [("broader", &mut c.broader), ("related", &mut c.related)] {
             for (i, target) in targets.iter_mut().enumerate() {
-                *target = crate::import::resolve_concept(w, target, field, i)?;
+                *target = crate::import::resolve_concept_among(w, target, field, i, &visible)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Links of `stored` to records `viewer` may not see: the caller was never shown
+/// them (see [`to_value`]), so a change they send keeps them as they were.
+fn keep_hidden_links(
+    w: &Writer<'_>,
+    stored: &Record,
+    record: &mut Record,
+    viewer: &Viewer,
+) -> Result<(), StoreError> {
+    let hidden = |id: &str| -> Result<bool, StoreError> {
+        Ok(w.get(id)?.is_some_and(|r| !viewer.can_view(&r)))
+    };
+    if let Some(refs) = record.partner_refs_mut() {
+        for link in stored.partner_refs() {
+            if hidden(&link.id)? && !refs.iter().any(|p| p.id == link.id) {
+                refs.push(link.clone());
+            }
+        }
+    }
+    if let Some(relations) = record.relations_mut() {
+        for relation in stored.relations() {
+            if hidden(&relation.id)? && !relations.iter().any(|r| r.id == relation.id) {
+                relations.push(relation.clone());
             }
         }
     }
@@ -459,7 +494,7 @@ pub async fn create(
                 message: &message,
             };
             let saved = s.store.write(|w| {
-                resolve_links(w, &mut record)?;
+                resolve_links(w, &mut record, &viewer)?;
                 w.save(record, &author)
             })?;
             s.index_now();
@@ -551,7 +586,8 @@ pub async fn replace(
                 message: &message,
             };
             let saved = s.store.write(|w| {
-                resolve_links(w, &mut record)?;
+                resolve_links(w, &mut record, &viewer)?;
+                keep_hidden_links(w, &stored, &mut record, &viewer)?;
                 w.save_if_current(record, base, &author)
             })?;
             s.index_now();

@@ -10,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::ApiViewer;
 use crate::http::params::SearchParams;
 use crate::http::{ApiError, AppState};
+use crate::model::Status;
 
 /// The parameters of `/api/v1/search` and `/api/v1/suggest`, as the OpenAPI
 /// description shows them; [`SearchParams::parse`] reads them.
@@ -236,10 +237,15 @@ pub async fn suggest(
 pub struct Health {
     /// Always `ok` when the server answers.
     status: String,
-    /// Records in the store.
-    records: u64,
-    /// Documents in the search index.
-    indexed: u64,
+    /// Published records (in the search index).
+    published: u64,
+    /// Records in the store, whatever their status; for editors only, since the
+    /// difference with `published` counts the unpublished ones.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    records: Option<u64>,
+    /// Documents in the search index; for editors only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    indexed: Option<u64>,
 }
 
 /// Liveness and a glance at the data, for monitoring.
@@ -249,13 +255,26 @@ pub struct Health {
     tag = "server",
     responses((status = 200, description = "The server is up", body = Health))
 )]
-pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
-    let (records, indexed) = state
-        .blocking(|s| Ok((s.store.read()?.count()?, s.index.num_docs())))
+pub async fn health(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+) -> Result<Json<Health>, ApiError> {
+    let editor = viewer.is_editor();
+    let health = state
+        .blocking(move |s| {
+            let published = s.index.count_status(Status::Published.as_str())?;
+            let (records, indexed) = if editor {
+                (Some(s.store.read()?.count()?), Some(s.index.num_docs()))
+            } else {
+                (None, None)
+            };
+            Ok(Health {
+                status: "ok".into(),
+                published,
+                records,
+                indexed,
+            })
+        })
         .await?;
-    Ok(Json(Health {
-        status: "ok".into(),
-        records,
-        indexed,
-    }))
+    Ok(Json(health))
 }
