@@ -394,7 +394,7 @@ async fn update(
                         &stored.meta.id,
                         base,
                         current,
-                        who.lang,
+                        &who,
                     )?);
                     view.base_revision = current;
                     Ok(Outcome::Again(StatusCode::CONFLICT, Box::new(view)))

@@ -19,7 +19,7 @@ use serde_json::{Map, Value};
 use super::auth::chrome;
 use super::records::find;
 use super::{AppError, AppState, Routes, Viewer};
-use crate::model::{Body, Record, Status};
+use crate::model::{Body, Record};
 use crate::store::Reader;
 
 pub fn routes(r: &mut Routes) {
@@ -108,7 +108,7 @@ async fn diff(
             let current = record.meta.revision;
             let to = number(q.to, current)?;
             let from = number(q.from, to.saturating_sub(1).max(1))?;
-            let diffs = revision_diff(&reader, &record.meta.id, from, to, who.lang)?;
+            let diffs = revision_diff(&reader, &record.meta.id, from, to, &who)?;
             let view = DiffView {
                 title: record.title().to_owned(),
                 record_url: record.url(),
@@ -130,14 +130,16 @@ async fn diff(
 }
 
 /// Word-level differences between two revisions of a record, field by field,
-/// fields named in `lang`.
+/// fields named in the viewer's language, linked records named only if the
+/// viewer may see them.
 pub fn revision_diff(
     reader: &Reader,
     id: &str,
     from: u64,
     to: u64,
-    lang: Lang,
+    viewer: &Viewer,
 ) -> Result<Vec<FieldDiff>, AppError> {
+    let lang = viewer.lang;
     let revisions = reader.revisions(id)?;
     let get = |n: u64| {
         revisions
@@ -170,8 +172,8 @@ pub fn revision_diff(
         ) {
             continue;
         }
-        let before = field_text(reader, key, old.get(key))?;
-        let after = field_text(reader, key, new.get(key))?;
+        let before = field_text(reader, viewer, key, old.get(key))?;
+        let after = field_text(reader, viewer, key, new.get(key))?;
         if before == after {
             continue;
         }
@@ -189,7 +191,12 @@ pub fn revision_diff(
 /// A diff may be shown to anyone who may see the record, so only published
 /// partners are named; a link to any other partner is left out, as if it did not
 /// exist (its name, or even its id, would give an unpublished partner away).
-fn field_text(reader: &Reader, key: &str, value: Option<&Value>) -> Result<String, AppError> {
+fn field_text(
+    reader: &Reader,
+    viewer: &Viewer,
+    key: &str,
+    value: Option<&Value>,
+) -> Result<String, AppError> {
     Ok(match value {
         None | Some(Value::Null) => String::new(),
         Some(Value::String(s)) => s.clone(),
@@ -199,10 +206,13 @@ fn field_text(reader: &Reader, key: &str, value: Option<&Value>) -> Result<Strin
                 let id = item.get("id").and_then(Value::as_str).unwrap_or_default();
                 let role = item.get("role").and_then(Value::as_str).unwrap_or_default();
                 let name = match reader.get(id)? {
+                    // A partner the viewer may not see is left out, name and
+                    // link alike.
+                    Some(partner) if !viewer.can_view(&partner) => continue,
                     Some(Record {
                         body: Body::Partner(p),
-                        meta,
-                    }) if meta.status == Status::Published => p.label().to_owned(),
+                        ..
+                    }) => p.label().to_owned(),
                     Some(_) => continue,
                     None => id.to_owned(),
                 };
