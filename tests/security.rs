@@ -54,11 +54,13 @@ fn search_addresses_with_thousands_of_filters_cost_little() {
 
     let same_range = "year=1000..1200&".repeat(300);
     let (status, time) = best_of_three(|| get(&same_range));
+    eprintln!("300 year ranges: {status} in {time:?}");
     assert_eq!(status, 200, "one range asked 300 times is one filter");
     assert!(time < QUICK, "300 year ranges: {time:?}");
 
     let partners: String = (0..2000).map(|i| format!("partner=p{i}&")).collect();
     let (status, time) = best_of_three(|| get(&partners));
+    eprintln!("2,000 partners: {status} in {time:?}");
     assert_eq!(status, 400, "2,000 partners are too many");
     assert!(time < QUICK, "2,000 partners: {time:?}");
     let refusal = get(&partners).text().expect("body");
@@ -72,6 +74,7 @@ fn search_addresses_with_thousands_of_filters_cost_little() {
     assert!(time < QUICK, "300 ranges: {time:?}");
 
     let grown = server.rss_kib().saturating_sub(before);
+    eprintln!("search floods: memory grew by {grown} KiB");
     assert!(grown < 20 * MIB, "memory grew by {grown} KiB");
 }
 
@@ -96,6 +99,7 @@ fn deeply_nested_markdown_is_refused_at_once_and_the_site_stays_up() {
                 )
             });
             assert_eq!(status, 422, "{what}, {intent}");
+            eprintln!("nested {what}, {intent}: refused in {time:?}");
             assert!(time < QUICK, "{what}, {intent}: {time:?}");
         }
     }
@@ -139,6 +143,7 @@ fn deeply_nested_markdown_is_refused_at_once_and_the_site_stays_up() {
         .collect();
     let (status, time) = best_of_three(|| server.get("/"));
     assert_eq!(status, 200);
+    eprintln!("home page during the attack: {time:?}");
     assert!(time < QUICK, "home page during the attack: {time:?}");
     for a in attackers {
         a.join().expect("attacker");
@@ -212,6 +217,7 @@ fn a_diff_of_two_long_revisions_answers_then_stops_working() {
     let before = server.cpu_ticks();
     std::thread::sleep(Duration::from_secs(1));
     let used = server.cpu_ticks() - before;
+    eprintln!("diff of two 1 MB revisions: {took:?}, then {used} ticks of CPU in a second");
     assert!(
         used < 20,
         "{used} ticks of CPU in the second after the answer"
@@ -302,6 +308,7 @@ fn login_floods_neither_fill_memory_nor_lock_the_owner_out() {
         }
     });
     let grown = server.rss_kib().saturating_sub(before);
+    eprintln!("login floods: memory grew by {grown} KiB");
     assert!(grown < 50 * MIB, "memory grew by {grown} KiB");
 
     // A stranger fails fifty times from one address...
@@ -336,6 +343,7 @@ fn login_floods_neither_fill_memory_nor_lock_the_owner_out() {
     let checked = statuses.iter().filter(|s| **s == 401).count();
     let waited = statuses.iter().filter(|s| **s == 429).count();
     assert_eq!(checked + waited, 80, "{statuses:?}");
+    eprintln!("80 concurrent wrong attempts: {checked} checked, {waited} told to wait");
     assert!(checked <= 10, "{checked} attempts were checked");
 }
 
