@@ -217,7 +217,7 @@ pub const LOGIN_BODY: usize = 16 * 1024;
 async fn login(
     State(state): State<AppState>,
     viewer: Viewer,
-    site: SiteInfo,
+    site: Site,
     axum::Form(form): axum::Form<LoginForm>,
 ) -> Result<Response, AppError> {
     let name = form.name.trim().to_owned();
@@ -234,7 +234,7 @@ async fn login(
     if name.len() > MAX_NAME_BYTES || form.password.len() > MAX_PASSWORD {
         return Ok(bad_login());
     }
-    let attempt = match state.throttle.begin(&name, site.0.client) {
+    let attempt = match state.throttle.begin(&name, site.client) {
         Ok(attempt) => attempt,
         Err(wait) => {
             let minutes = wait.as_secs().div_ceil(60).max(1);
@@ -273,25 +273,14 @@ async fn login(
     let mut response = Redirect::to(safe_next(&form.next)).into_response();
     response
         .headers_mut()
-        .insert(header::SET_COOKIE, cookie(&token, max_age, &site.0));
+        .insert(header::SET_COOKIE, cookie(&token, max_age, &site));
     Ok(response)
-}
-
-/// The [`Site`] of a request, as an extractor.
-pub struct SiteInfo(pub Site);
-
-impl<S: Send + Sync> FromRequestParts<S> for SiteInfo {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(SiteInfo(Site::of(parts)))
-    }
 }
 
 async fn logout(
     State(state): State<AppState>,
     viewer: Viewer,
-    site: SiteInfo,
+    site: Site,
 ) -> Result<Response, AppError> {
     if let Some(token) = viewer.token {
         state
@@ -301,7 +290,7 @@ async fn logout(
     let mut response = Redirect::to(routes::HOME).into_response();
     response
         .headers_mut()
-        .insert(header::SET_COOKIE, cookie("", 0, &site.0));
+        .insert(header::SET_COOKIE, cookie("", 0, &site));
     Ok(response)
 }
 
@@ -439,7 +428,7 @@ struct PasswordForm {
 async fn change_password(
     State(state): State<AppState>,
     viewer: Viewer,
-    site: SiteInfo,
+    site: Site,
     axum::Form(form): axum::Form<PasswordForm>,
 ) -> Result<Response, AppError> {
     require_login(&viewer, routes::ACCOUNT)?;
@@ -462,7 +451,7 @@ async fn change_password(
     let lang = viewer.lang;
     // Guessing the current password through a stolen session is throttled
     // like guessing it at the login form.
-    let attempt = match state.throttle.begin(&name, site.0.client) {
+    let attempt = match state.throttle.begin(&name, site.client) {
         Ok(attempt) => attempt,
         Err(wait) => {
             let minutes = wait.as_secs().div_ceil(60).max(1);

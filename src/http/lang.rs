@@ -102,7 +102,7 @@ struct SwitchQuery {
 /// page it was made on (a local path only: anything else goes home). A GET, so
 /// that the switch is a plain link that works without JavaScript; a language
 /// preference is harmless to set from a link.
-async fn switch(site: super::auth::SiteInfo, Query(q): Query<SwitchQuery>) -> Response {
+async fn switch(site: super::public::Site, Query(q): Query<SwitchQuery>) -> Response {
     let back = safe_next(&q.back).to_owned();
     let mut response = (
         StatusCode::SEE_OTHER,
@@ -113,7 +113,7 @@ async fn switch(site: super::auth::SiteInfo, Query(q): Query<SwitchQuery>) -> Re
     )
         .into_response();
     if let Some(lang) = Lang::parse(&q.set).filter(|l| l.code() == q.set.trim()) {
-        let secure = if site.0.https { "; Secure" } else { "" };
+        let secure = if site.https { "; Secure" } else { "" };
         let cookie = format!(
             "{COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={COOKIE_MAX_AGE}{secure}",
             lang.code()

@@ -169,6 +169,14 @@ pub async fn admit(State(state): State<AppState>, mut request: Request, next: Ne
     next.run(request).await
 }
 
+impl<S: Send + Sync> FromRequestParts<S> for Site {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Site::of(parts))
+    }
+}
+
 /// Checks a `--public-url` value and returns it without its trailing slash:
 /// `http` or `https`, a valid host and an optional port; no path, query,
 /// fragment or credentials.
