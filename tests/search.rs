@@ -130,3 +130,66 @@ fn pages_never_reflect_markup() {
     );
     assert_eq!(headers["x-content-type-options"], "nosniff");
 }
+
+/// A search of the demo content through the API, as an anonymous reader.
+fn demo_search(server: &Server, q: &str) -> serde_json::Value {
+    let query = form_body(&[("q", q), ("per_page", "30")]);
+    server.json(&format!("/api/v1/search?{query}"))
+}
+
+#[test]
+fn queries_of_several_words_on_the_demo() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start_with(dir.path(), &["--demo"]);
+    let base = server.json("/api/v1/search?per_page=1")["total"]
+        .as_u64()
+        .expect("total");
+
+    // Words found nowhere: nothing, and the page says so.
+    let r = demo_search(&server, "zzzxqw bidule");
+    assert_eq!(r["total"], 0, "{r}");
+    let page = server.get("/search?q=zzzxqw+bidule").text().expect("page");
+    assert!(page.contains("Aucun résultat"), "{page}");
+
+    // Stop words are not required, and the total and facets count the matches.
+    let r = demo_search(&server, "animer un forum");
+    let total = r["total"].as_u64().expect("total");
+    assert!(total > 0 && total < base, "{total} of {base}");
+    let by_kind: u64 = r["facets"]["kind"]
+        .as_array()
+        .expect("kind facet")
+        .iter()
+        .map(|f| f["count"].as_u64().unwrap_or(0))
+        .sum();
+    assert_eq!(by_kind, total);
+
+    // No record holds every word: those holding the most, said so on the page.
+    let r = demo_search(&server, "la cartographie des zzzxqw");
+    assert_eq!(r["partial"], true, "{r}");
+    assert!(r["total"].as_u64().expect("total") < base);
+    let page = server
+        .get("/search?q=la+cartographie+des+zzzxqw")
+        .text()
+        .expect("page");
+    assert!(page.contains("en contiennent 1 sur 2"), "{page}");
+
+    // A phrase through a plural and a stop word.
+    let r = demo_search(&server, "\"maisons de quartier\"");
+    assert_eq!(
+        hit_titles(&r).first().map(String::as_str),
+        Some("Facilitation de débats citoyens dans les maisons de quartier"),
+        "{r}"
+    );
+
+    // A typo beside a good word: the right records first, and the correction.
+    let r = demo_search(&server, "cartographie participatve");
+    assert_eq!(r["suggestion"], "cartographie participative", "{r}");
+    let first = hit_titles(&r);
+    assert!(
+        first
+            .iter()
+            .take(3)
+            .all(|t| t.to_lowercase().contains("cartographie participative")),
+        "{first:?}"
+    );
+}

@@ -171,6 +171,20 @@ pub fn terms(lang: Lang, text: &str) -> Vec<String> {
     tokens(&mut analyzer(lang), text)
 }
 
+/// The terms of `text` in `lang` with their positions in it. Stop words leave a
+/// gap (`maisons de quartier` is `maison` at 0, `quarti` at 2), as they do in
+/// the index, so that a phrase with a stop word matches through it.
+pub fn positioned_terms(lang: Lang, text: &str) -> Vec<(usize, String)> {
+    let mut analyzer = analyzer(lang);
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        let token = stream.token();
+        out.push((token.position, token.text.clone()));
+    }
+    out
+}
+
 fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     let mut stream = analyzer.token_stream(text);
     let mut out = Vec::new();

@@ -45,8 +45,6 @@ const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 const SNIPPET_CHARS: usize = 220;
 /// Most values returned per facet.
 const FACET_VALUES: usize = 20;
-/// Below this many hits, a spelling correction is looked for.
-const FEW_HITS: usize = 3;
 /// The only status whose words enter the shared spelling vocabulary: it is
 /// offered to every reader, so it must hold nothing a reader may not see.
 const PUBLISHED: &str = "published";
@@ -373,55 +371,91 @@ impl SearchIndex {
         Ok(out)
     }
 
-    /// Runs a search. Odd syntax never fails: see [`query::parse`]. When every word
-    /// cannot be matched, records matching some are returned (`partial`); when the
-    /// query finds little, a spelling correction is offered, and when it finds
-    /// nothing, the corrected query's hits are returned (`corrected`).
+    /// Runs a search. Odd syntax never fails: see [`query::parse`].
+    ///
+    /// The records that hold every meaningful word come first. When there are
+    /// none and some words look misspelt, the corrected query's hits are returned
+    /// (`corrected`); when there are still none, the records that hold the most
+    /// words (`partial`, with [`SearchResults::matched_words`]). A correction is
+    /// offered whenever a word is unknown and close to a known one, however many
+    /// records the others find: a typo beside a common word is still a typo.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
         let searcher = self.reader.searcher();
-        let mut results = self.search_text(&searcher, req, &req.text)?;
-        if results.total < FEW_HITS && !req.text.trim().is_empty() {
-            results.suggestion = self.correction(&searcher, req, &req.text)?;
-            if results.total == 0
-                && let Some(corrected) = results.suggestion.clone()
-            {
-                let mut again = self.search_text(&searcher, req, &corrected)?;
-                if again.total > 0 {
-                    again.notice = results.notice.take();
-                    again.notices = std::mem::take(&mut results.notices);
-                    again.suggestion = Some(corrected);
-                    again.corrected = true;
-                    results = again;
-                }
+        let suggestion = if req.text.trim().is_empty() {
+            None
+        } else {
+            self.correction(&searcher, req, &req.text)?
+        };
+        let mut results = self.search_text(&searcher, req, &req.text, false)?;
+        if results.total == 0
+            && let Some(corrected) = suggestion.clone()
+        {
+            let mut again = self.search_text(&searcher, req, &corrected, false)?;
+            if again.total > 0 {
+                again.notice = results.notice.take();
+                again.notices = std::mem::take(&mut results.notices);
+                again.corrected = true;
+                results = again;
             }
         }
+        if results.total == 0 {
+            let text = suggestion.as_deref().unwrap_or(&req.text);
+            let mut some = self.search_text(&searcher, req, text, true)?;
+            if some.total > 0 {
+                some.notice = results.notice.take();
+                some.notices = std::mem::take(&mut results.notices);
+                some.corrected = suggestion.is_some();
+                results = some;
+            }
+        }
+        results.suggestion = suggestion;
         Ok(results)
     }
 
+    /// The hits of `text`: records holding every meaningful word, or with
+    /// `most`, those holding as many of them as any record does.
     fn search_text(
         &self,
         searcher: &Searcher,
         req: &SearchRequest,
         text: &str,
+        most: bool,
     ) -> Result<SearchResults> {
         let mut parsed = query::parse(text);
         self.resolve_filters(searcher, req, &mut parsed)?;
         let limit = req.limit.clamp(1, 100);
-        let mut partial = false;
+        let words = parsed.meaningful_groups();
         // A long question is not a list of words that must all appear: any may,
         // and the records with the most of them, best placed, rank first.
-        let mode = if parsed.meaningful_groups() > LONG_QUERY_WORDS {
-            Match::Any
+        let long = words > LONG_QUERY_WORDS;
+        let mut matched_words = None;
+        let (q, found) = if long || !most || words < 2 {
+            if most {
+                return Ok(SearchResults::default());
+            }
+            let mode = if long { Match::Any } else { Match::All };
+            let q = query::build(&self.fields, &parsed, req, mode);
+            let found = self.collect(searcher, q.as_ref(), req.sort, req.offset, limit)?;
+            (q, found)
         } else {
-            Match::All
+            // As many words as any record holds: one fewer each time.
+            let mut last = None;
+            for required in (1..words).rev() {
+                let q = query::build(&self.fields, &parsed, req, Match::AtLeast(required));
+                let found = self.collect(searcher, q.as_ref(), req.sort, req.offset, limit)?;
+                if found.0 > 0 {
+                    matched_words = Some((required, words));
+                    last = Some((q, found));
+                    break;
+                }
+                last = Some((q, found));
+            }
+            match last {
+                Some(done) => done,
+                None => return Ok(SearchResults::default()),
+            }
         };
-        let mut q = query::build(&self.fields, &parsed, req, mode);
-        let mut found = self.collect(searcher, q.as_ref(), req.sort, req.offset, limit)?;
-        if found.0 == 0 && mode == Match::All && parsed.groups.len() > 1 {
-            q = query::build(&self.fields, &parsed, req, Match::Any);
-            found = self.collect(searcher, q.as_ref(), req.sort, req.offset, limit)?;
-            partial = found.0 > 0;
-        }
+        let partial = matched_words.is_some();
         let (total, addresses, facets) = found;
         let hits = self.hits(searcher, q.as_ref(), &parsed, addresses)?;
         Ok(SearchResults {
@@ -429,6 +463,7 @@ impl SearchIndex {
             hits,
             facets,
             partial,
+            matched_words,
             notice: parsed.notice.clone(),
             notices: parsed.notices.clone(),
             suggestion: None,

@@ -124,16 +124,7 @@ impl ParsedQuery {
 
     /// Groups that hold more than stop words.
     pub fn meaningful_groups(&self) -> usize {
-        self.groups
-            .iter()
-            .filter(|g| {
-                g.iter().any(|p| {
-                    Lang::ALL
-                        .iter()
-                        .all(|l| !analysis::terms(*l, p.text()).is_empty())
-                })
-            })
-            .count()
+        self.groups.iter().filter(|g| is_meaningful(g)).count()
     }
 
     /// The plain words that stand alone (not in an OR, not in a phrase).
@@ -155,6 +146,16 @@ impl ParsedQuery {
             .collect::<Vec<_>>()
             .join(" ")
     }
+}
+
+/// Whether a group holds more than a stop word: a word that some language
+/// drops (`un` in French, `the` in English) is not one that must match.
+fn is_meaningful(group: &[Piece]) -> bool {
+    group.iter().any(|p| {
+        Lang::ALL
+            .iter()
+            .all(|l| !analysis::terms(*l, p.text()).is_empty())
+    })
 }
 
 /// One token of the query text.
@@ -330,12 +331,16 @@ pub fn parse(input: &str) -> ParsedQuery {
     parsed
 }
 
-/// How the words of a query combine.
+/// How the words of a query combine. Words that are stop words in some
+/// language (`un`, `the`) never count: they add to the score where they match.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Match {
     /// Every word must match (the default).
     All,
-    /// Any word may match; used as a fallback when all of them find nothing.
+    /// At least this many words must match: when no record holds them all,
+    /// those that hold the most.
+    AtLeast(usize),
+    /// Any word may match (long questions).
     Any,
 }
 
@@ -347,10 +352,9 @@ pub fn build(
     mode: Match,
 ) -> Box<dyn Query> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let group_occur = match mode {
-        Match::All => Occur::Must,
-        Match::Any => Occur::Should,
-    };
+    // A query of stop words only (`the`, `un`) searches them as words.
+    let only_stop_words = parsed.meaningful_groups() == 0;
+    let mut words: Vec<Box<dyn Query>> = Vec::new();
     let mut any_text = false;
     for group in &parsed.groups {
         let alternatives: Vec<Box<dyn Query>> = group
@@ -367,8 +371,31 @@ pub fn build(
                     .collect(),
             )),
         };
-        clauses.push((group_occur, q));
         any_text = true;
+        if only_stop_words || is_meaningful(group) {
+            words.push(q);
+        } else {
+            clauses.push((Occur::Should, q));
+        }
+    }
+    let required = match mode {
+        Match::All => words.len(),
+        Match::AtLeast(n) => n.clamp(1, words.len().max(1)),
+        Match::Any => 1,
+    };
+    if required == words.len() {
+        clauses.extend(words.into_iter().map(|q| (Occur::Must, q)));
+    } else if !words.is_empty() {
+        // The words as one clause that needs `required` of them: beside the
+        // filters' and the visibility's required clauses, optional clauses would
+        // otherwise match every record.
+        let any_of = words.into_iter().map(|q| (Occur::Should, q)).collect();
+        clauses.push((
+            Occur::Must,
+            Box::new(BooleanQuery::with_minimum_required_clauses(
+                any_of, required,
+            )),
+        ));
     }
     if let Some(q) = proximity_query(fields, &parsed.words()) {
         clauses.push((Occur::Should, q));
@@ -463,13 +490,13 @@ pub(crate) fn facet_term(fields: &Fields, dimension: &str, value: &str) -> Box<d
 fn text_query(fields: &Fields, text: &str) -> Option<Box<dyn Query>> {
     let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
     for lang in Lang::ALL {
-        let terms = analysis::terms(lang, text);
+        let terms = analysis::positioned_terms(lang, text);
         if terms.is_empty() {
             continue;
         }
         for role in Role::ALL {
             let field = fields.text(lang, role);
-            if let Some(q) = terms_query(field, &terms, 0) {
+            if let Some(q) = positioned_query(field, &terms) {
                 alternatives.push(Box::new(BoostQuery::new(q, role.boost())));
             }
         }
@@ -507,6 +534,29 @@ fn terms_query(
             let mut q = PhraseQuery::new(terms);
             q.set_slop(slop);
             Some(Box::new(q))
+        }
+    }
+}
+
+/// One term, or a phrase whose terms keep their distances (the gaps that stop
+/// words leave).
+fn positioned_query(
+    field: tantivy::schema::Field,
+    terms: &[(usize, String)],
+) -> Option<Box<dyn Query>> {
+    match terms {
+        [] => None,
+        [(_, one)] => Some(Box::new(TermQuery::new(
+            Term::from_field_text(field, one),
+            IndexRecordOption::WithFreqs,
+        ))),
+        many => {
+            let first = many[0].0;
+            let terms = many
+                .iter()
+                .map(|(at, t)| (at - first, Term::from_field_text(field, t)))
+                .collect();
+            Some(Box::new(PhraseQuery::new_with_offset(terms)))
         }
     }
 }

@@ -109,9 +109,103 @@ fn all_words_first_then_any() {
     let index = sample();
     let r = search(&index, "cartographie zzzzzz");
     assert!(r.partial);
+    assert_eq!(r.matched_words, Some((1, 2)));
     assert_eq!(ids(&r), vec!["b"]);
     let r = search(&index, "zzzzzz");
     assert_eq!(r.total, 0);
+}
+
+/// What anonymous readers search with: a required status, besides the words.
+fn search_published(index: &SearchIndex, text: &str) -> SearchResults {
+    index
+        .search(&SearchRequest {
+            text: text.into(),
+            statuses: vec!["published".into()],
+            limit: 10,
+            ..SearchRequest::default()
+        })
+        .expect("search")
+}
+
+#[test]
+fn words_that_match_nothing_find_nothing_whatever_the_filters() {
+    let index = sample();
+    for r in [
+        search_published(&index, "zzzxqw bidule"),
+        search_published(&index, "zzzxqw"),
+        search(&index, "zzzxqw bidule"),
+    ] {
+        assert_eq!(r.total, 0, "{r:?}");
+        assert_eq!(r.facets.kind.iter().map(|f| f.count).sum::<u64>(), 0);
+    }
+}
+
+#[test]
+fn the_records_with_the_most_words_come_when_none_has_all() {
+    let index = sample();
+    // No record holds the three; a, b hold two (méthodes, participatives).
+    let r = search_published(&index, "méthodes participatives zzzxqw");
+    assert_eq!(r.matched_words, Some((2, 3)), "{r:?}");
+    assert_eq!(ids(&r), vec!["a", "b"]);
+    assert_eq!(r.total, 2, "the total counts only those records");
+    let counted: u64 = r.facets.kind.iter().map(|f| f.count).sum();
+    assert_eq!(counted, 2, "and so do the facets");
+}
+
+#[test]
+fn stop_words_need_not_match() {
+    let index = sample();
+    // "un" and "the" are stop words in one language or another: never required.
+    let r = search_published(&index, "animer un débat");
+    assert_eq!(ids(&r), vec!["a"]);
+    assert!(!r.partial);
+    let r = search_published(&index, "the cartographie");
+    assert_eq!(ids(&r), vec!["b"]);
+}
+
+#[test]
+fn phrases_match_through_inflection_and_stop_words() {
+    let index = SearchIndex::in_memory().expect("index");
+    let d = doc(
+        "m",
+        "fr",
+        "Le réseau des maisons de quartier",
+        "",
+        "Chaque maison de quartier accueille des ateliers.",
+    );
+    index
+        .apply(vec![Change::Upsert(Box::new(d))], 1)
+        .expect("apply");
+    for phrase in [
+        "\"maisons de quartier\"",
+        "\"maison de quartier\"",
+        "\"maisons du quartier\"",
+    ] {
+        assert_eq!(
+            ids(&search_published(&index, phrase)),
+            vec!["m"],
+            "{phrase}"
+        );
+    }
+    assert_eq!(search_published(&index, "\"quartier de maisons\"").total, 0);
+}
+
+#[test]
+fn a_typo_beside_a_common_word_is_still_corrected() {
+    let index = SearchIndex::in_memory().expect("index");
+    let mut docs: Vec<IndexDoc> = (0..5)
+        .map(|i| doc(&format!("i{i}"), "en", &format!("Instruction {i}"), "", ""))
+        .collect();
+    docs.push(doc("copy", "en", "Instruction FileCopy", "", ""));
+    let changes = docs
+        .into_iter()
+        .map(|d| Change::Upsert(Box::new(d)))
+        .collect();
+    index.apply(changes, 6).expect("apply");
+    let r = search_published(&index, "Instruction FileCpy");
+    assert_eq!(ids(&r), vec!["copy"], "{r:?}");
+    assert!(r.corrected);
+    assert_eq!(r.suggestion.as_deref(), Some("Instruction filecopy"));
 }
 
 #[test]
