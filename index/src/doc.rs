@@ -136,9 +136,6 @@ pub struct SearchResults {
     /// Set when not every word could be matched and the results hold records that
     /// match only some of them.
     pub partial: bool,
-    /// With `partial`: how many of the query's meaningful words the records
-    /// hold, and how many it has.
-    pub matched_words: Option<(usize, usize)>,
     /// Set when the query's syntax could not be read as written and was searched
     /// as plain words instead; says what was done, in French.
     pub notice: Option<String>,

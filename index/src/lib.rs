@@ -373,12 +373,12 @@ impl SearchIndex {
 
     /// Runs a search. Odd syntax never fails: see [`query::parse`].
     ///
-    /// The records that hold every meaningful word come first. When there are
-    /// none and some words look misspelt, the corrected query's hits are returned
-    /// (`corrected`); when there are still none, the records that hold the most
-    /// words (`partial`, with [`SearchResults::matched_words`]). A correction is
-    /// offered whenever a word is unknown and close to a known one, however many
-    /// records the others find: a typo beside a common word is still a typo.
+    /// The records that hold every word come first. When there are none and
+    /// some words look misspelt, the corrected query's hits are returned
+    /// (`corrected`); when there are still none, the records that hold some of
+    /// the words (`partial`). A correction is offered whenever a word is unknown
+    /// and close to a known one, however many records the others find: a typo
+    /// beside a common word is still a typo.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
         let searcher = self.reader.searcher();
         let suggestion = if req.text.trim().is_empty() {
@@ -412,50 +412,29 @@ impl SearchIndex {
         Ok(results)
     }
 
-    /// The hits of `text`: records holding every meaningful word, or with
-    /// `most`, those holding as many of them as any record does.
+    /// The hits of `text`: records holding every word, or with `any`, records
+    /// holding some of them, the most and the best placed first.
     fn search_text(
         &self,
         searcher: &Searcher,
         req: &SearchRequest,
         text: &str,
-        most: bool,
+        any: bool,
     ) -> Result<SearchResults> {
         let mut parsed = query::parse(text);
         self.resolve_filters(searcher, req, &mut parsed)?;
         let limit = req.limit.clamp(1, 100);
-        let words = parsed.meaningful_groups();
         // A long question is not a list of words that must all appear: any may,
         // and the records with the most of them, best placed, rank first.
-        let long = words > LONG_QUERY_WORDS;
-        let mut matched_words = None;
-        let (q, found) = if long || !most || words < 2 {
-            if most {
-                return Ok(SearchResults::default());
-            }
-            let mode = if long { Match::Any } else { Match::All };
-            let q = query::build(&self.fields, &parsed, req, mode);
-            let found = self.collect(searcher, q.as_ref(), req.sort, req.offset, limit)?;
-            (q, found)
-        } else {
-            // As many words as any record holds: one fewer each time.
-            let mut last = None;
-            for required in (1..words).rev() {
-                let q = query::build(&self.fields, &parsed, req, Match::AtLeast(required));
-                let found = self.collect(searcher, q.as_ref(), req.sort, req.offset, limit)?;
-                if found.0 > 0 {
-                    matched_words = Some((required, words));
-                    last = Some((q, found));
-                    break;
-                }
-                last = Some((q, found));
-            }
-            match last {
-                Some(done) => done,
-                None => return Ok(SearchResults::default()),
-            }
-        };
-        let partial = matched_words.is_some();
+        let long = parsed.meaningful_groups() > LONG_QUERY_WORDS;
+        if any && (long || parsed.groups.len() < 2) {
+            // Already searched for any word, or there is only one.
+            return Ok(SearchResults::default());
+        }
+        let partial = any;
+        let mode = if long || any { Match::Any } else { Match::All };
+        let q = query::build(&self.fields, &parsed, req, mode);
+        let found = self.collect(searcher, q.as_ref(), req.sort, req.offset, limit)?;
         let (total, addresses, facets) = found;
         let hits = self.hits(searcher, q.as_ref(), &parsed, addresses)?;
         Ok(SearchResults {
@@ -463,7 +442,6 @@ impl SearchIndex {
             hits,
             facets,
             partial,
-            matched_words,
             notice: parsed.notice.clone(),
             notices: parsed.notices.clone(),
             suggestion: None,

@@ -124,7 +124,16 @@ impl ParsedQuery {
 
     /// Groups that hold more than stop words.
     pub fn meaningful_groups(&self) -> usize {
-        self.groups.iter().filter(|g| is_meaningful(g)).count()
+        self.groups
+            .iter()
+            .filter(|g| {
+                g.iter().any(|p| {
+                    Lang::ALL
+                        .iter()
+                        .all(|l| !analysis::terms(*l, p.text()).is_empty())
+                })
+            })
+            .count()
     }
 
     /// The plain words that stand alone (not in an OR, not in a phrase).
@@ -146,16 +155,6 @@ impl ParsedQuery {
             .collect::<Vec<_>>()
             .join(" ")
     }
-}
-
-/// Whether a group holds more than a stop word: a word that some language
-/// drops (`un` in French, `the` in English) is not one that must match.
-fn is_meaningful(group: &[Piece]) -> bool {
-    group.iter().any(|p| {
-        Lang::ALL
-            .iter()
-            .all(|l| !analysis::terms(*l, p.text()).is_empty())
-    })
 }
 
 /// One token of the query text.
@@ -331,16 +330,13 @@ pub fn parse(input: &str) -> ParsedQuery {
     parsed
 }
 
-/// How the words of a query combine. Words that are stop words in some
-/// language (`un`, `the`) never count: they add to the score where they match.
+/// How the words of a query combine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Match {
     /// Every word must match (the default).
     All,
-    /// At least this many words must match: when no record holds them all,
-    /// those that hold the most.
-    AtLeast(usize),
-    /// Any word may match (long questions).
+    /// Any word may match: long questions, and the fallback when all of them
+    /// find nothing.
     Any,
 }
 
@@ -352,8 +348,6 @@ pub fn build(
     mode: Match,
 ) -> Box<dyn Query> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    // A query of stop words only (`the`, `un`) searches them as words.
-    let only_stop_words = parsed.meaningful_groups() == 0;
     let mut words: Vec<Box<dyn Query>> = Vec::new();
     let mut any_text = false;
     for group in &parsed.groups {
@@ -372,30 +366,16 @@ pub fn build(
             )),
         };
         any_text = true;
-        if only_stop_words || is_meaningful(group) {
-            words.push(q);
-        } else {
-            clauses.push((Occur::Should, q));
-        }
+        words.push(q);
     }
-    let required = match mode {
-        Match::All => words.len(),
-        Match::AtLeast(n) => n.clamp(1, words.len().max(1)),
-        Match::Any => 1,
-    };
-    if required == words.len() {
+    if mode == Match::All || words.len() == 1 {
         clauses.extend(words.into_iter().map(|q| (Occur::Must, q)));
     } else if !words.is_empty() {
-        // The words as one clause that needs `required` of them: beside the
-        // filters' and the visibility's required clauses, optional clauses would
-        // otherwise match every record.
+        // The words as one required clause that any of them satisfies: beside
+        // the filters' and the visibility's required clauses, optional clauses
+        // would match every record.
         let any_of = words.into_iter().map(|q| (Occur::Should, q)).collect();
-        clauses.push((
-            Occur::Must,
-            Box::new(BooleanQuery::with_minimum_required_clauses(
-                any_of, required,
-            )),
-        ));
+        clauses.push((Occur::Must, Box::new(BooleanQuery::new(any_of))));
     }
     if let Some(q) = proximity_query(fields, &parsed.words()) {
         clauses.push((Occur::Should, q));

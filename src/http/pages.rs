@@ -122,7 +122,6 @@ async fn search(
             facet("lang", &f.lang),
         ],
         partial: results.partial,
-        matched_words: results.matched_words,
         notice: notice_in(viewer.lang, &results.notices),
         suggestion: results.suggestion,
         corrected: results.corrected,

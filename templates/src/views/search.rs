@@ -38,8 +38,6 @@ pub struct SearchView {
     pub items: Vec<ResultItem>,
     pub facets: Vec<FacetGroup>,
     pub partial: bool,
-    /// With `partial`: how many of the query's words the hits hold, of how many.
-    pub matched_words: Option<(usize, usize)>,
     pub notice: Option<String>,
     /// A corrected query to offer ("did you mean").
     pub suggestion: Option<String>,
@@ -138,15 +136,7 @@ impl SearchView {
                             1 => { (t(lang, "search.one")) }
                             n => { (tf(lang, "search.many", &[("count", &n)])) }
                         }
-                        @if self.partial {
-                            " — "
-                            @match self.matched_words {
-                                Some((matched, words)) => {
-                                    (tf(lang, "search.partial_count", &[("matched", &matched), ("words", &words)]))
-                                }
-                                None => { (t(lang, "search.partial")) }
-                            }
-                        }
+                        @if self.partial { " — " (t(lang, "search.partial")) }
                     }
                     @if self.total == 0 {
                         p { (t(lang, "search.try_other")) }
