@@ -114,7 +114,10 @@ fn deeply_nested_markdown_is_refused_at_once_and_the_site_stays_up() {
         )
         .text()
         .expect("body");
-    assert!(page.contains("32"), "the form says how deep is allowed");
+    assert!(
+        page.contains("plus de 32 niveaux (ligne 1)"),
+        "the form says, in French, how deep is allowed and where"
+    );
 
     // Two at once, and the home page still answers quickly.
     let attackers: Vec<_> = (0..2)

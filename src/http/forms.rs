@@ -438,6 +438,19 @@ pub fn field_message(lang: Lang, message: &str) -> String {
         "validation.partner_taken"
     } else if m.contains("is already a label of concept") {
         "validation.label_taken"
+    } else if m.starts_with("nests ") {
+        // "nests … more than 32 levels deep (line 7); …"
+        let line = m
+            .split_once("(line ")
+            .and_then(|(_, rest)| rest.split_once(')'))
+            .map_or("?", |(n, _)| n);
+        let key = if m.starts_with("nests HTML") {
+            "validation.deep_html"
+        } else {
+            "validation.deep_quotes"
+        };
+        let max = savoirs_templates::markdown::MAX_DEPTH;
+        return tf(lang, key, &[("max", &max), ("line", &line)]);
     } else {
         return m.to_owned();
     };
