@@ -9,6 +9,8 @@
 //! to different stems. Folding first makes the accented and unaccented spellings of
 //! a word always meet on the same term, at the price of a slightly coarser stem.
 
+use std::cell::RefCell;
+
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
     StopWordFilter, TextAnalyzer, TokenizerManager,
@@ -161,37 +163,65 @@ pub fn terms_plain(text: &str) -> String {
     label_terms(text).join(" ")
 }
 
+/// The analyzers of queries, by [`Analysis`]: built once per thread rather than
+/// at each call, as building one makes its stop-word set anew and a query
+/// analyses each of its words a dozen times.
+#[derive(Clone, Copy)]
+enum Analysis {
+    Text(Lang),
+    Label,
+}
+
+fn with_analyzer<T>(which: Analysis, f: impl FnOnce(&mut TextAnalyzer) -> T) -> T {
+    thread_local! {
+        static BUILT: RefCell<[Option<TextAnalyzer>; 4]> =
+            const { RefCell::new([None, None, None, None]) };
+    }
+    let (slot, build): (usize, fn() -> TextAnalyzer) = match which {
+        Analysis::Text(Lang::Fr) => (0, || analyzer(Lang::Fr)),
+        Analysis::Text(Lang::En) => (1, || analyzer(Lang::En)),
+        Analysis::Text(Lang::Es) => (2, || analyzer(Lang::Es)),
+        Analysis::Label => (3, label_analyzer),
+    };
+    BUILT.with(|built| {
+        let mut built = built.borrow_mut();
+        f(built[slot].get_or_insert_with(build))
+    })
+}
+
 /// Lowercased, accent-folded, unstemmed words of `text`: how labels are matched.
 pub fn label_terms(text: &str) -> Vec<String> {
-    tokens(&mut label_analyzer(), text)
+    positioned(Analysis::Label, text)
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect()
 }
 
 /// Runs `text` through the analyzer of `lang` and returns the terms it produces.
 pub fn terms(lang: Lang, text: &str) -> Vec<String> {
-    tokens(&mut analyzer(lang), text)
+    positioned(Analysis::Text(lang), text)
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect()
 }
 
 /// The terms of `text` in `lang` with their positions in it. Stop words leave a
 /// gap (`maisons de quartier` is `maison` at 0, `quarti` at 2), as they do in
 /// the index, so that a phrase with a stop word matches through it.
 pub fn positioned_terms(lang: Lang, text: &str) -> Vec<(usize, String)> {
-    let mut analyzer = analyzer(lang);
-    let mut stream = analyzer.token_stream(text);
-    let mut out = Vec::new();
-    while stream.advance() {
-        let token = stream.token();
-        out.push((token.position, token.text.clone()));
-    }
-    out
+    positioned(Analysis::Text(lang), text)
 }
 
-fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
-    let mut stream = analyzer.token_stream(text);
-    let mut out = Vec::new();
-    while stream.advance() {
-        out.push(stream.token().text.clone());
-    }
-    out
+fn positioned(which: Analysis, text: &str) -> Vec<(usize, String)> {
+    with_analyzer(which, |analyzer| {
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            let token = stream.token();
+            out.push((token.position, token.text.clone()));
+        }
+        out
+    })
 }
 
 #[cfg(test)]
