@@ -85,9 +85,7 @@ async fn search(
     let mut chrome = chrome(&viewer);
     chrome.head.canonical = canonical_search(&params);
     chrome.head.feed = Some(super::feeds::search_link(&params, viewer.lang));
-    let results = state
-        .blocking(move |s| Ok(s.index.search(&request)?))
-        .await?;
+    let results = state.search(request).await?;
     let facet = |param, values: &[savoirs_index::FacetCount]| FacetGroup {
         param,
         values: values.iter().map(|f| (f.value.clone(), f.count)).collect(),

@@ -133,9 +133,7 @@ pub async fn search(
     // The API speaks English, whatever the caller's browser prefers.
     let params = SearchParams::parse_in(query.as_deref(), Lang::En)?;
     let request = params.request(&viewer);
-    let results = state
-        .blocking(move |s| Ok(s.index.search(&request)?))
-        .await?;
+    let results = state.search(request).await?;
     let f = results.facets;
     Ok(Json(SearchResponse {
         query: params.q,
