@@ -97,3 +97,19 @@ impl Viewer {
         }
     }
 }
+/// Puts back into `links` (partner links or relations) those of `stored` whose
+/// target the person changing the record was never shown (`hidden(id)`): a
+/// change sent by form or by API must not undo what someone else linked.
+pub fn keep_hidden_links<T: Clone, E>(
+    stored: &[T],
+    links: &mut Vec<T>,
+    id: impl Fn(&T) -> &str,
+    hidden: &mut impl FnMut(&str) -> Result<bool, E>,
+) -> Result<(), E> {
+    for link in stored {
+        if hidden(id(link))? && !links.iter().any(|l| id(l) == id(link)) {
+            links.push(link.clone());
+        }
+    }
+    Ok(())
+}

@@ -7,6 +7,7 @@ use savoirs_templates::Lang;
 use savoirs_templates::i18n::{t, tf};
 
 use crate::http::Viewer;
+use crate::http::access::keep_hidden_links;
 use crate::model::{
     self, Action, Amount, Body, Concept, Kind, Method, Partner, PartnerRef, Period, Record,
     Relation, Resource,
@@ -227,17 +228,10 @@ pub fn apply(
     let mut partners = resolve_partners(form, &seen, &mut errors, lang)?;
     let mut related = resolve_related(form, &seen, &mut errors, lang)?;
     // Links the form did not show, because `who` may not see their target, stay
-    // as they were: editing a record must not undo what someone else linked.
-    for link in record.partner_refs() {
-        if seen.hidden(&link.id)? && !partners.iter().any(|p| p.id == link.id) {
-            partners.push(link.clone());
-        }
-    }
-    for relation in record.relations() {
-        if seen.hidden(&relation.id)? {
-            related.push(relation.clone());
-        }
-    }
+    // as they were.
+    let mut hidden = |id: &str| seen.hidden(id);
+    keep_hidden_links(record.partner_refs(), &mut partners, |p| &p.id, &mut hidden)?;
+    keep_hidden_links(record.relations(), &mut related, |r| &r.id, &mut hidden)?;
     match record.kind() {
         Kind::Action => {
             let period = match (year(&f("period_start"), lang), year(&f("period_end"), lang)) {

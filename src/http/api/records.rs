@@ -415,22 +415,15 @@ fn keep_hidden_links(
     record: &mut Record,
     viewer: &Viewer,
 ) -> Result<(), StoreError> {
-    let hidden = |id: &str| -> Result<bool, StoreError> {
+    use crate::http::access::keep_hidden_links;
+    let mut hidden = |id: &str| -> Result<bool, StoreError> {
         Ok(w.get(id)?.is_some_and(|r| !viewer.can_view(&r)))
     };
     if let Some(refs) = record.partner_refs_mut() {
-        for link in stored.partner_refs() {
-            if hidden(&link.id)? && !refs.iter().any(|p| p.id == link.id) {
-                refs.push(link.clone());
-            }
-        }
+        keep_hidden_links(stored.partner_refs(), refs, |p| &p.id, &mut hidden)?;
     }
     if let Some(relations) = record.relations_mut() {
-        for relation in stored.relations() {
-            if hidden(&relation.id)? && !relations.iter().any(|r| r.id == relation.id) {
-                relations.push(relation.clone());
-            }
-        }
+        keep_hidden_links(stored.relations(), relations, |r| &r.id, &mut hidden)?;
     }
     Ok(())
 }
