@@ -277,14 +277,7 @@ fn the_openapi_description_is_served() {
 fn tokens_reach_only_the_api_and_answers_hide_what_the_caller_cannot_see() {
     let dir = with_example();
     add_team(dir.path());
-    let token = |name: &str| {
-        let out = savoirs(dir.path(), &["user", "token", name, "--label", "t"]);
-        assert_success(&out);
-        String::from_utf8(out.stdout)
-            .expect("utf-8")
-            .trim()
-            .to_owned()
-    };
+    let token = |name: &str| cli_token(dir.path(), name, "t");
     let (eve_token, ada_token) = (token("eve"), token("ada"));
     let server = Server::start(dir.path());
     let eve = Script::new(&server, Some(&eve_token));
@@ -360,16 +353,6 @@ fn forms_work_behind_a_proxy_that_sends_its_own_host() {
     assert_eq!(response.status(), 303);
 }
 
-/// An editor's token, made through the CLI.
-fn cli_token(data: &std::path::Path, name: &str) -> String {
-    let out = savoirs(data, &["user", "token", name, "--label", "script"]);
-    assert_success(&out);
-    String::from_utf8(out.stdout)
-        .expect("utf-8")
-        .trim()
-        .to_owned()
-}
-
 /// A record as GET returns it, without what every save renews.
 fn content(record: &Value) -> Value {
     let mut record = record.clone();
@@ -383,7 +366,7 @@ fn content(record: &Value) -> Value {
 fn a_resource_keeps_its_web_address_through_post_get_and_put() {
     let dir = tempfile::tempdir().expect("tempdir");
     add_user(dir.path(), "eve", "editor");
-    let token = cli_token(dir.path(), "eve");
+    let token = cli_token(dir.path(), "eve", "script");
     let server = Server::start_with(dir.path(), &["--demo"]);
     let eve = Script::new(&server, Some(&token));
     let web = "https://cartocommune.example.org/";

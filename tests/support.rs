@@ -211,6 +211,16 @@ pub fn add_team(data: &Path) {
     add_user(data, "cora", "contributor");
 }
 
+/// An API token for `name`, made through the CLI (`savoirs user token`).
+pub fn cli_token(data: &Path, name: &str, label: &str) -> String {
+    let out = savoirs(data, &["user", "token", name, "--label", label]);
+    assert_success(&out);
+    String::from_utf8(out.stdout)
+        .expect("utf-8")
+        .trim()
+        .to_owned()
+}
+
 /// Writes JSON Lines and imports them through the CLI.
 pub fn import_lines(data: &Path, lines: &[serde_json::Value]) {
     let file = data.with_extension("import.jsonl");

@@ -190,12 +190,7 @@ fn published(server: &Server) -> Vec<(String, String, String)> {
 }
 
 fn token(dir: &std::path::Path, name: &str) -> String {
-    let out = savoirs(dir, &["user", "token", name, "--label", "visibility"]);
-    assert_success(&out);
-    String::from_utf8(out.stdout)
-        .expect("utf-8")
-        .trim()
-        .to_owned()
+    cli_token(dir, name, "visibility")
 }
 
 fn api(

@@ -32,9 +32,20 @@ fn ids(r: &SearchResults) -> Vec<&str> {
     r.hits.iter().map(|h| h.id.as_str()).collect()
 }
 
-fn sample() -> SearchIndex {
+/// An index in memory holding `docs`, as the first batch of changes.
+fn index_of(docs: Vec<IndexDoc>) -> SearchIndex {
     let index = SearchIndex::in_memory().expect("index");
-    let docs = vec![
+    let count = docs.len() as u64;
+    let changes = docs
+        .into_iter()
+        .map(|d| Change::Upsert(Box::new(d)))
+        .collect();
+    index.apply(changes, count).expect("apply");
+    index
+}
+
+fn sample() -> SearchIndex {
+    index_of(vec![
         doc(
             "a",
             "fr",
@@ -63,13 +74,7 @@ fn sample() -> SearchIndex {
             "Le <script>budget</script> de l'appropriation des outils.",
             "",
         ),
-    ];
-    let changes = docs
-        .into_iter()
-        .map(|d| Change::Upsert(Box::new(d)))
-        .collect();
-    index.apply(changes, 4).expect("apply");
-    index
+    ])
 }
 
 #[test]
@@ -153,17 +158,13 @@ fn when_no_record_holds_every_word_those_with_some_come_counted() {
 
 #[test]
 fn phrases_match_through_inflection_and_stop_words() {
-    let index = SearchIndex::in_memory().expect("index");
-    let d = doc(
+    let index = index_of(vec![doc(
         "m",
         "fr",
         "Le réseau des maisons de quartier",
         "",
         "Chaque maison de quartier accueille des ateliers.",
-    );
-    index
-        .apply(vec![Change::Upsert(Box::new(d))], 1)
-        .expect("apply");
+    )]);
     for phrase in [
         "\"maisons de quartier\"",
         "\"maison de quartier\"",
@@ -180,16 +181,11 @@ fn phrases_match_through_inflection_and_stop_words() {
 
 #[test]
 fn a_typo_beside_a_common_word_is_still_corrected() {
-    let index = SearchIndex::in_memory().expect("index");
     let mut docs: Vec<IndexDoc> = (0..5)
         .map(|i| doc(&format!("i{i}"), "en", &format!("Instruction {i}"), "", ""))
         .collect();
     docs.push(doc("copy", "en", "Instruction FileCopy", "", ""));
-    let changes = docs
-        .into_iter()
-        .map(|d| Change::Upsert(Box::new(d)))
-        .collect();
-    index.apply(changes, 6).expect("apply");
+    let index = index_of(docs);
     let r = search_published(&index, "Instruction FileCpy");
     assert_eq!(ids(&r), vec!["copy"], "{r:?}");
     assert!(r.corrected);
@@ -383,7 +379,6 @@ fn typos_are_corrected_and_offered() {
 
 #[test]
 fn spelling_comes_from_published_records_only() {
-    let index = SearchIndex::in_memory().expect("index");
     let published = doc(
         "p",
         "fr",
@@ -401,11 +396,7 @@ fn spelling_comes_from_published_records_only() {
     draft.status = "draft".into();
     draft.owner = "alice".into();
     let mut leaving = doc("l", "fr", "Quetzalarchive", "", "");
-    let changes = [published, draft, leaving.clone()]
-        .into_iter()
-        .map(|d| Change::Upsert(Box::new(d)))
-        .collect();
-    index.apply(changes, 3).expect("apply");
+    let index = index_of(vec![published, draft, leaving.clone()]);
     // Archived after it was published: its old entry lingers in the segment's
     // term dictionary until a merge, but no longer lends its words.
     leaving.status = "archived".into();
@@ -459,7 +450,6 @@ fn or_exclusion_and_filters_in_the_text() {
 
 #[test]
 fn completions_by_prefix_respect_visibility() {
-    let index = SearchIndex::in_memory().expect("index");
     let mut p = doc("p", "fr", "Réseau Ritimo (RITIMO)", "", "");
     p.kind = "partner".into();
     p.labels = vec!["RITIMO".into()];
@@ -468,11 +458,7 @@ fn completions_by_prefix_respect_visibility() {
     a.labels = a.keywords.clone();
     let mut hidden = doc("h", "fr", "Ritournelle secrète", "", "");
     hidden.status = "draft".into();
-    let changes = [p, a, hidden]
-        .into_iter()
-        .map(|d| Change::Upsert(Box::new(d)))
-        .collect();
-    index.apply(changes, 3).expect("apply");
+    let index = index_of(vec![p, a, hidden]);
     let visible = SearchRequest {
         statuses: vec!["published".into()],
         ..SearchRequest::default()

@@ -15,7 +15,7 @@ use super::access::Viewer;
 use super::public::Site;
 use super::{AppError, AppState, Routes};
 use crate::store::StoreError;
-use crate::store::users::{MAX_NAME_BYTES, MAX_PASSWORD};
+use crate::store::users::{MAX_NAME_BYTES, MAX_NAME_CHARS, MAX_PASSWORD};
 
 pub const COOKIE: &str = "savoirs_session";
 
@@ -210,6 +210,12 @@ struct LoginForm {
     next: String,
 }
 
+/// What a person told to wait reads: the wait in whole minutes, at least one.
+fn throttled(lang: savoirs_templates::Lang, wait: std::time::Duration) -> String {
+    let minutes = wait.as_secs().div_ceil(60).max(1);
+    tf(lang, "auth.throttled", &[("minutes", &minutes)])
+}
+
 /// The login form's fields are short: a larger body is refused before it is
 /// read, so that a flood of logins cannot fill memory with made-up names.
 pub const LOGIN_BODY: usize = 16 * 1024;
@@ -223,7 +229,7 @@ async fn login(
     let name = form.name.trim().to_owned();
     let again = |status: StatusCode, error: &str| {
         let view = LoginView {
-            name: name.chars().take(40).collect(),
+            name: name.chars().take(MAX_NAME_CHARS).collect(),
             next: safe_next(&form.next).to_owned(),
             error: Some(error.to_owned()),
         };
@@ -237,11 +243,7 @@ async fn login(
     let attempt = match state.throttle.begin(&name, site.client) {
         Ok(attempt) => attempt,
         Err(wait) => {
-            let minutes = wait.as_secs().div_ceil(60).max(1);
-            let mut response = again(
-                StatusCode::TOO_MANY_REQUESTS,
-                &tf(viewer.lang, "auth.throttled", &[("minutes", &minutes)]),
-            );
+            let mut response = again(StatusCode::TOO_MANY_REQUESTS, &throttled(viewer.lang, wait));
             if let Ok(value) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
             }
@@ -454,8 +456,7 @@ async fn change_password(
     let attempt = match state.throttle.begin(&name, site.client) {
         Ok(attempt) => attempt,
         Err(wait) => {
-            let minutes = wait.as_secs().div_ceil(60).max(1);
-            let message = tf(lang, "auth.throttled", &[("minutes", &minutes)]);
+            let message = throttled(lang, wait);
             return fail(&message).await;
         }
     };

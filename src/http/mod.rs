@@ -65,10 +65,14 @@ pub struct AppState {
     pub searches: Arc<tokio::sync::Semaphore>,
 }
 
+/// The machine's cores: how many CPU-bound tasks may usefully run at once.
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
 /// One turn per core, for work that keeps a core busy from start to end.
 pub fn turns_per_core() -> Arc<tokio::sync::Semaphore> {
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    Arc::new(tokio::sync::Semaphore::new(cores))
+    Arc::new(tokio::sync::Semaphore::new(cores()))
 }
 
 impl AppState {

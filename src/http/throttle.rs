@@ -80,11 +80,10 @@ pub struct Throttle {
 
 impl Default for Throttle {
     fn default() -> Self {
-        let cores = std::thread::available_parallelism().map_or(1, usize::from);
         Throttle {
             table: Mutex::new(HashMap::new()),
             hasher: RandomState::new(),
-            checks: Semaphore::new(cores),
+            checks: Semaphore::new(super::cores()),
         }
     }
 }
@@ -173,13 +172,10 @@ impl Throttle {
         self.checks.acquire().await.ok()
     }
 
-    /// Entries held, for tests.
-    pub fn len(&self) -> usize {
+    /// Entries held.
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.table.lock().unwrap_or_else(|e| e.into_inner()).len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 

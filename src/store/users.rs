@@ -63,8 +63,10 @@ pub const SESSION_DAYS: i64 = 14;
 pub const MIN_PASSWORD: usize = 10;
 /// Longest password, in bytes: longer ones only make hashing slower.
 pub const MAX_PASSWORD: usize = 1024;
-/// Longest account name, in bytes (40 characters of up to 4 bytes).
-pub const MAX_NAME_BYTES: usize = 160;
+/// Longest account name, in characters.
+pub const MAX_NAME_CHARS: usize = 40;
+/// Longest account name, in bytes (characters of up to 4 bytes).
+pub const MAX_NAME_BYTES: usize = 4 * MAX_NAME_CHARS;
 
 pub(super) fn invalid(field: &str, message: impl Into<String>) -> StoreError {
     StoreError::Invalid(vec![FieldError {
@@ -75,7 +77,7 @@ pub(super) fn invalid(field: &str, message: impl Into<String>) -> StoreError {
 
 /// Account names: short, readable, usable in URLs.
 pub fn valid_name(name: &str) -> bool {
-    (2..=40).contains(&name.chars().count())
+    (2..=MAX_NAME_CHARS).contains(&name.chars().count())
         && name
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
