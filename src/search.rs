@@ -118,11 +118,9 @@ pub fn index_doc(record: &Record, lookups: &mut Lookups<'_>) -> Result<IndexDoc,
         }
         Body::Concept(c) => {
             doc.summary = plain_text(&c.scope_note);
-            doc.labels.extend(
-                c.all_labels(&record.meta.lang)
-                    .into_iter()
-                    .map(|(_, l)| l.to_owned()),
-            );
+            for (lang, label) in c.all_labels(&record.meta.lang) {
+                doc.lang_labels.push((lang.to_owned(), label.to_owned()));
+            }
         }
         Body::Partner(p) => {
             // The acronym in the title: `RITIMO` finds the partner before the
@@ -185,10 +183,10 @@ fn add_keywords(
                 doc.keywords.push(c.label.clone());
             }
             if first {
-                doc.labels.extend(
+                doc.lang_labels.extend(
                     c.all_labels(&meta.lang)
                         .into_iter()
-                        .map(|(_, l)| l.to_owned()),
+                        .map(|(l, v)| (l.to_owned(), v.to_owned())),
                 );
                 first = false;
             }

@@ -166,12 +166,30 @@ fn queries_of_several_words_on_the_demo() {
     // No record holds every word: those holding the most, said so on the page.
     let r = demo_search(&server, "la cartographie des zzzxqw");
     assert_eq!(r["partial"], true, "{r}");
+    assert_eq!(
+        r["matched"],
+        serde_json::json!({"words": 1, "of": 2}),
+        "{r}"
+    );
     assert!(r["total"].as_u64().expect("total") < base);
     let page = server
         .get("/search?q=la+cartographie+des+zzzxqw")
         .text()
         .expect("page");
-    assert!(page.contains("en contiennent une partie"), "{page}");
+    assert!(page.contains("en contiennent 1 sur 2"), "{page}");
+
+    // English words read as English: `fair` is not the French `faire`, and the
+    // thesaurus bridges to the French records tagged "commerce équitable".
+    let r = demo_search(&server, "fair trade");
+    assert_eq!(r["partial"], false, "{r}");
+    let hits = r["hits"].as_array().expect("hits");
+    assert_eq!(hits.len(), 3, "{r}");
+    for hit in hits {
+        let tagged = hit["keywords"]
+            .as_array()
+            .is_some_and(|k| k.iter().any(|k| k == "commerce équitable"));
+        assert!(tagged || hit["kind"] == "concept", "{hit}");
+    }
 
     // A phrase through a plural and a stop word.
     let r = demo_search(&server, "\"maisons de quartier\"");

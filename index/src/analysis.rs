@@ -37,6 +37,11 @@ impl Lang {
         }
     }
 
+    /// The analyzer language of a code, if Savoirs has one for it.
+    pub fn known(code: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|l| l.code() == code)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Lang::Fr => "fr",

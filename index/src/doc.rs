@@ -20,6 +20,11 @@ pub struct IndexDoc {
     /// Short descriptive labels searched with a high weight: partner names, acronyms
     /// and aliases, keywords, people.
     pub labels: Vec<String>,
+    /// Labels whose language is known, as `(language code, label)`: a concept's
+    /// labels in every language, on the concept and on the records it tags. Each
+    /// is analysed in its own language, and teaches the index the words of that
+    /// language, which a query word's analysis depends on (see `reading`).
+    pub lang_labels: Vec<(String, String)>,
     pub summary: String,
     /// Every long section, concatenated.
     pub body: String,
@@ -136,6 +141,9 @@ pub struct SearchResults {
     /// Set when not every word could be matched and the results hold records that
     /// match only some of them.
     pub partial: bool,
+    /// With `partial`, for a short query: `(k, n)` when the hits are the records
+    /// holding `k` of its `n` meaningful words, the most any record holds.
+    pub matched: Option<(usize, usize)>,
     /// Set when the query's syntax could not be read as written and was searched
     /// as plain words instead; says what was done, in French.
     pub notice: Option<String>,

@@ -16,6 +16,7 @@ pub mod analysis;
 pub mod doc;
 pub mod facets;
 pub mod query;
+pub mod reading;
 pub mod schema;
 pub mod snippet;
 
@@ -37,7 +38,8 @@ pub use doc::{
 };
 pub use schema::SCHEMA_VERSION;
 
-use crate::query::{Match, ParsedQuery};
+use crate::query::{Match, ParsedQuery, Piece};
+use crate::reading::Reading;
 use crate::schema::{Fields, Role};
 
 /// Memory the index writer may buffer before flushing a segment.
@@ -275,12 +277,23 @@ impl SearchIndex {
         doc.add_text(f.text(lang, Role::Title), &d.title);
         doc.add_text(f.text(lang, Role::Summary), &d.summary);
         doc.add_text(f.text(lang, Role::Body), &d.body);
+        for text in [&d.title, &d.summary, &d.body] {
+            doc.add_text(f.words(lang), text);
+        }
         // Spelling suggestions are chosen from one vocabulary shared by every
         // reader, so only published records give it words; drafts, proposals and
         // archived records are still searchable by those allowed to see them.
         let spell = d.status == PUBLISHED;
-        for label in &d.labels {
-            doc.add_text(f.text(lang, Role::Labels), label);
+        // Labels whose language is known are analysed in it (the English label
+        // of a concept is English words in a French record) and teach the index
+        // that language's words; the others are in the record's language.
+        let labels = d.labels.iter().map(|l| (None, l));
+        let lang_labels = d.lang_labels.iter().map(|(c, l)| (Lang::known(c), l));
+        for (label_lang, label) in labels.chain(lang_labels) {
+            doc.add_text(f.text(label_lang.unwrap_or(lang), Role::Labels), label);
+            if let Some(label_lang) = label_lang {
+                doc.add_text(f.words(label_lang), label);
+            }
             doc.add_text(f.label_text, label);
             if spell {
                 doc.add_text(f.spell, label);
@@ -412,8 +425,8 @@ impl SearchIndex {
         Ok(results)
     }
 
-    /// The hits of `text`: records holding every word, or with `any`, records
-    /// holding some of them, the most and the best placed first.
+    /// The hits of `text`: records holding every meaningful word, or with `any`,
+    /// records holding the most of them that any record holds.
     fn search_text(
         &self,
         searcher: &Searcher,
@@ -423,17 +436,32 @@ impl SearchIndex {
     ) -> Result<SearchResults> {
         let mut parsed = query::parse(text);
         self.resolve_filters(searcher, req, &mut parsed)?;
+        let pieces = parsed.groups.iter().flatten().chain(&parsed.excluded);
+        let reading = Reading::of(searcher, &self.fields, pieces.map(Piece::text))?;
         let limit = req.limit.clamp(1, 100);
+        let words = parsed.meaningful_groups(&reading);
         // A long question is not a list of words that must all appear: any may,
         // and the records with the most of them, best placed, rank first.
-        let long = parsed.meaningful_groups() > LONG_QUERY_WORDS;
-        if any && (long || parsed.groups.len() < 2) {
+        let long = words > LONG_QUERY_WORDS;
+        if any && (long || words < 2) {
             // Already searched for any word, or there is only one.
             return Ok(SearchResults::default());
         }
-        let partial = any;
-        let mode = if long || any { Match::Any } else { Match::All };
-        let q = query::build(&self.fields, &parsed, req, mode);
+        let mut matched = None;
+        let mode = if long {
+            Match::AtLeast(1)
+        } else if any {
+            match self.most_words(searcher, req, &parsed, &reading, words)? {
+                Some(k) => {
+                    matched = Some((k, words));
+                    Match::AtLeast(k)
+                }
+                None => return Ok(SearchResults::default()),
+            }
+        } else {
+            Match::All
+        };
+        let q = query::build(&self.fields, &parsed, req, mode, &reading);
         let found = self.collect(searcher, q.as_ref(), req.sort, req.offset, limit)?;
         let (total, addresses, facets) = found;
         let hits = self.hits(searcher, q.as_ref(), &parsed, addresses)?;
@@ -441,12 +469,32 @@ impl SearchIndex {
             total,
             hits,
             facets,
-            partial,
+            partial: any,
+            matched,
             notice: parsed.notice.clone(),
             notices: parsed.notices.clone(),
             suggestion: None,
             corrected: false,
         })
+    }
+
+    /// The most of a short query's `words` meaningful words that a record the
+    /// reader may see holds, below all of them; `None` when none holds any.
+    fn most_words(
+        &self,
+        searcher: &Searcher,
+        req: &SearchRequest,
+        parsed: &ParsedQuery,
+        reading: &Reading,
+        words: usize,
+    ) -> Result<Option<usize>> {
+        for k in (1..words).rev() {
+            let q = query::build(&self.fields, parsed, req, Match::AtLeast(k), reading);
+            if searcher.search(q.as_ref(), &Count)? > 0 {
+                return Ok(Some(k));
+            }
+        }
+        Ok(None)
     }
 
     /// Partner and keyword filters typed in a query match their values loosely
@@ -649,7 +697,13 @@ impl SearchIndex {
                 )),
             ));
         }
-        let visibility = query::build(&self.fields, &ParsedQuery::default(), req, Match::All);
+        let visibility = query::build(
+            &self.fields,
+            &ParsedQuery::default(),
+            req,
+            Match::All,
+            &Reading::default(),
+        );
         clauses.push((tantivy::query::Occur::Must, visibility));
         let q = tantivy::query::BooleanQuery::new(clauses);
         let facets = facets::FacetCounter::new(self.facet_cache.clone(), &["keyword"]);

@@ -14,9 +14,10 @@
 //! plain words or left out, and [`ParsedQuery::notice`] says what was done: a search
 //! never fails on its syntax.
 //!
-//! Each word is analysed with every language's analyzer and looked up in every
-//! language's fields, so a French query finds French records by their stems and an
-//! English one English records, whatever the reader's interface language.
+//! Each word is analysed in the languages it belongs to (see [`crate::reading`])
+//! and looked up in those languages' fields, so a French query finds French records
+//! by their stems and an English one English records, whatever the reader's
+//! interface language, and `fair` does not find `faire`.
 
 use tantivy::Term;
 use tantivy::query::{
@@ -24,8 +25,9 @@ use tantivy::query::{
 };
 use tantivy::schema::{Facet, IndexRecordOption};
 
-use crate::analysis::{self, Lang};
+use crate::analysis;
 use crate::doc::SearchRequest;
+use crate::reading::Reading;
 use crate::schema::{Fields, Role};
 
 /// Longest query text that is read; the rest is ignored (and said so).
@@ -122,17 +124,11 @@ impl ParsedQuery {
         self.groups.is_empty()
     }
 
-    /// Groups that hold more than stop words.
-    pub fn meaningful_groups(&self) -> usize {
+    /// Groups that hold more than stop words, read as `reading` says.
+    pub fn meaningful_groups(&self, reading: &Reading) -> usize {
         self.groups
             .iter()
-            .filter(|g| {
-                g.iter().any(|p| {
-                    Lang::ALL
-                        .iter()
-                        .all(|l| !analysis::terms(*l, p.text()).is_empty())
-                })
-            })
+            .filter(|g| g.iter().any(|p| reading.meaningful(p.text())))
             .count()
     }
 
@@ -335,9 +331,9 @@ pub fn parse(input: &str) -> ParsedQuery {
 pub enum Match {
     /// Every word must match (the default).
     All,
-    /// Any word may match: long questions, and the fallback when all of them
-    /// find nothing.
-    Any,
+    /// At least this many of the meaningful words must match: 1 for long
+    /// questions, the most any record holds when none holds them all.
+    AtLeast(usize),
 }
 
 /// Builds the full query for a request: text, filters and visibility.
@@ -346,6 +342,7 @@ pub fn build(
     parsed: &ParsedQuery,
     req: &SearchRequest,
     mode: Match,
+    reading: &Reading,
 ) -> Box<dyn Query> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut words: Vec<Box<dyn Query>> = Vec::new();
@@ -353,7 +350,8 @@ pub fn build(
     for group in &parsed.groups {
         let alternatives: Vec<Box<dyn Query>> = group
             .iter()
-            .filter_map(|piece| text_query(fields, piece.text()))
+            .filter(|piece| reading.meaningful(piece.text()))
+            .filter_map(|piece| text_query(fields, piece.text(), reading))
             .collect();
         let q: Box<dyn Query> = match alternatives.len() {
             0 => continue,
@@ -368,20 +366,27 @@ pub fn build(
         any_text = true;
         words.push(q);
     }
-    if mode == Match::All || words.len() == 1 {
-        clauses.extend(words.into_iter().map(|q| (Occur::Must, q)));
-    } else if !words.is_empty() {
-        // The words as one required clause that any of them satisfies: beside
-        // the filters' and the visibility's required clauses, optional clauses
-        // would match every record.
-        let any_of = words.into_iter().map(|q| (Occur::Should, q)).collect();
-        clauses.push((Occur::Must, Box::new(BooleanQuery::new(any_of))));
+    match mode {
+        Match::AtLeast(k) if k < words.len() => {
+            // The words as one required clause that enough of them satisfy:
+            // beside the filters' and the visibility's required clauses,
+            // optional clauses would match every record.
+            let some_of = words.into_iter().map(|q| (Occur::Should, q)).collect();
+            clauses.push((
+                Occur::Must,
+                Box::new(BooleanQuery::with_minimum_required_clauses(
+                    some_of,
+                    k.max(1),
+                )),
+            ));
+        }
+        _ => clauses.extend(words.into_iter().map(|q| (Occur::Must, q))),
     }
-    if let Some(q) = proximity_query(fields, &parsed.words()) {
+    if let Some(q) = proximity_query(fields, &parsed.words(), reading) {
         clauses.push((Occur::Should, q));
     }
     for piece in &parsed.excluded {
-        if let Some(q) = text_query(fields, piece.text()) {
+        if let Some(q) = text_query(fields, piece.text(), reading) {
             clauses.push((Occur::MustNot, q));
         }
     }
@@ -463,13 +468,13 @@ pub(crate) fn facet_term(fields: &Fields, dimension: &str, value: &str) -> Box<d
     Box::new(TermQuery::new(term, IndexRecordOption::Basic))
 }
 
-/// The query for one word or phrase: it matches in any language's fields and in
-/// the exact labels, and the weighted scores of the fields it matches add up (a
+/// The query for one word or phrase: it matches in the fields of the languages
+/// it is read in (see [`Reading`]) and in the exact labels; the weighted scores of the fields it matches add up (a
 /// disjunction with a full tie-breaker: summing measured better than taking the
 /// best field alone, on Cranfield and on the French known items).
-fn text_query(fields: &Fields, text: &str) -> Option<Box<dyn Query>> {
+fn text_query(fields: &Fields, text: &str, reading: &Reading) -> Option<Box<dyn Query>> {
     let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
-    for lang in Lang::ALL {
+    for lang in reading.langs(text) {
         let terms = analysis::positioned_terms(lang, text);
         if terms.is_empty() {
             continue;
@@ -481,12 +486,12 @@ fn text_query(fields: &Fields, text: &str) -> Option<Box<dyn Query>> {
             }
         }
     }
-    if alternatives.is_empty() {
-        return None;
-    }
     let label_terms = analysis::label_terms(text);
     if let Some(q) = terms_query(fields.label_text, &label_terms, 0) {
         alternatives.push(Box::new(BoostQuery::new(q, LABEL_BOOST)));
+    }
+    if alternatives.is_empty() {
+        return None;
     }
     Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
         alternatives,
@@ -541,14 +546,15 @@ fn positioned_query(
     }
 }
 
-/// Rewards records where the query's words stand close together, in order.
-fn proximity_query(fields: &Fields, words: &[String]) -> Option<Box<dyn Query>> {
+/// Rewards records where the query's words stand close together, in order, in
+/// the languages every one of them is read in.
+fn proximity_query(fields: &Fields, words: &[String], reading: &Reading) -> Option<Box<dyn Query>> {
     if words.len() < 2 {
         return None;
     }
     let joined = words.join(" ");
     let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
-    for lang in Lang::ALL {
+    for lang in reading.langs(&joined) {
         let terms = analysis::terms(lang, &joined);
         if terms.len() < 2 {
             continue;

@@ -15,7 +15,8 @@ use crate::analysis::{LABEL_ANALYZER, Lang, SPELL_ANALYZER};
 /// index built with another version is rebuilt from the store at start-up.
 /// Version 5: only published records feed the spelling vocabulary, and a record's
 /// entry names only the published partners and concepts it links to.
-pub const SCHEMA_VERSION: u32 = 5;
+/// Version 6: each language's vocabulary of words as written (`words_fr` …).
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// The searchable text roles of a record, from the most to the least weighty.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +82,10 @@ pub struct Fields {
     /// Columnar copies of the facet values, one field per dimension, for counting.
     pub facet_values: Vec<(&'static str, Field)>,
     text: Vec<(Lang, Role, Field)>,
+    /// Per language, the words of that language's records as written (folded,
+    /// never stemmed): tells which languages a query word belongs to, so that
+    /// `fair` is not read as the French stem of `faire`.
+    words: Vec<(Lang, Field)>,
 }
 
 impl Fields {
@@ -131,6 +136,19 @@ impl Fields {
                 (*d, b.add_text_field(&crate::facets::field_name(d), options))
             })
             .collect();
+        let words = Lang::ALL
+            .iter()
+            .map(|l| {
+                let indexing = TextFieldIndexing::default()
+                    .set_tokenizer(LABEL_ANALYZER)
+                    .set_index_option(IndexRecordOption::Basic);
+                let options = TextOptions::default().set_indexing_options(indexing);
+                (
+                    *l,
+                    b.add_text_field(&format!("words_{}", l.code()), options),
+                )
+            })
+            .collect();
         let mut text = Vec::new();
         for l in Lang::ALL {
             for role in Role::ALL {
@@ -166,7 +184,17 @@ impl Fields {
             complete,
             facet_values,
             text,
+            words,
         }
+    }
+
+    /// The vocabulary field of a language.
+    pub fn words(&self, lang: Lang) -> Field {
+        self.words
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, f)| *f)
+            .unwrap_or(self.label_text)
     }
 
     /// The fast field holding a facet dimension's values.

@@ -114,6 +114,7 @@ fn all_words_first_then_any() {
     let index = sample();
     let r = search(&index, "cartographie zzzzzz");
     assert!(r.partial);
+    assert_eq!(r.matched, Some((1, 2)));
     assert_eq!(ids(&r), vec!["b"]);
     let r = search(&index, "zzzzzz");
     assert_eq!(r.total, 0);
@@ -150,10 +151,68 @@ fn when_no_record_holds_every_word_those_with_some_come_counted() {
     // No record holds the three words; a and b hold two of them.
     let r = search_published(&index, "méthodes participatives zzzxqw");
     assert!(r.partial, "{r:?}");
+    assert_eq!(r.matched, Some((2, 3)), "two of the three words");
     assert_eq!(ids(&r), vec!["a", "b"]);
     assert_eq!(r.total, 2, "the total counts only those records");
     let counted: u64 = r.facets.kind.iter().map(|f| f.count).sum();
     assert_eq!(counted, 2, "and so do the facets");
+}
+
+#[test]
+fn only_the_records_holding_the_most_words_come() {
+    let index = index_of(vec![
+        doc("two", "fr", "Animer un forum", "", ""),
+        doc("one", "fr", "Un forum", "", ""),
+        doc("none", "fr", "Une carte", "", ""),
+    ]);
+    // Stop words never count: `un` is not a word the records are asked for.
+    let r = search(&index, "animer un forum zzzxqw");
+    assert_eq!(r.matched, Some((2, 3)), "{r:?}");
+    assert_eq!(ids(&r), vec!["two"]);
+    assert_eq!(r.total, 1);
+}
+
+#[test]
+fn words_are_read_in_the_languages_that_know_them() {
+    let mut concept = doc("concept", "fr", "commerce équitable", "", "");
+    concept.kind = "concept".into();
+    concept.lang_labels = vec![
+        ("fr".into(), "commerce équitable".into()),
+        ("en".into(), "fair trade".into()),
+    ];
+    let mut tagged = doc(
+        "tagged",
+        "fr",
+        "Épiceries solidaires",
+        "Des produits équitables.",
+        "",
+    );
+    tagged.lang_labels = vec![
+        ("fr".into(), "commerce équitable".into()),
+        ("en".into(), "fair trade".into()),
+    ];
+    let index = index_of(vec![
+        concept,
+        tagged,
+        doc("faire", "fr", "Faire ensemble", "Ce qu'il faut faire.", ""),
+        doc("maison", "fr", "La maison commune", "", ""),
+        doc(
+            "guide",
+            "en",
+            "Fair towns",
+            "A guide to trade that is fair.",
+            "",
+        ),
+    ]);
+    let r = search(&index, "fair trade");
+    let mut found = ids(&r);
+    found.sort_unstable();
+    assert_eq!(found, vec!["concept", "guide", "tagged"]);
+    assert!(!ids(&search(&index, "fair")).contains(&"faire"));
+    // A French word is still read as French, and an inflection no record holds
+    // is read in every language.
+    assert_eq!(ids(&search(&index, "faire")), vec!["faire"]);
+    assert_eq!(ids(&search(&index, "maisons")), vec!["maison"]);
 }
 
 #[test]

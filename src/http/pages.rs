@@ -120,6 +120,7 @@ async fn search(
             facet("lang", &f.lang),
         ],
         partial: results.partial,
+        matched: results.matched,
         notice: notice_in(viewer.lang, &results.notices),
         suggestion: results.suggestion,
         corrected: results.corrected,

@@ -60,8 +60,19 @@ pub struct SearchResponse {
     notice: Option<String>,
     /// True when no record matched every word and the hits match only some.
     partial: bool,
+    /// With `partial`, for a short query: how many of its meaningful words the
+    /// hits hold, the most any record holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    matched: Option<ApiMatched>,
     /// True when the query found nothing and the hits are those of `suggestion`.
     corrected: bool,
+}
+
+/// How many of the query's meaningful words the hits of a partial search hold.
+#[derive(Serialize, ToSchema)]
+pub struct ApiMatched {
+    words: u32,
+    of: u32,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -169,6 +180,10 @@ pub async fn search(
         suggestion: results.suggestion,
         notice: results.notice,
         partial: results.partial,
+        matched: results.matched.map(|(words, of)| ApiMatched {
+            words: words as u32,
+            of: of as u32,
+        }),
         corrected: results.corrected,
     }))
 }

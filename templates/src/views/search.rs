@@ -38,6 +38,8 @@ pub struct SearchView {
     pub items: Vec<ResultItem>,
     pub facets: Vec<FacetGroup>,
     pub partial: bool,
+    /// With `partial`: the hits hold `k` of the query's `n` meaningful words.
+    pub matched: Option<(usize, usize)>,
     pub notice: Option<String>,
     /// A corrected query to offer ("did you mean").
     pub suggestion: Option<String>,
@@ -136,7 +138,11 @@ impl SearchView {
                             1 => { (t(lang, "search.one")) }
                             n => { (tf(lang, "search.many", &[("count", &n)])) }
                         }
-                        @if self.partial { " — " (t(lang, "search.partial")) }
+                        @if let Some((k, n)) = self.matched {
+                            " — " (tf(lang, "search.partial_count", &[("matched", &k), ("words", &n)]))
+                        } @else if self.partial {
+                            " — " (t(lang, "search.partial"))
+                        }
                     }
                     @if self.total == 0 {
                         p { (t(lang, "search.try_other")) }
