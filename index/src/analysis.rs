@@ -146,23 +146,6 @@ pub fn register(manager: &TokenizerManager) {
     manager.register(SPELL_ANALYZER, spell_analyzer());
 }
 
-/// Edit distance between two words (insertions, deletions, substitutions), by
-/// characters.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    let mut current = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        current[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        std::mem::swap(&mut previous, &mut current);
-    }
-    previous[b.len()]
-}
-
 /// Lowercased, accent-folded words of `text` joined by spaces: a key for sorting.
 pub fn terms_plain(text: &str) -> String {
     label_terms(text).join(" ")
@@ -251,14 +234,6 @@ mod tests {
         );
         assert_eq!(terms(Lang::Fr, "d’action"), terms(Lang::Fr, "action"));
         assert_eq!(terms(Lang::Fr, "qu'elle"), Vec::<String>::new());
-    }
-
-    #[test]
-    fn edit_distances() {
-        assert_eq!(edit_distance("participatve", "participative"), 1);
-        assert_eq!(edit_distance("forum", "forum"), 0);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("carte", "crate"), 2);
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod query;
 pub mod reading;
 pub mod schema;
 pub mod snippet;
+pub mod typo;
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -490,7 +491,7 @@ impl SearchIndex {
     ) -> Result<Option<usize>> {
         for k in (1..words).rev() {
             let q = query::build(&self.fields, parsed, req, Match::AtLeast(k), reading);
-            if searcher.search(q.as_ref(), &Count)? > 0 {
+            if exists(searcher, q.as_ref())? {
                 return Ok(Some(k));
             }
         }
@@ -562,7 +563,7 @@ impl SearchIndex {
             clauses.push((tantivy::query::Occur::Must, visible));
         }
         let q = tantivy::query::BooleanQuery::new(clauses);
-        Ok(searcher.search(&q, &Count)? > 0)
+        exists(searcher, &q)
     }
 
     /// A corrected query, if some words are unknown to the records the reader may
@@ -626,24 +627,23 @@ impl SearchIndex {
         folded: &str,
         max: usize,
     ) -> Result<Option<String>> {
-        let length = folded.chars().count();
-        let mut best: Option<(usize, u32, String)> = None;
+        let automaton = typo::Folded::new(folded, max.min(2) as u8);
+        let mut best: Option<(u8, u32, String)> = None;
         for segment in searcher.segment_readers() {
             let inverted = segment.inverted_index(self.fields.spell)?;
             let mut stream = inverted
                 .terms()
-                .stream()
+                .search(&automaton)
+                .into_stream()
                 .map_err(tantivy::TantivyError::from)?;
             while stream.advance() {
+                let Some(distance) = automaton.distance(stream.key()) else {
+                    continue;
+                };
                 let Ok(word) = std::str::from_utf8(stream.key()) else {
                     continue;
                 };
-                if word.chars().count().abs_diff(length) > max {
-                    continue;
-                }
-                let candidate = analysis::terms_plain(word);
-                let distance = analysis::edit_distance(&candidate, folded);
-                if distance == 0 || distance > max {
+                if distance == 0 {
                     continue;
                 }
                 // The term dictionary keeps the words of deleted documents until
@@ -920,6 +920,27 @@ impl SearchIndex {
         }
         Ok(hits)
     }
+}
+
+/// Whether any live document matches `q`: stops at the first, where counting
+/// would go through every match.
+fn exists(searcher: &Searcher, q: &dyn Query) -> Result<bool> {
+    use tantivy::{DocSet, TERMINATED};
+    let weight = q.weight(tantivy::query::EnableScoring::disabled_from_searcher(
+        searcher,
+    ))?;
+    for segment in searcher.segment_readers() {
+        let mut scorer = weight.scorer(segment, 1.0)?;
+        let alive = segment.alive_bitset();
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                return Ok(true);
+            }
+            doc = scorer.advance();
+        }
+    }
+    Ok(false)
 }
 
 /// How many live (not deleted) documents a term's postings hold in a segment.
