@@ -706,7 +706,7 @@ impl SearchIndex {
         );
         clauses.push((tantivy::query::Occur::Must, visibility));
         let q = tantivy::query::BooleanQuery::new(clauses);
-        let facets = facets::FacetCounter::new(self.facet_cache.clone(), &["keyword"]);
+        let facets = facets::FacetCounter::new(self.facet_cache.clone(), &searcher, &["keyword"])?;
         let (top, facet_counts) = searcher.search(
             &q,
             &(
@@ -730,9 +730,7 @@ impl SearchIndex {
         records.sort_by_key(|c| c.kind != "partner");
         let words_before = before.len();
         let mut keywords: Vec<(String, u64)> = facet_counts
-            .into_iter()
-            .next()
-            .unwrap_or_default()
+            .all(0)
             .into_iter()
             .filter(|(k, _)| {
                 let terms = analysis::label_terms(k);
@@ -764,7 +762,7 @@ impl SearchIndex {
         limit: usize,
     ) -> Result<(usize, Vec<(f32, DocAddress)>, Facets)> {
         let facet_collector =
-            facets::FacetCounter::new(self.facet_cache.clone(), &facets::DIMENSIONS);
+            facets::FacetCounter::new(self.facet_cache.clone(), searcher, &facets::DIMENSIONS)?;
         let top = TopDocs::with_limit(limit).and_offset(offset);
         let (total, addresses, facet_counts) = match sort {
             Sort::Relevance => {
@@ -808,20 +806,12 @@ impl SearchIndex {
         };
         let counts = |dimension: &str| -> Vec<FacetCount> {
             let position = facets::DIMENSIONS.iter().position(|d| *d == dimension);
-            let mut values: Vec<FacetCount> = position
-                .and_then(|p| facet_counts.get(p))
-                .map(|m| {
-                    m.iter()
-                        .map(|(value, count)| FacetCount {
-                            value: value.clone(),
-                            count: *count,
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-            values.truncate(FACET_VALUES);
-            values
+            position
+                .map(|p| facet_counts.top(p, FACET_VALUES))
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(value, count)| FacetCount { value, count })
+                .collect()
         };
         let mut year = counts("year");
         year.sort_by(|a, b| b.value.cmp(&a.value));
