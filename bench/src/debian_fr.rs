@@ -1,10 +1,12 @@
 //! Real French documents from Debian documentation packages: the harness fetches
 //! the packages itself (`apt-get download`, kept in a cache directory), unpacks
 //! them (`dpkg-deb -x`) and cuts their HTML pages into sections at the headings
-//! (h1 to h4): one record per section, the heading as its title. Only sections
-//! with enough French text are kept; identical ones are kept once; the order is
-//! that of the sorted files, so the collection is the same at every run on the
-//! same package versions.
+//! (h1 to h5): one record per section, the heading as its title. Reference
+//! manuals made of one short page per entry (Scilab's functions) give one record
+//! per page instead. Only French paragraphs are kept, and only sections with
+//! enough of them; identical sections are kept once; the order is that of the
+//! sorted files, so the collection is the same at every run on the same package
+//! versions.
 //!
 //! The LibreOffice, GIMP, Debian Reference and manual-page packages are left out
 //! on purpose: they are kept for an independent check.
@@ -22,58 +24,99 @@ use scraper::{Html, Node};
 /// so that the same sections are not cut twice at different boundaries.
 pub struct Source {
     pub package: &'static str,
-    /// Directory of the pages inside the package.
+    /// A zip archive (a Java help jar) inside the package that holds the pages.
+    pub archive: Option<&'static str>,
+    /// Directory of the pages inside the package (or inside the archive).
     pub dir: &'static str,
     /// Which file names of that directory are read.
     pub pick: fn(&str) -> bool,
+    /// One record per page (its first heading as title) rather than per section.
+    pub whole_pages: bool,
+}
+
+/// A source whose pages are cut into sections and read from the package itself.
+const fn sections_of(package: &'static str, dir: &'static str, pick: fn(&str) -> bool) -> Source {
+    Source {
+        package,
+        archive: None,
+        dir,
+        pick,
+        whole_pages: false,
+    }
 }
 
 pub const SOURCES: &[Source] = &[
+    sections_of(
+        "lilypond-doc-html-fr",
+        "usr/share/doc/lilypond/html/Documentation",
+        |f| f.ends_with("-big-page.fr.html"),
+    ),
+    sections_of("kicad-doc-fr", "usr/share/doc/kicad/help/fr", |f| {
+        f.ends_with(".html")
+    }),
+    // The bullseye manual is mostly the same text as the bookworm one.
+    sections_of(
+        "debian-edu-doc-fr",
+        "usr/share/doc/debian-edu-doc-fr",
+        |f| f == "debian-edu-bookworm-manual.html",
+    ),
+    sections_of(
+        "developers-reference-fr",
+        "usr/share/developers-reference/fr",
+        |f| f == "developers-reference.html",
+    ),
+    sections_of(
+        "debian-handbook",
+        "usr/share/doc/debian-handbook/html/fr-FR",
+        |f| f.ends_with(".html"),
+    ),
+    sections_of(
+        "installation-guide-amd64",
+        "usr/share/doc/installation-guide-amd64/fr",
+        |f| f.ends_with(".html"),
+    ),
+    sections_of("maint-guide-fr", "usr/share/doc/maint-guide-fr/html", |f| {
+        f.ends_with(".fr.html")
+    }),
+    sections_of("debian-faq-fr", "usr/share/doc/debian/FAQ/fr", |f| {
+        f.ends_with(".fr.html")
+    }),
+    sections_of("aptitude-doc-fr", "usr/share/doc/aptitude/html/fr", |f| {
+        f.ends_with(".html")
+    }),
+    sections_of("texworks-help-fr", "usr/share/texworks-help/fr", |f| {
+        f.ends_with(".html")
+    }),
+    sections_of(
+        "ubuntu-packaging-guide-html-fr",
+        "usr/share/doc/ubuntu-packaging-guide-html-fr/singlehtml",
+        |f| f == "index.html",
+    ),
+    sections_of("gnome-user-docs", "usr/share/help/fr/gnome-help", |f| {
+        f.ends_with(".page")
+    }),
+    sections_of(
+        "debian-edu-doc-legacy-fr",
+        "usr/share/doc/debian-edu-doc-legacy-fr",
+        |f| f.ends_with(".html"),
+    ),
+    sections_of("gosa-help-fr", "usr/share/gosa/doc/core/fr/html", |f| {
+        f.ends_with(".html")
+    }),
     Source {
-        package: "lilypond-doc-html-fr",
-        dir: "usr/share/doc/lilypond/html/Documentation",
-        pick: |f| f.ends_with("-big-page.fr.html"),
+        package: "eyes17-manuals-fr",
+        archive: Some("usr/share/doc/eyes17/fr/eyes17.epub"),
+        dir: "",
+        pick: |f| f.ends_with(".xhtml"),
+        whole_pages: false,
     },
     Source {
-        package: "kicad-doc-fr",
-        dir: "usr/share/doc/kicad/help/fr",
-        pick: |f| f.ends_with(".html"),
-    },
-    Source {
-        package: "debian-edu-doc-fr",
-        dir: "usr/share/doc/debian-edu-doc-fr",
-        // The bullseye manual is mostly the same text as the bookworm one.
-        pick: |f| f == "debian-edu-bookworm-manual.html",
-    },
-    Source {
-        package: "developers-reference-fr",
-        dir: "usr/share/developers-reference/fr",
-        pick: |f| f == "developers-reference.html",
-    },
-    Source {
-        package: "debian-handbook",
-        dir: "usr/share/doc/debian-handbook/html/fr-FR",
-        pick: |f| f.ends_with(".html"),
-    },
-    Source {
-        package: "installation-guide-amd64",
-        dir: "usr/share/doc/installation-guide-amd64/fr",
-        pick: |f| f.ends_with(".html"),
-    },
-    Source {
-        package: "maint-guide-fr",
-        dir: "usr/share/doc/maint-guide-fr/html",
-        pick: |f| f.ends_with(".fr.html"),
-    },
-    Source {
-        package: "debian-faq-fr",
-        dir: "usr/share/doc/debian/FAQ/fr",
-        pick: |f| f.ends_with(".fr.html"),
-    },
-    Source {
-        package: "aptitude-doc-fr",
-        dir: "usr/share/doc/aptitude/html/fr",
-        pick: |f| f.ends_with(".html"),
+        package: "scilab-doc-fr",
+        archive: Some("usr/share/scilab/modules/helptools/jar/scilab_fr_FR_help.jar"),
+        dir: "scilab_fr_FR_help",
+        // Pages of functions; the section pages only list them.
+        pick: |f| f.ends_with(".html") && !f.starts_with("section_") && f != "index.html",
+        whole_pages: true,
     },
 ];
 
@@ -87,10 +130,11 @@ pub struct Package {
 /// Fetches (unless already in `cache`) and unpacks every package of [`SOURCES`].
 pub fn fetch(cache: &Path) -> Result<Vec<Package>> {
     std::fs::create_dir_all(cache)?;
-    SOURCES.iter().map(|s| fetch_one(cache, s.package)).collect()
+    SOURCES.iter().map(|s| fetch_one(cache, s)).collect()
 }
 
-fn fetch_one(cache: &Path, name: &'static str) -> Result<Package> {
+fn fetch_one(cache: &Path, source: &Source) -> Result<Package> {
+    let name = source.package;
     let deb = match cached_deb(cache, name)? {
         Some(deb) => deb,
         None => {
@@ -121,6 +165,16 @@ fn fetch_one(cache: &Path, name: &'static str) -> Result<Package> {
             .status()
             .context("dpkg-deb -x")?;
         anyhow::ensure!(status.success(), "dpkg-deb -x {} failed", deb.display());
+        if let Some(archive) = source.archive {
+            let status = Command::new("unzip")
+                .args(["-q", "-o"])
+                .arg(root.join(archive))
+                .arg("-d")
+                .arg(&root)
+                .status()
+                .context("unzip")?;
+            anyhow::ensure!(status.success(), "unzip {archive} failed");
+        }
         std::fs::write(&done, &version)?;
     }
     Ok(Package {
@@ -153,7 +207,10 @@ pub struct Section {
 /// Elements whose text is not part of the section's prose: code, scripts, and
 /// the navigation and tables of contents that every page repeats.
 fn skipped(name: &str, class: Option<&str>) -> bool {
-    const TAGS: &[&str] = &["script", "style", "head", "nav", "pre", "noscript"];
+    // `info` and `screen`: a Mallard page's metadata and terminal output.
+    const TAGS: &[&str] = &[
+        "script", "style", "head", "nav", "pre", "noscript", "info", "screen",
+    ];
     const CLASSES: &[&str] = &[
         "toc",
         "nav_table",
@@ -191,7 +248,6 @@ fn is_block(name: &str) -> bool {
             | "dl"
             | "blockquote"
             | "br"
-            | "h5"
             | "h6"
             | "section"
             | "article"
@@ -199,11 +255,18 @@ fn is_block(name: &str) -> bool {
             | "figcaption"
             | "caption"
             | "body"
+            | "item"
+            | "note"
+            | "terms"
+            | "steps"
+            | "list"
     )
 }
 
+/// HTML headings, and the titles of a Mallard page and of its sections (an
+/// HTML page's own `title` is in its `head`, which is skipped).
 fn is_heading(name: &str) -> bool {
-    matches!(name, "h1" | "h2" | "h3" | "h4")
+    matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "title")
 }
 
 /// Collapses runs of white space into one space.
@@ -211,7 +274,7 @@ fn squeeze(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Cuts a page into its sections, one per h1–h4 heading; the text before the
+/// Cuts a page into its sections, one per h1–h5 heading; the text before the
 /// first heading has no title and is left out.
 pub fn sections(html: &str) -> Vec<Section> {
     let document = Html::parse_document(html);
@@ -277,10 +340,21 @@ pub fn sections(html: &str) -> Vec<Section> {
     out
 }
 
+/// A whole page as one section: its first heading and all the text after it.
+pub fn whole_page(html: &str) -> Option<Section> {
+    let mut parts = sections(html).into_iter();
+    let mut page = parts.next()?;
+    for part in parts {
+        page.paragraphs.push(part.title);
+        page.paragraphs.extend(part.paragraphs);
+    }
+    Some(page)
+}
+
 /// A heading without its numbering: "Chapitre 6. Maintenance" and "6.1.2. Dépôts"
 /// become "Maintenance" and "Dépôts", as a person would name the section.
 pub fn clean_title(heading: &str) -> String {
-    let text = squeeze(heading);
+    let text = squeeze(&without_tags(heading));
     let mut rest = text.as_str();
     for word in ["Chapitre ", "Annexe ", "Partie ", "Chapter ", "Appendix "] {
         if let Some(after) = rest.strip_prefix(word) {
@@ -294,6 +368,28 @@ pub fn clean_title(heading: &str) -> String {
     }
     rest.trim_matches(|c: char| c.is_whitespace() || c == '¶')
         .to_owned()
+}
+
+/// A Mallard title is read as raw text by the HTML parser: its inline markup
+/// (`<key>Super</key>`) is still there, and is taken off.
+fn without_tags(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_tag = false;
+    for c in text.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A page's text: UTF-8, or else Latin-1 (older pages of GOsa's help).
+fn decode(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes)
+        .unwrap_or_else(|e| e.into_bytes().into_iter().map(char::from).collect())
 }
 
 /// "6.", "6.1.2", "A.1.", "IV." but neither a word such as "A" nor a year.
@@ -338,6 +434,15 @@ pub fn is_french(text: &str) -> bool {
     total > 0 && fr * 100 >= total * 12 && fr >= 3 * en
 }
 
+/// The paragraphs worth keeping: French ones, and short ones (a label, a
+/// caption) whose language cannot be told, which go with their neighbours.
+fn french_paragraphs(paragraphs: Vec<String>) -> Vec<String> {
+    paragraphs
+        .into_iter()
+        .filter(|p| words(p).count() < 8 || is_french(p))
+        .collect()
+}
+
 /// Least number of words of a section's text for it to be a record.
 pub const MIN_WORDS: usize = 30;
 
@@ -380,6 +485,19 @@ impl Doc {
     }
 }
 
+/// Every file under a directory, at any depth.
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            files_under(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
 /// The sections worth a record, from every page of every package, in order:
 /// titled, French, at least [`MIN_WORDS`] words, each title and text once.
 pub fn collection(packages: &[Package]) -> Result<Vec<Doc>> {
@@ -387,15 +505,19 @@ pub fn collection(packages: &[Package]) -> Result<Vec<Doc>> {
     let mut seen = HashSet::new();
     for (package, source) in packages.iter().zip(SOURCES) {
         let dir = package.root.join(source.dir);
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .with_context(|| format!("{}", dir.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| (source.pick)(&p.file_name().unwrap_or_default().to_string_lossy()))
-            .collect();
+        let mut files = Vec::new();
+        files_under(&dir, &mut files).with_context(|| format!("{}", dir.display()))?;
+        files.retain(|p| (source.pick)(&p.file_name().unwrap_or_default().to_string_lossy()));
         files.sort();
         for file in files {
-            let html = String::from_utf8_lossy(&std::fs::read(&file)?).into_owned();
-            for section in sections(&html) {
+            let html = decode(std::fs::read(&file)?);
+            let parts = if source.whole_pages {
+                whole_page(&html).into_iter().collect()
+            } else {
+                sections(&html)
+            };
+            for mut section in parts {
+                section.paragraphs = french_paragraphs(section.paragraphs);
                 let text = section.paragraphs.join("\n\n");
                 if words(&text).count() < MIN_WORDS
                     || section.title.chars().count() > 200
@@ -430,7 +552,7 @@ mod tests {
             <pre>apt upgrade</pre>
             <h2><span class="section-number">6.1. </span>Dépôts<a class="headerlink" href="#d">¶</a></h2>
             <ul><li>Un dépôt</li><li>Un autre</li></ul>
-            <h5>Pas un titre de section</h5><p>Texte.</p>
+            <h6>Pas un titre de section</h6><p>Texte.</p>
             </body></html>"##;
         let got = sections(html);
         assert_eq!(
@@ -459,12 +581,20 @@ mod tests {
     #[test]
     fn numbering_is_taken_off_titles() {
         assert_eq!(clean_title("6.1.2. Dépôts"), "Dépôts");
-        assert_eq!(clean_title("1.1.1 Écriture des hauteurs"), "Écriture des hauteurs");
+        assert_eq!(
+            clean_title("1.1.1 Écriture des hauteurs"),
+            "Écriture des hauteurs"
+        );
         assert_eq!(clean_title("Annexe A. Le Howto"), "Le Howto");
         assert_eq!(clean_title("A.2. Partitionner"), "Partitionner");
         assert_eq!(clean_title("A propos de Debian"), "A propos de Debian");
         assert_eq!(clean_title("2020 en revue"), "2020 en revue");
         assert_eq!(clean_title("Commande debuild ¶"), "Commande debuild");
+        assert_eq!(
+            clean_title("Qu’est-ce que la touche <key>Super</key> ?"),
+            "Qu’est-ce que la touche Super ?"
+        );
+        assert_eq!(decode(b"R\xe9pertoire".to_vec()), "Répertoire");
     }
 
     #[test]

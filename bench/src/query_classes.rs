@@ -49,17 +49,125 @@ impl Class {
 
 /// Words that say nothing of a record on their own.
 const STOP: &[&str] = &[
-    "les", "des", "une", "est", "pour", "dans", "que", "qui", "sur", "pas", "par", "aux", "avec",
-    "ce", "cet", "cette", "ces", "ils", "elle", "elles", "sont", "être", "été", "vous", "nous",
-    "mais", "plus", "ses", "son", "sa", "leur", "leurs", "lui", "sans", "sous", "entre", "aussi",
-    "comme", "tout", "tous", "toute", "toutes", "très", "peut", "peuvent", "doit", "faut", "fait",
-    "faire", "avoir", "ont", "était", "même", "autre", "autres", "dont", "donc", "alors", "ainsi",
-    "car", "chaque", "puis", "cela", "ceci", "celui", "celle", "ceux", "quand", "lorsque",
-    "selon", "afin", "après", "avant", "depuis", "vers", "chez", "mon", "mes", "ton", "tes",
-    "notre", "nos", "votre", "vos", "quel", "quelle", "quels", "quelles", "encore", "déjà",
-    "non", "oui", "bien", "ici", "voici", "voir", "etc", "également", "pourquoi", "comment",
-    "certains", "certaines", "plusieurs", "une", "qu", "où", "the", "and", "you", "for", "pouvez",
-    "devez", "permet", "utiliser", "exemple", "fichier", "fichiers", "suivante", "suivant",
+    "les",
+    "des",
+    "une",
+    "est",
+    "pour",
+    "dans",
+    "que",
+    "qui",
+    "sur",
+    "pas",
+    "par",
+    "aux",
+    "avec",
+    "ce",
+    "cet",
+    "cette",
+    "ces",
+    "ils",
+    "elle",
+    "elles",
+    "sont",
+    "être",
+    "été",
+    "vous",
+    "nous",
+    "mais",
+    "plus",
+    "ses",
+    "son",
+    "sa",
+    "leur",
+    "leurs",
+    "lui",
+    "sans",
+    "sous",
+    "entre",
+    "aussi",
+    "comme",
+    "tout",
+    "tous",
+    "toute",
+    "toutes",
+    "très",
+    "peut",
+    "peuvent",
+    "doit",
+    "faut",
+    "fait",
+    "faire",
+    "avoir",
+    "ont",
+    "était",
+    "même",
+    "autre",
+    "autres",
+    "dont",
+    "donc",
+    "alors",
+    "ainsi",
+    "car",
+    "chaque",
+    "puis",
+    "cela",
+    "ceci",
+    "celui",
+    "celle",
+    "ceux",
+    "quand",
+    "lorsque",
+    "selon",
+    "afin",
+    "après",
+    "avant",
+    "depuis",
+    "vers",
+    "chez",
+    "mon",
+    "mes",
+    "ton",
+    "tes",
+    "notre",
+    "nos",
+    "votre",
+    "vos",
+    "quel",
+    "quelle",
+    "quels",
+    "quelles",
+    "encore",
+    "déjà",
+    "non",
+    "oui",
+    "bien",
+    "ici",
+    "voici",
+    "voir",
+    "etc",
+    "également",
+    "pourquoi",
+    "comment",
+    "certains",
+    "certaines",
+    "plusieurs",
+    "une",
+    "qu",
+    "où",
+    "the",
+    "and",
+    "you",
+    "for",
+    "pouvez",
+    "devez",
+    "permet",
+    "utiliser",
+    "exemple",
+    "fichier",
+    "fichiers",
+    "suivante",
+    "suivant",
 ];
 
 /// The query of a title class for a record's title; `None` for the body class
@@ -137,7 +245,12 @@ fn change_one_word(
     }
     let (i, (a, b)) = candidates[rng.usize(..candidates.len())];
     let token = tokens[i];
-    let changed = format!("{}{}{}", &token[..a], change(&token[a..b], rng), &token[b..]);
+    let changed = format!(
+        "{}{}{}",
+        &token[..a],
+        change(&token[a..b], rng),
+        &token[b..]
+    );
     let mut out: Vec<String> = tokens.iter().map(|t| (*t).to_owned()).collect();
     out[i] = changed;
     Some(out.join(" "))
@@ -172,8 +285,7 @@ pub fn plain_words(text: &str) -> Vec<String> {
         .filter_map(|token| {
             let core = token.trim_matches(|c: char| !c.is_alphanumeric());
             let core = core.rsplit(['\'', '’']).next().unwrap_or(core);
-            (!core.is_empty() && core.chars().all(char::is_alphabetic))
-                .then(|| core.to_lowercase())
+            (!core.is_empty() && core.chars().all(char::is_alphabetic)).then(|| core.to_lowercase())
         })
         .collect()
 }
@@ -255,7 +367,10 @@ mod tests {
         let q = |c, rng: &mut fastrand::Rng| title_query(c, title, rng).unwrap();
         assert_eq!(q(Class::Exact, &mut rng), title);
         assert_eq!(q(Class::Lower, &mut rng), "configurer l'écran de connexion");
-        assert_eq!(q(Class::NoAccents, &mut rng), "configurer l'ecran de connexion");
+        assert_eq!(
+            q(Class::NoAccents, &mut rng),
+            "configurer l'ecran de connexion"
+        );
         for _ in 0..20 {
             let inflected = q(Class::Inflected, &mut rng);
             assert!(

@@ -19,7 +19,6 @@ const AUTHOR: Author<'static> = Author {
     message: "relevance evaluation",
 };
 
-
 fn main() -> anyhow::Result<()> {
     let shared = std::env::args()
         .nth(1)
