@@ -364,7 +364,8 @@ mod tests {
     fn title_classes() {
         let mut rng = fastrand::Rng::with_seed(1);
         let title = "Configurer l'Écran de connexion";
-        let q = |c, rng: &mut fastrand::Rng| title_query(c, title, rng).unwrap();
+        let q =
+            |c, rng: &mut fastrand::Rng| title_query(c, title, rng).expect("a query of this class");
         assert_eq!(q(Class::Exact, &mut rng), title);
         assert_eq!(q(Class::Lower, &mut rng), "configurer l'écran de connexion");
         assert_eq!(
@@ -413,7 +414,8 @@ mod tests {
         let other = "Le serveur démarre. Les paquets sont installés.";
         let rarity = Rarity::new([text, other]);
         let mut rng = fastrand::Rng::with_seed(3);
-        let q = body_query("Filtrer le trafic", text, &rarity, &mut rng).unwrap();
+        let q =
+            body_query("Filtrer le trafic", text, &rarity, &mut rng).expect("a run of body words");
         let words: Vec<&str> = q.split(' ').collect();
         assert!((3..=5).contains(&words.len()), "{q}");
         assert!(words.contains(&"grâce") && words.contains(&"règles"), "{q}");

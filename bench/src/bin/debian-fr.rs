@@ -298,8 +298,12 @@ fn speed(docs: &[Doc], queries: &[Query], size: usize, work: &Path) -> Result<()
     for (class, qs) in &per_class {
         timed(qs, savoirs_search)?;
         let ours = timed(qs, savoirs_search)?;
-        timed(qs, |t| Ok(drop(sqlite_top(&mut stmt, t))))?;
-        let theirs = timed(qs, |t| Ok(drop(sqlite_top(&mut stmt, t))))?;
+        let mut sqlite_search = |text: &str| -> Result<()> {
+            let _ = sqlite_top(&mut stmt, text);
+            Ok(())
+        };
+        timed(qs, &mut sqlite_search)?;
+        let theirs = timed(qs, &mut sqlite_search)?;
         rows.push((class.label(), qs.len(), ours, theirs));
     }
     drop(stmt);
