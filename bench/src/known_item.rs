@@ -48,7 +48,7 @@ pub fn unaccent(text: &str) -> String {
 }
 
 /// Singular ↔ plural, the regular French way.
-fn toggle_plural(word: &str) -> String {
+pub fn toggle_plural(word: &str) -> String {
     if let Some(stem) = word.strip_suffix("eaux") {
         format!("{stem}eau")
     } else if word.ends_with("eau") {
@@ -65,7 +65,7 @@ fn toggle_plural(word: &str) -> String {
 }
 
 /// One letter dropped from the middle of the word: a one-edit typo.
-fn drop_a_letter(word: &str) -> String {
+pub fn drop_a_letter(word: &str) -> String {
     let chars: Vec<char> = word.chars().collect();
     let at = chars.len() / 2;
     chars

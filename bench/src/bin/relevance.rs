@@ -11,39 +11,13 @@ use anyhow::Context;
 use savoirs::import::{self, Format};
 use savoirs::search;
 use savoirs::store::{Author, Store};
+use savoirs_bench::harness::{load, top_ids as ids};
 use savoirs_bench::{baseline, cranfield, known_item, metrics};
-use savoirs_index::{SearchIndex, SearchRequest};
 
 const AUTHOR: Author<'static> = Author {
     name: "bench",
     message: "relevance evaluation",
 };
-
-/// A fresh data directory holding `text` (in `format`), imported the way
-/// `savoirs import` does it.
-fn load(
-    dir: &Path,
-    name: &str,
-    format: Format,
-    text: &str,
-) -> anyhow::Result<(Store, SearchIndex)> {
-    let store = Store::open(dir)?;
-    let (items, rejected) = import::parse(name, format, text);
-    anyhow::ensure!(rejected.is_empty(), "{name}: {rejected:?}");
-    let report = import::save(&store, name, items, &AUTHOR, |_| {})?;
-    anyhow::ensure!(report.rejected.is_empty(), "{name}: {:?}", report.rejected);
-    let index = search::open_index(&store, |_, _| {})?;
-    Ok((store, index))
-}
-
-fn ids(index: &SearchIndex, text: &str, limit: usize) -> anyhow::Result<Vec<String>> {
-    let results = index.search(&SearchRequest {
-        text: text.to_owned(),
-        limit,
-        ..SearchRequest::default()
-    })?;
-    Ok(results.hits.into_iter().map(|h| h.id).collect())
-}
 
 fn main() -> anyhow::Result<()> {
     let shared = std::env::args()

@@ -13,172 +13,21 @@
 //! query set in-process on the index alone and on SQLite, and compares their top
 //! results.
 
-use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
-use savoirs_bench::corpus::{self, BenchQuery, QueryKind};
+use anyhow::Result;
+use savoirs_bench::corpus::{self, QueryKind};
+use savoirs_bench::harness::{
+    FTS_ORDER, Load, Server, dir_bytes, fts_query, http_load, import_cli, percentile, rss_mb,
+    savoirs_binary, sorted, sqlite_from_jsonl,
+};
 use savoirs_index::{SearchIndex, SearchRequest};
 
 use corpus::SEED;
 const PASSWORD: &str = "un mot de passe pour mesurer";
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    sorted[(((sorted.len() - 1) as f64) * p).round() as usize]
-}
-
-fn sorted(mut v: Vec<f64>) -> Vec<f64> {
-    v.sort_by(f64::total_cmp);
-    v
-}
-
-fn dir_bytes(path: &Path) -> u64 {
-    let Ok(entries) = std::fs::read_dir(path) else {
-        return std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    };
-    entries
-        .filter_map(|e| e.ok())
-        .map(|e| {
-            let p = e.path();
-            if p.is_dir() {
-                dir_bytes(&p)
-            } else {
-                e.metadata().map(|m| m.len()).unwrap_or(0)
-            }
-        })
-        .sum()
-}
-
-fn rss_mb(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| {
-                l.split_whitespace()
-                    .nth(1)
-                    .and_then(|kb| kb.parse::<f64>().ok())
-            })
-        })
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    fn start(savoirs: &Path, data: &Path) -> Result<(Server, Duration)> {
-        let started = Instant::now();
-        let mut child = Command::new(savoirs)
-            .arg("--data")
-            .arg(data)
-            .args(["serve", "--addr", "127.0.0.1:0"])
-            .env("RUST_LOG", "error")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .context("cannot start savoirs serve")?;
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().context("stdout")?).read_line(&mut line)?;
-        let elapsed = started.elapsed();
-        let base = line
-            .trim()
-            .rsplit(' ')
-            .next()
-            .unwrap_or_default()
-            .to_owned();
-        anyhow::ensure!(
-            base.starts_with("http://"),
-            "unexpected first line {line:?}"
-        );
-        Ok((Server { child, base }, elapsed))
-    }
-
-    fn stop(mut self) {
-        let _ = Command::new("kill")
-            .arg(self.child.id().to_string())
-            .status();
-        let _ = self.child.wait();
-    }
-}
-
-/// Latencies (ms) and request count of `clients` concurrent clients sending the
-/// query set to `path` for `seconds`.
-async fn http_load(
-    base: &str,
-    path: &str,
-    queries: &[BenchQuery],
-    clients: usize,
-    seconds: u64,
-) -> (Vec<f64>, f64, u64) {
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(64)
-        .build()
-        .expect("client");
-    let running = Arc::new(AtomicBool::new(true));
-    let errors = Arc::new(AtomicU64::new(0));
-    let queries: Arc<Vec<String>> = Arc::new(queries.iter().map(|q| q.text.clone()).collect());
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for c in 0..clients {
-        let (client, running, errors, queries) = (
-            client.clone(),
-            running.clone(),
-            errors.clone(),
-            queries.clone(),
-        );
-        let url = format!("{base}{path}");
-        tasks.push(tokio::spawn(async move {
-            let mut latencies = Vec::new();
-            let mut i = c * 7;
-            while running.load(Ordering::Relaxed) {
-                let q = &queries[i % queries.len()];
-                i += 1;
-                let at = Instant::now();
-                match client.get(&url).query(&[("q", q.as_str())]).send().await {
-                    Ok(r) if r.status().is_success() => {
-                        let _ = r.bytes().await;
-                    }
-                    _ => {
-                        errors.fetch_add(1, Ordering::Relaxed);
-                    }
-                }
-                latencies.push(at.elapsed().as_secs_f64() * 1000.0);
-            }
-            latencies
-        }));
-    }
-    tokio::time::sleep(Duration::from_secs(seconds)).await;
-    running.store(false, Ordering::Relaxed);
-    let mut all = Vec::new();
-    for t in tasks {
-        all.extend(t.await.unwrap_or_default());
-    }
-    let qps = all.len() as f64 / started.elapsed().as_secs_f64();
-    (sorted(all), qps, errors.load(Ordering::Relaxed))
-}
-
-/// The FTS5 query for a bench query (words quoted, so that no word is read as
-/// syntax).
-fn fts_query(q: &BenchQuery) -> String {
-    if q.phrase {
-        format!("\"{}\"", q.words.join(" ").replace('"', ""))
-    } else {
-        q.words
-            .iter()
-            .map(|w| format!("\"{}\"", w.replace('"', "")))
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-}
 
 fn main() -> Result<()> {
     let size: usize = std::env::args()
@@ -186,15 +35,7 @@ fn main() -> Result<()> {
         .and_then(|a| a.parse().ok())
         .unwrap_or(10_000);
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let savoirs: PathBuf = std::env::current_exe()?
-        .parent()
-        .context("exe dir")?
-        .join("savoirs");
-    anyhow::ensure!(
-        savoirs.exists(),
-        "{} is missing: run bench/run, which builds it",
-        savoirs.display()
-    );
+    let savoirs = savoirs_binary()?;
     let work = tempfile::tempdir()?;
     let sheet = std::fs::read_to_string(root.join("../shared/examples/fiche-action-2006-2007.txt"))
         .unwrap_or_default();
@@ -225,76 +66,13 @@ fn main() -> Result<()> {
 
     // Bulk import through the command line, store and index included.
     let data = work.path().join("data");
-    let t = Instant::now();
-    let output = Command::new(&savoirs)
-        .arg("--data")
-        .arg(&data)
-        .arg("import")
-        .arg(&file)
-        .env("RUST_LOG", "error")
-        .output()?;
-    anyhow::ensure!(
-        output.status.success(),
-        "import failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-            .lines()
-            .take(5)
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
-    let import_s = t.elapsed().as_secs_f64();
+    let import_s = import_cli(&savoirs, &data, &file)?.as_secs_f64();
     let import_rate = size as f64 / import_s;
 
     // SQLite FTS5, the same records.
     let sqlite_path = work.path().join("fts.sqlite");
-    let db = rusqlite::Connection::open(&sqlite_path)?;
-    db.execute_batch(
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;
-         CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, kind UNINDEXED, start UNINDEXED, end UNINDEXED,
-             title, summary, body, tokenize = 'unicode61 remove_diacritics 2');",
-    )?;
-    let t = Instant::now();
-    {
-        let tx = db.unchecked_transaction()?;
-        {
-            let mut insert = tx.prepare(
-                "INSERT INTO docs (id, kind, start, end, title, summary, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?;
-            for line in BufReader::new(std::fs::File::open(&file)?).lines() {
-                let v: serde_json::Value = serde_json::from_str(&line?)?;
-                let s = |k: &str| v[k].as_str().unwrap_or_default().to_owned();
-                let title = if v["kind"] == "partner" {
-                    s("name")
-                } else {
-                    s("title")
-                };
-                let summary = if v["kind"] == "resource" || v["kind"] == "partner" {
-                    s("description")
-                } else {
-                    s("summary")
-                };
-                let body = [
-                    s("synthesis"),
-                    s("strategy"),
-                    s("history"),
-                    s("presentation"),
-                    s("body"),
-                ]
-                .join("\n");
-                insert.execute(rusqlite::params![
-                    s("id"),
-                    s("kind"),
-                    v["period"]["start"].as_i64(),
-                    v["period"]["end"].as_i64(),
-                    title,
-                    summary,
-                    body
-                ])?;
-            }
-        }
-        tx.commit()?;
-    }
-    let sqlite_build_s = t.elapsed().as_secs_f64();
+    let (db, sqlite_build) = sqlite_from_jsonl(&sqlite_path, &file)?;
+    let sqlite_build_s = sqlite_build.as_secs_f64();
     row(
         "bulk import (records/s)",
         format!("{import_rate:.0} ({import_s:.1} s)"),
@@ -398,9 +176,14 @@ fn main() -> Result<()> {
         let mut rss_load: f64 = 0.0;
         for (label, path) in [("JSON API", "/api/v1/search"), ("results page", "/search")] {
             for clients in [1, 4, 16] {
-                let (lat, qps, errors) = http_load(&base, path, &queries, clients, 8).await;
+                let texts: Vec<String> = queries.iter().map(|q| q.text.clone()).collect();
+                let Load {
+                    latencies,
+                    per_second,
+                    errors,
+                } = http_load(&base, path, &texts, clients, 8).await;
                 rss_load = rss_load.max(rss_mb(pid));
-                http_rows.push((label, clients, lat, qps, errors));
+                http_rows.push((label, clients, latencies, per_second, errors));
             }
         }
         (sorted(durable), sorted(searchable), http_rows, rss_load)
@@ -476,12 +259,12 @@ fn main() -> Result<()> {
     let mut theirs = Vec::new();
     let mut overlaps = Vec::new();
     let mut per_kind: Vec<(QueryKind, f64)> = Vec::new();
-    let mut stmt = db.prepare(
+    let mut stmt = db.prepare(&format!(
         "SELECT id FROM docs WHERE docs MATCH ?1
            AND (?2 IS NULL OR kind = ?2)
            AND (?3 IS NULL OR (start <= ?4 AND end >= ?3))
-         ORDER BY bm25(docs, 0.0, 0.0, 0.0, 0.0, 10.0, 2.0, 1.0) LIMIT 10",
-    )?;
+         ORDER BY {FTS_ORDER} LIMIT 10"
+    ))?;
     for round in 0..5 {
         for q in &queries {
             let t = Instant::now();
@@ -503,7 +286,7 @@ fn main() -> Result<()> {
                 .map_or((None, None), |(a, b)| (Some(a), Some(b)));
             let sqlite_hits: Vec<String> = stmt
                 .query_map(
-                    rusqlite::params![fts_query(q), q.filter_kind, start, end],
+                    rusqlite::params![fts_query(&q.words, q.phrase), q.filter_kind, start, end],
                     |r| r.get(0),
                 )?
                 .filter_map(|r| r.ok())
