@@ -273,9 +273,9 @@ fn speed(docs: &[Doc], queries: &[Query], size: usize, work: &Path) -> Result<()
     let data = work.join("large");
     let import = import_cli(&savoirs, &data, &file)?;
     let (db, sqlite_build) = sqlite_from_jsonl(&work.join("large.sqlite"), &file)?;
-    let index = SearchIndex::open(&data.join("index"))?.index;
-    let mut stmt = db.prepare(&format!("{SQLITE_SEARCH} {FTS_ORDER} LIMIT 10"))?;
-    // 200 queries of each class, run once untimed so that both engines start warm.
+    // 200 queries of each class, first over HTTP, then in process (each run once
+    // untimed first, so that both engines start warm); the server goes first
+    // because it needs the index to itself.
     let per_class: Vec<(Class, Vec<&Query>)> = Class::ALL
         .into_iter()
         .map(|c| {
@@ -285,6 +285,24 @@ fn speed(docs: &[Doc], queries: &[Query], size: usize, work: &Path) -> Result<()
             )
         })
         .collect();
+    let (server, _) = Server::start(&savoirs, &data)?;
+    let base = server.base.clone();
+    let texts: Vec<String> = per_class
+        .iter()
+        .flat_map(|(_, qs)| qs.iter().map(|q| q.text.clone()))
+        .collect();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let (one, sixteen) = runtime.block_on(async {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let one = http_load(&base, "/api/v1/search", &texts, 1, 10).await;
+        let sixteen = http_load(&base, "/api/v1/search", &texts, 16, 10).await;
+        (one, sixteen)
+    });
+    server.stop();
+    let index = SearchIndex::open(&data.join("index"))?.index;
+    let mut stmt = db.prepare(&format!("{SQLITE_SEARCH} {FTS_ORDER} LIMIT 10"))?;
     let savoirs_search = |text: &str| -> Result<()> {
         index.search(&SearchRequest {
             text: text.to_owned(),
@@ -307,23 +325,6 @@ fn speed(docs: &[Doc], queries: &[Query], size: usize, work: &Path) -> Result<()
         rows.push((class.label(), qs.len(), ours, theirs));
     }
     drop(stmt);
-
-    let (server, _) = Server::start(&savoirs, &data)?;
-    let base = server.base.clone();
-    let texts: Vec<String> = per_class
-        .iter()
-        .flat_map(|(_, qs)| qs.iter().map(|q| q.text.clone()))
-        .collect();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    let (one, sixteen) = runtime.block_on(async {
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        let one = http_load(&base, "/api/v1/search", &texts, 1, 10).await;
-        let sixteen = http_load(&base, "/api/v1/search", &texts, 16, 10).await;
-        (one, sixteen)
-    });
-    server.stop();
 
     println!();
     println!(
