@@ -158,22 +158,62 @@ pub fn terms_plain(text: &str) -> String {
 enum Analysis {
     Text(Lang),
     Label,
+    Key(Lang),
 }
 
 fn with_analyzer<T>(which: Analysis, f: impl FnOnce(&mut TextAnalyzer) -> T) -> T {
     thread_local! {
-        static BUILT: RefCell<[Option<TextAnalyzer>; 4]> =
-            const { RefCell::new([None, None, None, None]) };
+        static BUILT: RefCell<[Option<TextAnalyzer>; 7]> =
+            const { RefCell::new([None, None, None, None, None, None, None]) };
     }
     let (slot, build): (usize, fn() -> TextAnalyzer) = match which {
         Analysis::Text(Lang::Fr) => (0, || analyzer(Lang::Fr)),
         Analysis::Text(Lang::En) => (1, || analyzer(Lang::En)),
         Analysis::Text(Lang::Es) => (2, || analyzer(Lang::Es)),
         Analysis::Label => (3, label_analyzer),
+        Analysis::Key(Lang::Fr) => (4, || key_analyzer(Lang::Fr)),
+        Analysis::Key(Lang::En) => (5, || key_analyzer(Lang::En)),
+        Analysis::Key(Lang::Es) => (6, || key_analyzer(Lang::Es)),
     };
     BUILT.with(|built| {
         let mut built = built.borrow_mut();
         f(built[slot].get_or_insert_with(build))
+    })
+}
+
+/// Stems every word, stop words included: two texts with the same key say the
+/// same words, whatever their case, accents and inflections.
+fn key_analyzer(lang: Lang) -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(48))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(lang.stemmer()))
+        .build()
+}
+
+/// The key of a whole text in `lang`: its stemmed words, stop words kept, in
+/// order. `Le changelog` and `changelogs` differ; `Les Changelogs` and `le
+/// changelog` do not.
+pub fn key(lang: Lang, text: &str) -> String {
+    positioned(Analysis::Key(lang), text)
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The words of `text` as [`label_terms`] gives them, each with where it stands
+/// in `text` (byte offsets).
+pub fn label_tokens(text: &str) -> Vec<(std::ops::Range<usize>, String)> {
+    with_analyzer(Analysis::Label, |analyzer| {
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            let token = stream.token();
+            out.push((token.offset_from..token.offset_to, token.text.clone()));
+        }
+        out
     })
 }
 
@@ -234,6 +274,16 @@ mod tests {
         );
         assert_eq!(terms(Lang::Fr, "d’action"), terms(Lang::Fr, "action"));
         assert_eq!(terms(Lang::Fr, "qu'elle"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn keys_keep_stop_words_and_forget_inflections() {
+        assert_eq!(
+            key(Lang::Fr, "Les Changelogs"),
+            key(Lang::Fr, "le changelog")
+        );
+        assert_ne!(key(Lang::Fr, "Le changelog"), key(Lang::Fr, "changelog"));
+        assert_eq!(key(Lang::Fr, "Démarche à suivre"), "demarch a suivr");
     }
 
     #[test]

@@ -53,6 +53,8 @@ const FACET_VALUES: usize = 20;
 const PUBLISHED: &str = "published";
 /// Queries with more meaningful words than this match any of them (ranked).
 const LONG_QUERY_WORDS: usize = 4;
+/// How many of the best candidates get their words' proximity scored.
+const RESCORED: usize = 100;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
@@ -351,6 +353,7 @@ impl SearchIndex {
             doc.add_i64(f.amount, a);
         }
         doc.add_text(f.title_sort, sort_key(&d.title));
+        doc.add_text(f.title_key, analysis::key(lang, &d.title));
         doc
     }
 
@@ -401,11 +404,13 @@ impl SearchIndex {
             self.correction(&searcher, req, &req.text)?
         };
         let mut results = self.search_text(&searcher, req, &req.text, false)?;
-        if results.total == 0
+        // A long question finds records holding some of its words even with a
+        // typo; the corrected one is preferred when records hold all of its words.
+        if (results.total == 0 || results.partial)
             && let Some(corrected) = suggestion.clone()
         {
             let mut again = self.search_text(&searcher, req, &corrected, false)?;
-            if again.total > 0 {
+            if again.total > 0 && !again.partial {
                 again.notice = results.notice.take();
                 again.notices = std::mem::take(&mut results.notices);
                 again.corrected = true;
@@ -449,8 +454,12 @@ impl SearchIndex {
             return Ok(SearchResults::default());
         }
         let mut matched = None;
+        let mut partial = any;
         let mode = if long {
-            Match::AtLeast(1)
+            // Said to be partial when no record holds every word.
+            let every = query::build(&self.fields, &parsed, req, Match::All, &reading);
+            partial = !exists(searcher, every.as_ref())?;
+            Match::Ranked
         } else if any {
             match self.most_words(searcher, req, &parsed, &reading, words)? {
                 Some(k) => {
@@ -463,14 +472,20 @@ impl SearchIndex {
             Match::All
         };
         let q = query::build(&self.fields, &parsed, req, mode, &reading);
-        let found = self.collect(searcher, q.as_ref(), req.sort, req.offset, limit)?;
+        let close = query::proximity(&self.fields, &parsed, &reading);
+        let page = Page {
+            sort: req.sort,
+            offset: req.offset,
+            limit,
+        };
+        let found = self.collect(searcher, q.as_ref(), close.as_deref(), page)?;
         let (total, addresses, facets) = found;
         let hits = self.hits(searcher, q.as_ref(), &parsed, addresses)?;
         Ok(SearchResults {
             total,
             hits,
             facets,
-            partial: any,
+            partial,
             matched,
             notice: parsed.notice.clone(),
             notices: parsed.notices.clone(),
@@ -579,14 +594,21 @@ impl SearchIndex {
         let mut corrected = text.to_owned();
         let mut changed = false;
         for word in parsed.words() {
-            let folded = analysis::terms_plain(&word);
-            let length = folded.chars().count();
-            if length < 5 || folded.contains(' ') || self.is_known(searcher, req, &word)? {
-                continue;
+            // Each part of a word is corrected on its own: `get_absooute_file_path`
+            // is four words to the index.
+            let mut better_word = word.clone();
+            for (range, folded) in analysis::label_tokens(&word).into_iter().rev() {
+                let length = folded.chars().count();
+                if length < 5 || self.is_known(searcher, req, &folded)? {
+                    continue;
+                }
+                let max = if length >= 9 { 2 } else { 1 };
+                if let Some(better) = self.closest_word(searcher, &folded, max)? {
+                    better_word.replace_range(range, &better);
+                }
             }
-            let max = if length >= 9 { 2 } else { 1 };
-            if let Some(better) = self.closest_word(searcher, &folded, max)? {
-                corrected = ParsedQuery::replace_word(&corrected, &word, &better);
+            if better_word != word {
+                corrected = ParsedQuery::replace_word(&corrected, &word, &better_word);
                 changed = true;
             }
         }
@@ -753,22 +775,38 @@ impl SearchIndex {
     }
 
     #[allow(clippy::type_complexity)]
+    /// The total, one page of hits and the facet counts of `q`. By relevance,
+    /// the best [`RESCORED`] candidates also get the score of `close`, the
+    /// proximity of their words, before the page is cut from them.
     fn collect(
         &self,
         searcher: &Searcher,
         q: &dyn Query,
-        sort: Sort,
-        offset: usize,
-        limit: usize,
+        close: Option<&dyn Query>,
+        page: Page,
     ) -> Result<(usize, Vec<(f32, DocAddress)>, Facets)> {
+        let Page {
+            sort,
+            offset,
+            limit,
+        } = page;
         let facet_collector =
             facets::FacetCounter::new(self.facet_cache.clone(), searcher, &facets::DIMENSIONS)?;
         let top = TopDocs::with_limit(limit).and_offset(offset);
-        let (total, addresses, facet_counts) = match sort {
-            Sort::Relevance => {
+        let (total, addresses, facet_counts) = match (sort, close) {
+            (Sort::Relevance, None) => {
                 searcher.search(q, &(Count, top.order_by_score(), facet_collector))?
             }
-            Sort::Newest | Sort::Oldest | Sort::Amount => {
+            (Sort::Relevance, Some(close)) => {
+                let candidates = TopDocs::with_limit((offset + limit).max(RESCORED));
+                let (total, best, facets) =
+                    searcher.search(q, &(Count, candidates.order_by_score(), facet_collector))?;
+                let mut best = rescore(searcher, close, best)?;
+                best.drain(..offset.min(best.len()));
+                best.truncate(limit);
+                (total, best, facets)
+            }
+            (Sort::Newest | Sort::Oldest | Sort::Amount, _) => {
                 let (field, order) = match sort {
                     Sort::Newest => ("updated", Order::Desc),
                     Sort::Oldest => ("updated", Order::Asc),
@@ -788,7 +826,7 @@ impl SearchIndex {
                     facets,
                 )
             }
-            Sort::Title => {
+            (Sort::Title, _) => {
                 let (total, docs, facets) = searcher.search(
                     q,
                     &(
@@ -853,8 +891,7 @@ impl SearchIndex {
                 let index = match position {
                     Some(i) => i,
                     None => {
-                        let mut g = SnippetGenerator::create(searcher, q, f.text(lang, role))?;
-                        g.set_max_num_chars(max);
+                        let g = snippet::generator(searcher, q, f.text(lang, role), lang, max)?;
                         generators.push((lang, role, g));
                         generators.len() - 1
                     }
@@ -910,6 +947,49 @@ impl SearchIndex {
         }
         Ok(hits)
     }
+}
+
+/// Which page of hits, in which order.
+#[derive(Debug, Clone, Copy)]
+struct Page {
+    sort: Sort,
+    offset: usize,
+    limit: usize,
+}
+
+/// `hits` with the score of `close` added where it matches, best first.
+fn rescore(
+    searcher: &Searcher,
+    close: &dyn Query,
+    mut hits: Vec<(f32, DocAddress)>,
+) -> Result<Vec<(f32, DocAddress)>> {
+    use tantivy::DocSet;
+    let weight = close.weight(tantivy::query::EnableScoring::enabled_from_searcher(
+        searcher,
+    ))?;
+    // Scorers only move forward: visit the hits segment by segment, in order.
+    let mut order: Vec<usize> = (0..hits.len()).collect();
+    order.sort_by_key(|i| (hits[*i].1.segment_ord, hits[*i].1.doc_id));
+    let mut current: Option<(u32, Box<dyn tantivy::query::Scorer>)> = None;
+    for i in order {
+        let address = hits[i].1;
+        let scorer = match &mut current {
+            Some((segment, scorer)) if *segment == address.segment_ord => scorer,
+            _ => {
+                let reader = searcher.segment_reader(address.segment_ord);
+                let scorer = weight.scorer(reader, 1.0)?;
+                &mut current.insert((address.segment_ord, scorer)).1
+            }
+        };
+        if scorer.doc() < address.doc_id {
+            scorer.seek(address.doc_id);
+        }
+        if scorer.doc() == address.doc_id {
+            hits[i].0 += scorer.score();
+        }
+    }
+    hits.sort_by(|a, b| b.0.total_cmp(&a.0));
+    Ok(hits)
 }
 
 /// Whether any live document matches `q`: stops at the first, where counting

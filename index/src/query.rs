@@ -21,7 +21,8 @@
 
 use tantivy::Term;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query,
+    TermQuery,
 };
 use tantivy::schema::{Facet, IndexRecordOption};
 
@@ -40,6 +41,15 @@ const PROXIMITY_BOOST: f32 = 1.5;
 const PROXIMITY_SLOP: u32 = 3;
 /// Weight of an exact, unstemmed label match (a partner's acronym, a keyword).
 const LABEL_BOOST: f32 = 3.0;
+/// Weight of a word found as typed, unstemmed, anywhere in a record's text.
+const EXACT_WORD_BOOST: f32 = 4.0;
+/// Added to the score of a record whose whole title the query says: above what
+/// the words themselves weigh, so that "Environnement" comes before
+/// "Environnements de bureau".
+const EXACT_TITLE_BONUS: f32 = 100.0;
+/// Added, in a long question, to the records that hold every word: they come
+/// before those that hold fewer, whatever the weight of these.
+const ALL_WORDS_BONUS: f32 = 1000.0;
 
 /// A word or a quoted phrase.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -331,9 +341,12 @@ pub fn parse(input: &str) -> ParsedQuery {
 pub enum Match {
     /// Every word must match (the default).
     All,
-    /// At least this many of the meaningful words must match: 1 for long
-    /// questions, the most any record holds when none holds them all.
+    /// At least this many of the meaningful words must match: the most any
+    /// record holds when none holds them all.
     AtLeast(usize),
+    /// Long questions: any word may match, but the records that hold them all
+    /// come first, then the others by the weight of the words they hold.
+    Ranked,
 }
 
 /// Builds the full query for a request: text, filters and visibility.
@@ -366,24 +379,33 @@ pub fn build(
         any_text = true;
         words.push(q);
     }
-    match mode {
-        Match::AtLeast(k) if k < words.len() => {
-            // The words as one required clause that enough of them satisfy:
-            // beside the filters' and the visibility's required clauses,
-            // optional clauses would match every record.
-            let some_of = words.into_iter().map(|q| (Occur::Should, q)).collect();
-            clauses.push((
-                Occur::Must,
-                Box::new(BooleanQuery::with_minimum_required_clauses(
-                    some_of,
-                    k.max(1),
-                )),
-            ));
-        }
-        _ => clauses.extend(words.into_iter().map(|q| (Occur::Must, q))),
-    }
-    if let Some(q) = proximity_query(fields, &parsed.words(), reading) {
+    if let Some(q) = exact_title(fields, parsed, reading) {
         clauses.push((Occur::Should, q));
+    }
+    let least = match mode {
+        Match::AtLeast(k) => k,
+        Match::Ranked => 1,
+        Match::All => words.len(),
+    };
+    if least < words.len() {
+        if mode == Match::Ranked {
+            let every = words.iter().map(|q| (Occur::Must, q.box_clone())).collect();
+            let every = ConstScoreQuery::new(Box::new(BooleanQuery::new(every)), ALL_WORDS_BONUS);
+            clauses.push((Occur::Should, Box::new(every)));
+        }
+        // The words as one required clause that enough of them satisfy: beside
+        // the filters' and the visibility's required clauses, optional clauses
+        // would match every record.
+        let some_of = words.into_iter().map(|q| (Occur::Should, q)).collect();
+        clauses.push((
+            Occur::Must,
+            Box::new(BooleanQuery::with_minimum_required_clauses(
+                some_of,
+                least.max(1),
+            )),
+        ));
+    } else {
+        clauses.extend(words.into_iter().map(|q| (Occur::Must, q)));
     }
     for piece in &parsed.excluded {
         if let Some(q) = text_query(fields, piece.text(), reading) {
@@ -469,11 +491,13 @@ pub(crate) fn facet_term(fields: &Fields, dimension: &str, value: &str) -> Box<d
 }
 
 /// The query for one word or phrase: it matches in the fields of the languages
-/// it is read in (see [`Reading`]) and in the exact labels; the weighted scores of the fields it matches add up (a
+/// it is read in (see [`Reading`]), in the exact labels, and, for a word, as
+/// typed in the record's vocabulary; the weighted scores of the fields it matches add up (a
 /// disjunction with a full tie-breaker: summing measured better than taking the
 /// best field alone, on Cranfield and on the French known items).
 fn text_query(fields: &Fields, text: &str, reading: &Reading) -> Option<Box<dyn Query>> {
     let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
+    let label_terms = analysis::label_terms(text);
     for lang in reading.langs(text) {
         let terms = analysis::positioned_terms(lang, text);
         if terms.is_empty() {
@@ -485,8 +509,14 @@ fn text_query(fields: &Fields, text: &str, reading: &Reading) -> Option<Box<dyn 
                 alternatives.push(Box::new(BoostQuery::new(q, role.boost())));
             }
         }
+        // The word as typed (case and accents aside) weighs more than its
+        // inflections: `nuances` finds "Nuances" before "Nuance".
+        if let [word] = label_terms.as_slice() {
+            let term = Term::from_field_text(fields.words(lang), word);
+            let q = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+            alternatives.push(Box::new(BoostQuery::new(q, EXACT_WORD_BOOST)));
+        }
     }
-    let label_terms = analysis::label_terms(text);
     if let Some(q) = terms_query(fields.label_text, &label_terms, 0) {
         alternatives.push(Box::new(BoostQuery::new(q, LABEL_BOOST)));
     }
@@ -497,6 +527,33 @@ fn text_query(fields: &Fields, text: &str, reading: &Reading) -> Option<Box<dyn 
         alternatives,
         1.0,
     )))
+}
+
+/// Matches the records whose title is the query, word for word, whatever the
+/// case, accents and inflections (see [`analysis::key`]), with a fixed bonus.
+fn exact_title(fields: &Fields, parsed: &ParsedQuery, reading: &Reading) -> Option<Box<dyn Query>> {
+    if parsed.groups.is_empty() || parsed.groups.iter().any(|g| g.len() != 1) {
+        return None;
+    }
+    let text = parsed
+        .groups
+        .iter()
+        .map(|g| g[0].text())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let keys: Vec<(Occur, Box<dyn Query>)> = reading
+        .langs(&text)
+        .into_iter()
+        .map(|lang| {
+            let term = Term::from_field_text(fields.title_key, &analysis::key(lang, &text));
+            let q: Box<dyn Query> = Box::new(ConstScoreQuery::new(
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+                EXACT_TITLE_BONUS,
+            ));
+            (Occur::Should, q)
+        })
+        .collect();
+    Some(Box::new(BooleanQuery::new(keys)))
 }
 
 /// One term, or a phrase of several terms in `field`.
@@ -547,8 +604,14 @@ fn positioned_query(
 }
 
 /// Rewards records where the query's words stand close together, in order, in
-/// the languages every one of them is read in.
-fn proximity_query(fields: &Fields, words: &[String], reading: &Reading) -> Option<Box<dyn Query>> {
+/// the languages every one of them is read in. Checking positions costs more
+/// than matching words, so this is scored apart, on the best candidates only.
+pub fn proximity(
+    fields: &Fields,
+    parsed: &ParsedQuery,
+    reading: &Reading,
+) -> Option<Box<dyn Query>> {
+    let words = parsed.words();
     if words.len() < 2 {
         return None;
     }

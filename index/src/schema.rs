@@ -15,7 +15,8 @@ use crate::analysis::{LABEL_ANALYZER, Lang, SPELL_ANALYZER};
 /// index built with another version is rebuilt from the store at start-up.
 /// Version 5: only published records feed the spelling vocabulary, and a record's
 /// entry names only the published partners and concepts it links to.
-/// Version 6: each language's vocabulary of words as written (`words_fr` …).
+/// Version 6: each language's vocabulary of words as written (`words_fr` …), and
+/// the key of each title (`title_key`).
 pub const SCHEMA_VERSION: u32 = 6;
 
 /// The searchable text roles of a record, from the most to the least weighty.
@@ -40,13 +41,16 @@ impl Role {
         }
     }
 
-    /// Relative weight of a match in this role: title above summary above body.
-    /// Labels weigh a little less than summaries when stemmed, but an exact label
-    /// match adds its own weight (see `query`). Tuned on the Cranfield collection
-    /// and the French known-item set (`bench/`, BENCHMARKS.md).
+    /// Relative weight of a match in this role: title and summary above body.
+    /// Labels weigh a little less when stemmed, but an exact label match adds its
+    /// own weight (see `query`). A title that the whole query says, and words
+    /// found as typed, get their own bonuses there too; with those, a heavier
+    /// title only let one title word outweigh a record holding every word in its
+    /// text. Tuned on the Cranfield collection and the French known items on
+    /// Debian documentation (`bench/`, BENCHMARKS.md).
     pub fn boost(self) -> f32 {
         match self {
-            Role::Title => 5.0,
+            Role::Title => 2.0,
             Role::Labels => 1.5,
             Role::Summary => 2.0,
             Role::Body => 1.0,
@@ -72,6 +76,9 @@ pub struct Fields {
     pub updated: Field,
     pub amount: Field,
     pub title_sort: Field,
+    /// The title's [`key`](crate::analysis::key) in the record's language: a query
+    /// that says the whole title, however written, finds it first.
+    pub title_key: Field,
     /// Exact (unstemmed) labels: partner names and acronyms, keywords.
     pub label_text: Field,
     /// Words of titles, summaries and labels as written: the vocabulary that
@@ -105,6 +112,7 @@ impl Fields {
         let updated = b.add_i64_field("updated", FAST | STORED | INDEXED);
         let amount = b.add_i64_field("amount", FAST);
         let title_sort = b.add_text_field("title_sort", STRING | FAST);
+        let title_key = b.add_text_field("title_key", STRING);
         let label_text = b.add_text_field(
             "label_text",
             TextOptions::default().set_indexing_options(
@@ -179,6 +187,7 @@ impl Fields {
             updated,
             amount,
             title_sort,
+            title_key,
             label_text,
             spell,
             complete,

@@ -216,6 +216,75 @@ fn words_are_read_in_the_languages_that_know_them() {
 }
 
 #[test]
+fn the_whole_title_and_the_words_as_typed_come_first() {
+    let index = index_of(vec![
+        doc(
+            "longer",
+            "fr",
+            "Environnements de bureau",
+            "Les environnements de bureau.",
+            "Choisir parmi les environnements.",
+        ),
+        doc("exact", "fr", "Environnement", "", "Un mot."),
+        doc("le", "fr", "Le changelog", "", ""),
+        doc("bare", "fr", "changelog", "", ""),
+        doc("plural", "fr", "Nuances", "", ""),
+        doc("singular", "fr", "Nuance", "", ""),
+    ]);
+    assert_eq!(ids(&search(&index, "environnement"))[0], "exact");
+    assert_eq!(
+        ids(&search(&index, "ENVIRONNEMENTS DE BUREAU"))[0],
+        "longer"
+    );
+    assert_eq!(ids(&search(&index, "changelogs"))[0], "bare");
+    assert_eq!(ids(&search(&index, "le changelog"))[0], "le");
+    assert_eq!(ids(&search(&index, "nuances"))[0], "plural");
+    assert_eq!(ids(&search(&index, "nuance"))[0], "singular");
+}
+
+#[test]
+fn a_long_question_ranks_the_records_holding_every_word_first() {
+    let index = index_of(vec![
+        doc(
+            "equal",
+            "en",
+            "Equal",
+            "",
+            "Tests whether two values are equal.",
+        ),
+        doc(
+            "all",
+            "en",
+            "Inspecting packages",
+            "",
+            "Compare versions: strictly greater, greater than or equal, and more.",
+        ),
+    ]);
+    let r = search(&index, "equal strictly greater than versions");
+    assert_eq!(ids(&r), vec!["all", "equal"]);
+    assert!(!r.partial);
+    // When none holds them all, the records holding some come, said so.
+    let r = search(&index, "equal strictly greater than zzzxqw");
+    assert!(r.partial);
+    assert_eq!(r.matched, None);
+}
+
+#[test]
+fn each_part_of_a_joined_word_is_corrected() {
+    let index = index_of(vec![
+        doc("f", "en", "get_absolute_file_path", "", ""),
+        doc("d", "en", "doc-debian", "", ""),
+    ]);
+    let r = search(&index, "get_absooute_file_path");
+    assert_eq!(r.suggestion.as_deref(), Some("get_absolute_file_path"));
+    assert_eq!(ids(&r), vec!["f"]);
+    // A swap of two letters is one edit.
+    let r = search(&index, "doc-debina");
+    assert_eq!(r.suggestion.as_deref(), Some("doc-debian"));
+    assert_eq!(ids(&r), vec!["d"]);
+}
+
+#[test]
 fn phrases_match_through_inflection_and_stop_words() {
     let index = index_of(vec![doc(
         "m",
