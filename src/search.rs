@@ -25,6 +25,9 @@ pub enum SyncError {
 
 /// Changes applied per index commit while catching up.
 const BATCH: usize = 2_000;
+/// Catching up with this many changes or more is a bulk load (an import, a
+/// restore): the index's segments are then merged into one.
+const BULK: usize = 10_000;
 
 /// Looks up the partners and concepts that index documents show, remembering them:
 /// a batch of documents names the same few partners and concepts over and over.
@@ -235,6 +238,9 @@ pub fn catch_up_with(
         let reader = store.read()?;
         let changes = reader.changes_after(applied, BATCH)?;
         let Some(&(last, _)) = changes.last() else {
+            if total >= BULK {
+                index.merge_segments()?;
+            }
             return Ok(total);
         };
         let mut ids: Vec<String> = changes.into_iter().map(|(_, id)| id).collect();
@@ -288,6 +294,7 @@ pub fn rebuild(
     done += chunk.len() as u64;
     progress(done, total);
     index.apply(Vec::new(), last)?;
+    index.merge_segments()?;
     Ok(done)
 }
 

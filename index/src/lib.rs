@@ -125,7 +125,7 @@ impl SearchIndex {
         let fields = Fields::build();
         let mut recreated = None;
         let index = if dir.join("meta.json").exists() {
-            match Self::open_existing(dir) {
+            match Self::open_existing(dir, &fields) {
                 Ok(index) => index,
                 Err(reason) => {
                     recreated = Some(reason);
@@ -156,8 +156,13 @@ impl SearchIndex {
         Self::from_index(index, fields)
     }
 
-    fn open_existing(dir: &Path) -> std::result::Result<Index, String> {
+    fn open_existing(dir: &Path, fields: &Fields) -> std::result::Result<Index, String> {
         let index = Index::open_in_dir(dir).map_err(|e| format!("it could not be opened: {e}"))?;
+        // Field numbers are positions in the schema: an index with other fields,
+        // whatever its version says, would be read wrong.
+        if index.schema() != fields.schema {
+            return Err("its fields are not those of this version".to_owned());
+        }
         let metas = index
             .load_metas()
             .map_err(|e| format!("its metadata could not be read: {e}"))?;
@@ -248,6 +253,42 @@ impl SearchIndex {
             writer.delete_term(Term::from_field_text(self.fields.id, &doc.id));
             writer.add_document(self.to_document(doc))?;
         }
+        Ok(())
+    }
+
+    /// Merges every segment into one, after a bulk load: each query pays a fixed
+    /// cost per segment (its terms looked up, its scorers built, its spelling
+    /// vocabulary walked), and a bulk load leaves a dozen. Readers see the merged
+    /// segment when this returns.
+    pub fn merge_segments(&self) -> Result<()> {
+        let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        // The writer's own merges may be running on some of the segments, and a
+        // merge of a segment already merged away is refused: ask again, with the
+        // segments of then, until these merges are done.
+        let mut attempts = 0;
+        loop {
+            let ids = self.index.searchable_segment_ids()?;
+            if ids.len() < 2 {
+                break;
+            }
+            match writer.merge(&ids).wait() {
+                Ok(_) => break,
+                Err(tantivy::TantivyError::InvalidArgument(_)) if attempts < 50 => {
+                    attempts += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        self.reader.reload()?;
+        let live: Vec<tantivy::index::SegmentId> = self
+            .reader
+            .searcher()
+            .segment_readers()
+            .iter()
+            .map(|s| s.segment_id())
+            .collect();
+        self.facet_cache.retain(&live);
         Ok(())
     }
 
@@ -390,12 +431,12 @@ impl SearchIndex {
 
     /// Runs a search. Odd syntax never fails: see [`query::parse`].
     ///
-    /// The records that hold every word come first. When there are none and
-    /// some words look misspelt, the corrected query's hits are returned
-    /// (`corrected`); when there are still none, the records that hold some of
-    /// the words (`partial`). A correction is offered whenever a word is unknown
-    /// and close to a known one, however many records the others find: a typo
-    /// beside a common word is still a typo.
+    /// The records that hold every word come first. When some words look
+    /// misspelt and records hold every word of the corrected query, those are
+    /// returned (`corrected`); when no record holds every word, the records that
+    /// hold the most of them (`partial`). A correction is offered whenever a word
+    /// is unknown and close to a known one, however many records the others
+    /// find: a typo beside a common word is still a typo.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
         let searcher = self.reader.searcher();
         let suggestion = if req.text.trim().is_empty() {
@@ -403,20 +444,19 @@ impl SearchIndex {
         } else {
             self.correction(&searcher, req, &req.text)?
         };
-        let mut results = self.search_text(&searcher, req, &req.text, false)?;
-        // A long question finds records holding some of its words even with a
-        // typo; the corrected one is preferred when records hold all of its words.
-        if (results.total == 0 || results.partial)
-            && let Some(corrected) = suggestion.clone()
-        {
-            let mut again = self.search_text(&searcher, req, &corrected, false)?;
+        // A correction replaces words that no record the reader may see holds:
+        // as typed, the query can at best find records holding some of its
+        // words. So the corrected query is tried first, and kept when records
+        // hold every one of its words.
+        if let Some(corrected) = &suggestion {
+            let mut again = self.search_text(&searcher, req, corrected, false)?;
             if again.total > 0 && !again.partial {
-                again.notice = results.notice.take();
-                again.notices = std::mem::take(&mut results.notices);
                 again.corrected = true;
-                results = again;
+                again.suggestion = suggestion;
+                return Ok(again);
             }
         }
+        let mut results = self.search_text(&searcher, req, &req.text, false)?;
         if results.total == 0 {
             let text = suggestion.as_deref().unwrap_or(&req.text);
             let mut some = self.search_text(&searcher, req, text, true)?;
@@ -599,7 +639,11 @@ impl SearchIndex {
             let mut better_word = word.clone();
             for (range, folded) in analysis::label_tokens(&word).into_iter().rev() {
                 let length = folded.chars().count();
-                if length < 5 || self.is_known(searcher, req, &folded)? {
+                // A stop word (`elles`, `avoir`) is not a typo, known or not.
+                let stop = Lang::ALL
+                    .iter()
+                    .any(|l| analysis::terms(*l, &folded).is_empty());
+                if length < 5 || stop || self.is_known(searcher, req, &folded)? {
                     continue;
                 }
                 let max = if length >= 9 { 2 } else { 1 };
@@ -671,10 +715,11 @@ impl SearchIndex {
                 // The term dictionary keeps the words of deleted documents until
                 // their segment is merged: a record that left the published state
                 // must not go on lending its words.
-                let freq = live_docs(segment, &inverted, stream.value())?;
-                if freq == 0 {
+                let info = stream.value();
+                if !any_live(segment, &inverted, info)? {
                     continue;
                 }
+                let freq = info.doc_freq;
                 let better = match &best {
                     None => true,
                     Some((d, f, _)) => distance < *d || (distance == *d && freq > *f),
@@ -1013,26 +1058,28 @@ fn exists(searcher: &Searcher, q: &dyn Query) -> Result<bool> {
     Ok(false)
 }
 
-/// How many live (not deleted) documents a term's postings hold in a segment.
-fn live_docs(
+/// Whether a term's postings in a segment hold a live (not deleted) document:
+/// stops at the first, and reads none when the segment has no deletions.
+fn any_live(
     segment: &tantivy::SegmentReader,
     inverted: &tantivy::InvertedIndexReader,
     info: &tantivy::postings::TermInfo,
-) -> Result<u32> {
+) -> Result<bool> {
     use tantivy::{DocSet, TERMINATED};
+    let Some(alive) = segment.alive_bitset() else {
+        return Ok(info.doc_freq > 0);
+    };
     let mut postings = inverted
         .read_postings_from_terminfo(info, tantivy::schema::IndexRecordOption::Basic)
         .map_err(tantivy::TantivyError::from)?;
-    let alive = segment.alive_bitset();
-    let mut live = 0;
     let mut doc = postings.doc();
     while doc != TERMINATED {
-        if alive.is_none_or(|a| a.is_alive(doc)) {
-            live += 1;
+        if alive.is_alive(doc) {
+            return Ok(true);
         }
         doc = postings.advance();
     }
-    Ok(live)
+    Ok(false)
 }
 
 fn text_value(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {

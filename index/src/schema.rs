@@ -15,9 +15,9 @@ use crate::analysis::{LABEL_ANALYZER, Lang, SPELL_ANALYZER};
 /// index built with another version is rebuilt from the store at start-up.
 /// Version 5: only published records feed the spelling vocabulary, and a record's
 /// entry names only the published partners and concepts it links to.
-/// Version 6: each language's vocabulary of words as written (`words_fr` …), and
-/// the key of each title (`title_key`).
-pub const SCHEMA_VERSION: u32 = 6;
+/// Version 6: each language's vocabulary of words as written (`words_fr` …).
+/// Version 7: the key of each title (`title_key`).
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// The searchable text roles of a record, from the most to the least weighty.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

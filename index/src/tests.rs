@@ -431,6 +431,29 @@ fn reopening_keeps_the_sequence_and_a_broken_index_is_recreated() {
 }
 
 #[test]
+fn an_index_with_other_fields_is_recreated_whatever_its_version() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    {
+        let mut builder = tantivy::schema::Schema::builder();
+        builder.add_text_field("id", tantivy::schema::STRING);
+        let index = Index::create_in_dir(dir.path(), builder.build()).expect("create");
+        let mut writer: IndexWriter = index
+            .writer_with_num_threads(1, 15_000_000)
+            .expect("writer");
+        writer
+            .add_document(TantivyDocument::default())
+            .expect("add");
+        let mut prepared = writer.prepare_commit().expect("prepare");
+        prepared.set_payload(&payload(3));
+        prepared.commit().expect("commit");
+    }
+    let opened = SearchIndex::open(dir.path()).expect("open");
+    let reason = opened.recreated.expect("recreated");
+    assert!(reason.contains("fields"), "{reason}");
+    assert_eq!(opened.index.num_docs(), 0);
+}
+
+#[test]
 fn an_index_of_an_older_schema_is_recreated() {
     let dir = tempfile::tempdir().expect("tempdir");
     {
