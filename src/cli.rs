@@ -210,6 +210,7 @@ fn serve(
             throttle: Default::default(),
             public_url: public_url.map(Arc::from),
             trusted_proxies: trusted_proxies.into(),
+            searches: http::turns_per_core(),
         };
         // Scripts and tests read this line to learn the port.
         println!("Savoirs listening on http://{local}");

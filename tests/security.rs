@@ -252,7 +252,14 @@ fn login_floods_neither_fill_memory_nor_lock_the_owner_out() {
     add_team(dir.path());
     let server = Server::start_with(dir.path(), &["--trusted-proxy", "127.0.0.1"]);
     let base = server.base.clone();
-    let client = client();
+    // A refused body is not read, so the server closes that connection: a new
+    // connection for every request, rather than one the server may be closing.
+    let client = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(60))
+        .pool_max_idle_per_host(0)
+        .build()
+        .expect("client");
     // Two logins at once take the password checks' memory once for all.
     std::thread::scope(|s| {
         for _ in 0..2 {

@@ -61,11 +61,18 @@ pub struct AppState {
     /// `serve --trusted-proxy`: the proxies whose `X-Forwarded-For` and
     /// `X-Forwarded-Proto` are believed.
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
+    /// Turns to run a search: see [`AppState::search`].
+    pub searches: Arc<tokio::sync::Semaphore>,
 }
 
 /// The machine's cores: how many CPU-bound tasks may usefully run at once.
 fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// One turn per core, for work that keeps a core busy from start to end.
+pub fn turns_per_core() -> Arc<tokio::sync::Semaphore> {
+    Arc::new(tokio::sync::Semaphore::new(cores()))
 }
 
 impl AppState {
@@ -100,11 +107,18 @@ impl AppState {
         }
     }
 
-    /// Runs a search of the results page or the API off the async threads.
+    /// Runs a search of the results page or the API. Searches only use the CPU:
+    /// they run at most one per core, and the others wait their turn as tasks,
+    /// not as threads fighting over two cores.
     pub async fn search(
         &self,
         request: savoirs_index::SearchRequest,
     ) -> Result<savoirs_index::SearchResults, AppError> {
+        let _turn = self
+            .searches
+            .acquire()
+            .await
+            .map_err(|e| AppError::Internal(format!("search turns closed: {e}")))?;
         self.blocking(move |s| Ok(s.index.search(&request)?)).await
     }
 

@@ -347,6 +347,15 @@ fn speed(docs: &[Doc], queries: &[Query], size: usize, work: &Path) -> Result<()
     for (label, n, ours, theirs) in &rows {
         println!("| {label} | {n} | {} | {} |", three(ours), three(theirs));
     }
+    // Every class together: what a stream of real queries would see.
+    let ours = sorted(rows.iter().flat_map(|r| r.2.iter().copied()).collect());
+    let theirs = sorted(rows.iter().flat_map(|r| r.3.iter().copied()).collect());
+    println!(
+        "| mixed (all classes) | {} | {} | {} |",
+        rows.iter().map(|r| r.1).sum::<usize>(),
+        three(&ours),
+        three(&theirs)
+    );
     println!();
     println!(
         "| Savoirs over HTTP (JSON API, the same queries in turn, 10 s) | p50 (ms) | p99 (ms) | requests/s | errors |"

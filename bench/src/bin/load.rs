@@ -89,6 +89,7 @@ async fn main() -> anyhow::Result<()> {
         throttle: Default::default(),
         public_url: None,
         trusted_proxies: Vec::new().into(),
+        searches: http::turns_per_core(),
     };
     let (stop_server, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(http::serve(listener, state, async {
