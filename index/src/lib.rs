@@ -280,6 +280,12 @@ impl SearchIndex {
                 Err(e) => return Err(e.into()),
             }
         }
+        self.reload()
+    }
+
+    /// Lets new searches see the latest segments, and forgets the facet values
+    /// of the segments gone.
+    fn reload(&self) -> Result<()> {
         self.reader.reload()?;
         let live: Vec<tantivy::index::SegmentId> = self
             .reader
@@ -296,16 +302,7 @@ impl SearchIndex {
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&payload(seq));
         prepared.commit()?;
-        self.reader.reload()?;
-        let live: Vec<tantivy::index::SegmentId> = self
-            .reader
-            .searcher()
-            .segment_readers()
-            .iter()
-            .map(|s| s.segment_id())
-            .collect();
-        self.facet_cache.retain(&live);
-        Ok(())
+        self.reload()
     }
 
     fn to_document(&self, d: &IndexDoc) -> TantivyDocument {

@@ -430,23 +430,28 @@ fn reopening_keeps_the_sequence_and_a_broken_index_is_recreated() {
     assert_eq!(opened.index.num_docs(), 0);
 }
 
+/// Writes in `dir` an index of `schema` holding one empty document, committed
+/// with `payload`: what another version of Savoirs could have left.
+fn leave_index(dir: &std::path::Path, schema: tantivy::schema::Schema, payload: &str) {
+    let index = Index::create_in_dir(dir, schema).expect("create");
+    analysis::register(index.tokenizers());
+    let mut writer: IndexWriter = index
+        .writer_with_num_threads(1, 15_000_000)
+        .expect("writer");
+    writer
+        .add_document(TantivyDocument::default())
+        .expect("add");
+    let mut prepared = writer.prepare_commit().expect("prepare");
+    prepared.set_payload(payload);
+    prepared.commit().expect("commit");
+}
+
 #[test]
 fn an_index_with_other_fields_is_recreated_whatever_its_version() {
     let dir = tempfile::tempdir().expect("tempdir");
-    {
-        let mut builder = tantivy::schema::Schema::builder();
-        builder.add_text_field("id", tantivy::schema::STRING);
-        let index = Index::create_in_dir(dir.path(), builder.build()).expect("create");
-        let mut writer: IndexWriter = index
-            .writer_with_num_threads(1, 15_000_000)
-            .expect("writer");
-        writer
-            .add_document(TantivyDocument::default())
-            .expect("add");
-        let mut prepared = writer.prepare_commit().expect("prepare");
-        prepared.set_payload(&payload(3));
-        prepared.commit().expect("commit");
-    }
+    let mut builder = tantivy::schema::Schema::builder();
+    builder.add_text_field("id", tantivy::schema::STRING);
+    leave_index(dir.path(), builder.build(), &payload(3));
     let opened = SearchIndex::open(dir.path()).expect("open");
     let reason = opened.recreated.expect("recreated");
     assert!(reason.contains("fields"), "{reason}");
@@ -456,20 +461,12 @@ fn an_index_with_other_fields_is_recreated_whatever_its_version() {
 #[test]
 fn an_index_of_an_older_schema_is_recreated() {
     let dir = tempfile::tempdir().expect("tempdir");
-    {
-        let index = Index::create_in_dir(dir.path(), Fields::build().schema).expect("create");
-        analysis::register(index.tokenizers());
-        let mut writer: IndexWriter = index
-            .writer_with_num_threads(1, 15_000_000)
-            .expect("writer");
-        writer
-            .add_document(TantivyDocument::default())
-            .expect("add");
-        let mut prepared = writer.prepare_commit().expect("prepare");
-        let older = SCHEMA_VERSION - 1;
-        prepared.set_payload(&format!("savoirs-index schema={older} seq=3"));
-        prepared.commit().expect("commit");
-    }
+    let older = SCHEMA_VERSION - 1;
+    leave_index(
+        dir.path(),
+        Fields::build().schema,
+        &format!("savoirs-index schema={older} seq=3"),
+    );
     // Entries built by an older version may hold what this one leaves out (such
     // as the names of unpublished partners): the store must fill it again.
     let opened = SearchIndex::open(dir.path()).expect("open");
