@@ -4,7 +4,8 @@
 //! should find them again. Prints MRR@10 and success@1 per class for both
 //! engines, and Savoirs' failures to stderr. Given a size, it then measures speed
 //! at that many records made from the same real text: latency per query class
-//! in-process, then over HTTP against `savoirs serve`.
+//! in-process and over HTTP against `savoirs serve` (one client), and the mixed
+//! classes with 1 and 16 clients.
 //!
 //! Usage: `cargo build --release -p savoirs -p savoirs-bench --bins`, then
 //! `target/release/debian-fr [SIZE]` (for example 100000);
@@ -294,11 +295,18 @@ fn speed(docs: &[Doc], queries: &[Query], size: usize, work: &Path) -> Result<()
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let (one, sixteen) = runtime.block_on(async {
+    let (one, sixteen, by_class) = runtime.block_on(async {
         tokio::time::sleep(Duration::from_millis(300)).await;
         let one = http_load(&base, "/api/v1/search", &texts, 1, 10).await;
         let sixteen = http_load(&base, "/api/v1/search", &texts, 16, 10).await;
-        (one, sixteen)
+        // Then each class alone, one client, 3 s each.
+        let mut by_class = Vec::new();
+        for (class, qs) in &per_class {
+            let texts: Vec<String> = qs.iter().map(|q| q.text.clone()).collect();
+            let load = http_load(&base, "/api/v1/search", &texts, 1, 3).await;
+            by_class.push((class.label(), load));
+        }
+        (one, sixteen, by_class)
     });
     server.stop();
     let index = SearchIndex::open(&data.join("index"))?.index;
@@ -356,6 +364,19 @@ fn speed(docs: &[Doc], queries: &[Query], size: usize, work: &Path) -> Result<()
         three(&ours),
         three(&theirs)
     );
+    println!();
+    println!(
+        "| Savoirs over HTTP, one class at a time (JSON API, 1 client, 3 s) | p50 / p95 / p99 (ms) | requests/s | errors |"
+    );
+    println!("| --- | --- | --- | --- |");
+    for (label, load) in &by_class {
+        println!(
+            "| {label} | {} | {:.0} | {} |",
+            three(&load.latencies),
+            load.per_second,
+            load.errors
+        );
+    }
     println!();
     println!(
         "| Savoirs over HTTP (JSON API, the same queries in turn, 10 s) | p50 (ms) | p99 (ms) | requests/s | errors |"
