@@ -31,6 +31,25 @@ pub struct Cli {
     /// Data directory (store and index).
     #[arg(long, global = true, default_value = "./data", env = "SAVOIRS_DATA")]
     pub data: PathBuf,
+    /// Memory for the store's cache of pages, in MiB.
+    #[arg(
+        long,
+        global = true,
+        default_value_t = 64,
+        env = "SAVOIRS_CACHE_MB",
+        value_parser = clap::value_parser!(u32).range(4..=65_536)
+    )]
+    pub cache_mb: u32,
+    /// Memory the search index may buffer while indexing, in MiB (16 per
+    /// indexing thread at least).
+    #[arg(
+        long,
+        global = true,
+        default_value_t = 64,
+        env = "SAVOIRS_INDEX_MEMORY_MB",
+        value_parser = clap::value_parser!(u32).range(16..=4_096)
+    )]
+    pub index_memory_mb: u32,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -115,6 +134,10 @@ pub enum UserCommand {
 
 /// Runs the command line; returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
+    crate::memory::set(crate::memory::Memory::from_mib(
+        cli.cache_mb as usize,
+        cli.index_memory_mb as usize,
+    ));
     let result = match cli.command {
         Command::Serve {
             addr,
@@ -323,7 +346,10 @@ fn export_to(data: &Path, format: export::Format, output: Option<&Path>) -> Resu
 
 fn reindex(data: &Path) -> Result<ExitCode> {
     let store = open_store(data)?;
-    let opened = savoirs_index::SearchIndex::open(&data.join("index"))?;
+    let opened = savoirs_index::SearchIndex::open_with(
+        &data.join("index"),
+        crate::memory::get().index_writer,
+    )?;
     if let Some(reason) = &opened.recreated {
         eprintln!("the previous index was discarded: {reason}");
     }
@@ -367,7 +393,10 @@ fn restore(data: &Path, file: &Path) -> Result<ExitCode> {
         std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
     let store = open_store(data)?;
     let header = store.restore(&mut std::io::BufReader::new(input))?;
-    let opened = savoirs_index::SearchIndex::open(&data.join("index"))?;
+    let opened = savoirs_index::SearchIndex::open_with(
+        &data.join("index"),
+        crate::memory::get().index_writer,
+    )?;
     let bar = progress_bar(header.records, "index");
     search::rebuild(&store, &opened.index, |done, _| bar.set_position(done))?;
     bar.finish_and_clear();
@@ -435,7 +464,10 @@ fn check(data: &Path) -> Result<ExitCode> {
     if !store.check_integrity()? {
         problems.push("the store file failed its integrity check and was repaired".to_owned());
     }
-    let opened = savoirs_index::SearchIndex::open(&data.join("index"))?;
+    let opened = savoirs_index::SearchIndex::open_with(
+        &data.join("index"),
+        crate::memory::get().index_writer,
+    )?;
     if let Some(reason) = &opened.recreated {
         problems.push(format!("the search index was unusable: {reason}"));
     }

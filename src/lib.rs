@@ -10,12 +10,13 @@
 //! - [`import`] and [`export`]: the interchange formats, and Atom feeds.
 //! - [`http`]: the axum server — HTML pages (crate `savoirs-templates`), the
 //!   JSON API, feeds, OpenSearch, the sitemap and downloads.
-//! - [`cli`]: the `savoirs` command.
+//! - [`cli`]: the `savoirs` command, and [`memory`]: what its caches may hold.
 
 pub mod cli;
 pub mod export;
 pub mod http;
 pub mod import;
+pub mod memory;
 pub mod model;
 pub mod search;
 pub mod store;

@@ -305,7 +305,8 @@ pub fn open_index(
     store: &Store,
     mut progress: impl FnMut(u64, u64),
 ) -> Result<SearchIndex, SyncError> {
-    let opened = SearchIndex::open(&store.dir().join("index"))?;
+    let memory = crate::memory::get().index_writer;
+    let opened = SearchIndex::open_with(&store.dir().join("index"), memory)?;
     let index = opened.index;
     if let Some(reason) = opened.recreated {
         tracing::warn!("search index rebuilt from the store: {reason}");

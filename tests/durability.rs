@@ -388,3 +388,26 @@ fn a_full_disk_refuses_writes_with_503_keeps_reads_and_recovers() {
     drop(server);
     assert_success(&savoirs(&data, &["check"]));
 }
+
+#[test]
+fn the_caches_take_the_memory_they_are_given() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Too little is refused by name, before anything is opened.
+    for flag in ["--cache-mb=1", "--index-memory-mb=8"] {
+        let output = savoirs(dir.path(), &[flag, "check"]);
+        assert_eq!(output.status.code(), Some(2), "{flag}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let name = flag.split('=').next().unwrap_or(flag);
+        assert!(stderr.contains(name), "{stderr}");
+    }
+    assert!(!dir.path().join("savoirs.redb").exists());
+    // The least allowed is enough to import, index, check and serve.
+    let small = ["--cache-mb", "4", "--index-memory-mb", "16"];
+    let example = example();
+    let import = [&small[..], &["import", example.to_str().expect("path")]].concat();
+    assert_success(&savoirs(dir.path(), &import));
+    assert_success(&savoirs(dir.path(), &[&small[..], &["check"]].concat()));
+    let server = Server::start_with(dir.path(), &small);
+    let found = server.json("/api/v1/search?q=forum");
+    assert!(found["total"].as_u64().unwrap_or(0) > 0, "{found}");
+}

@@ -74,18 +74,42 @@ pub fn dir_bytes(path: &Path) -> u64 {
         .sum()
 }
 
-/// Resident memory of a process, in MB (NaN if it cannot be read).
-pub fn rss_mb(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| {
-                l.split_whitespace()
-                    .nth(1)
-                    .and_then(|kb| kb.parse::<f64>().ok())
-            })
-        })
-        .map_or(f64::NAN, |kb| kb / 1024.0)
+/// Resident memory of a process, in MB: in all, then split into anonymous
+/// memory (what the process allocated) and file pages (the index and store
+/// files it maps, which the kernel can drop and read again).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Rss {
+    pub total: f64,
+    pub anonymous: f64,
+    pub files: f64,
+}
+
+impl std::fmt::Display for Rss {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:.0} ({:.0} + {:.0})",
+            self.total, self.anonymous, self.files
+        )
+    }
+}
+
+/// The resident memory of a process (NaN where it cannot be read).
+pub fn rss(pid: u32) -> Rss {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let mb = |key: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<f64>().ok())
+            .map_or(f64::NAN, |kb| kb / 1024.0)
+    };
+    Rss {
+        total: mb("VmRSS:"),
+        anonymous: mb("RssAnon:"),
+        files: mb("RssFile:"),
+    }
 }
 
 /// The `savoirs` binary built beside the running harness.

@@ -43,8 +43,10 @@ use crate::query::{Match, ParsedQuery, Piece};
 use crate::reading::Reading;
 use crate::schema::{Fields, Role};
 
-/// Memory the index writer may buffer before flushing a segment.
+/// Memory the index writer may buffer before flushing a segment, unless told.
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
+/// The least each writer thread may be given (tantivy's own floor, with room).
+pub const WRITER_THREAD_MEMORY: usize = 16 * 1024 * 1024;
 const SNIPPET_CHARS: usize = 220;
 /// Most values returned per facet.
 const FACET_VALUES: usize = 20;
@@ -117,6 +119,12 @@ impl SearchIndex {
     /// opened, or that was built with another schema version, is deleted and
     /// recreated empty; [`Opened::recreated`] says why.
     pub fn open(dir: &Path) -> Result<Opened> {
+        Self::open_with(dir, WRITER_MEMORY)
+    }
+
+    /// [`open`](Self::open), the writer buffering at most `writer_memory` bytes
+    /// (split among its threads, at least 15 MB each).
+    pub fn open_with(dir: &Path, writer_memory: usize) -> Result<Opened> {
         let io = |source| IndexError::Io {
             path: dir.display().to_string(),
             source,
@@ -144,7 +152,7 @@ impl SearchIndex {
             Index::create_in_dir(dir, fields.schema.clone())?
         };
         Ok(Opened {
-            index: Self::from_index(index, fields)?,
+            index: Self::from_index(index, fields, writer_memory)?,
             recreated,
         })
     }
@@ -153,7 +161,7 @@ impl SearchIndex {
     pub fn in_memory() -> Result<SearchIndex> {
         let fields = Fields::build();
         let index = Index::create_in_ram(fields.schema.clone());
-        Self::from_index(index, fields)
+        Self::from_index(index, fields, WRITER_MEMORY)
     }
 
     fn open_existing(dir: &Path, fields: &Fields) -> std::result::Result<Index, String> {
@@ -188,12 +196,15 @@ impl SearchIndex {
         Ok(index)
     }
 
-    fn from_index(index: Index, fields: Fields) -> Result<SearchIndex> {
+    fn from_index(index: Index, fields: Fields, memory: usize) -> Result<SearchIndex> {
         analysis::register(index.tokenizers());
+        // Each writer thread needs a buffer of its own, of 15 MB at least.
+        let memory = memory.max(WRITER_THREAD_MEMORY);
         let threads = std::thread::available_parallelism()
             .map(|n| n.get().clamp(1, 4))
-            .unwrap_or(1);
-        let writer = index.writer_with_num_threads(threads, WRITER_MEMORY)?;
+            .unwrap_or(1)
+            .min(memory / WRITER_THREAD_MEMORY);
+        let writer = index.writer_with_num_threads(threads, memory)?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)

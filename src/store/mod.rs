@@ -147,7 +147,7 @@ impl Store {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
         let lock = DirLock::acquire(dir)?;
         let path = dir.join("savoirs.redb");
-        let db = Database::create(&path)?;
+        let db = Self::create(&path)?;
         let store = Store {
             db: RwLock::new(Some(db)),
             reopen: AtomicBool::new(false),
@@ -157,6 +157,13 @@ impl Store {
         };
         store.check_format()?;
         Ok(store)
+    }
+
+    /// Opens the database file with the cache size of [`crate::memory`].
+    fn create(path: &Path) -> Result<Database> {
+        Ok(Database::builder()
+            .set_cache_size(crate::memory::get().store_cache)
+            .create(path)?)
     }
 
     pub fn dir(&self) -> &Path {
@@ -172,7 +179,7 @@ impl Store {
         if self.reopen.load(Ordering::Acquire) {
             // The old handle must be gone before the file can be opened again.
             *db = None;
-            *db = Some(Database::create(&self.path)?);
+            *db = Some(Self::create(&self.path)?);
             self.reopen.store(false, Ordering::Release);
             tracing::warn!("the store was reopened after an I/O failure");
         }

@@ -308,6 +308,7 @@ fn speed(docs: &[Doc], queries: &[Query], size: usize, work: &Path) -> Result<()
         }
         (one, sixteen, by_class)
     });
+    let memory = savoirs_bench::harness::rss(server.child.id());
     server.stop();
     let index = SearchIndex::open(&data.join("index"))?.index;
     let mut stmt = db.prepare(&format!("{SQLITE_SEARCH} {FTS_ORDER} LIMIT 10"))?;
@@ -377,6 +378,8 @@ fn speed(docs: &[Doc], queries: &[Query], size: usize, work: &Path) -> Result<()
             load.errors
         );
     }
+    println!();
+    println!("Server's resident memory after the HTTP loads (MB: anonymous + files): {memory}");
     println!();
     println!(
         "| Savoirs over HTTP (JSON API, the same queries in turn, 10 s) | p50 (ms) | p99 (ms) | requests/s | errors |"

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use savoirs_bench::corpus::{self, QueryKind};
 use savoirs_bench::harness::{
-    FTS_ORDER, Load, Server, dir_bytes, fts_query, http_load, import_cli, percentile, rss_mb,
+    FTS_ORDER, Load, Rss, Server, dir_bytes, fts_query, http_load, import_cli, percentile, rss,
     savoirs_binary, sorted, sqlite_from_jsonl,
 };
 use savoirs_index::{SearchIndex, SearchRequest};
@@ -111,7 +111,7 @@ fn main() -> Result<()> {
     let (server, _) = Server::start(&savoirs, &data)?;
     let pid = server.child.id();
     std::thread::sleep(Duration::from_millis(500));
-    let rss_rest = rss_mb(pid);
+    let rss_rest = rss(pid);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -173,7 +173,7 @@ fn main() -> Result<()> {
             searchable.push(at.elapsed().as_secs_f64() * 1000.0);
         }
         let mut http_rows = Vec::new();
-        let mut rss_load: f64 = 0.0;
+        let mut rss_load = Rss::default();
         for (label, path) in [("JSON API", "/api/v1/search"), ("results page", "/search")] {
             for clients in [1, 4, 16] {
                 let texts: Vec<String> = queries.iter().map(|q| q.text.clone()).collect();
@@ -182,7 +182,10 @@ fn main() -> Result<()> {
                     per_second,
                     errors,
                 } = http_load(&base, path, &texts, clients, 8).await;
-                rss_load = rss_load.max(rss_mb(pid));
+                let now = rss(pid);
+                if now.total > rss_load.total {
+                    rss_load = now;
+                }
                 http_rows.push((label, clients, latencies, per_second, errors));
             }
         }
@@ -233,8 +236,8 @@ fn main() -> Result<()> {
         );
     }
     row(
-        "resident memory at rest / under load (MB)",
-        format!("{rss_rest:.0} / {rss_load:.0}"),
+        "resident memory at rest / under load (MB: anonymous + files)",
+        format!("{rss_rest} / {rss_load}"),
         "—".into(),
         "≤ 200 MB",
     );
