@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::tables::*;
-use super::{FORMAT, Result, Store, StoreError, upgrade_record, upgrade_revision};
+use super::{FORMAT, Result, Store, StoreError, packing, upgrade_record, upgrade_revision};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Header {
@@ -83,12 +83,18 @@ impl Store {
                 }
             };
         }
-        json_table!("records", RECORDS);
+        for entry in txn.open_table(RECORDS)?.iter()? {
+            let (k, v) = entry?;
+            let id = k.value();
+            let record = packing::unpack(&format!("record {id}"), v.value())?;
+            line(json!({"t": "records", "k": id, "v": json_bytes(&record)}))?;
+        }
         text_table!("slugs", SLUGS);
         for entry in txn.open_table(REVISIONS)?.iter()? {
             let (k, v) = entry?;
             let (id, n) = k.value();
-            line(json!({"t": "revisions", "k": [id, n], "v": json_bytes(v.value())}))?;
+            let revision = packing::unpack(&format!("revision {n} of {id}"), v.value())?;
+            line(json!({"t": "revisions", "k": [id, n], "v": json_bytes(&revision)}))?;
         }
         text_table!("changes", CHANGES);
         text_table!("partner_names", PARTNER_NAMES);
@@ -154,7 +160,8 @@ impl Store {
                         if let Some(object) = value.as_object_mut() {
                             upgrade_record(object, header.format);
                         }
-                        records.insert(text(key)?.as_str(), bytes(value)?.as_slice())?;
+                        let packed = packing::pack(&bytes(value)?)?;
+                        records.insert(text(key)?.as_str(), packed.as_slice())?;
                     }
                     "users" => {
                         users.insert(text(key)?.as_str(), bytes(value)?.as_slice())?;
@@ -166,7 +173,8 @@ impl Store {
                         let id = key[0].as_str().ok_or_else(bad)?;
                         let number = key[1].as_u64().ok_or_else(bad)?;
                         upgrade_revision(value, header.format);
-                        revisions.insert((id, number), bytes(value)?.as_slice())?;
+                        let packed = packing::pack(&bytes(value)?)?;
+                        revisions.insert((id, number), packed.as_slice())?;
                     }
                     "changes" => {
                         changes.insert(key.as_u64().ok_or_else(bad)?, text(value)?.as_str())?;

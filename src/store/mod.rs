@@ -7,6 +7,7 @@
 
 pub mod backup;
 mod lock;
+mod packing;
 mod tables;
 pub mod tokens;
 pub mod users;
@@ -35,7 +36,8 @@ use tables::*;
 /// - 2: a resource's web address is `web_address`, no longer `url` (see
 ///   [`model::legacy`]). A version that reads format 1 only would refuse such a
 ///   resource as an unknown field; it is refused the whole store instead, clearly.
-pub const FORMAT: u32 = 2;
+/// - 3: records and revisions are compressed (see [`packing`]).
+pub const FORMAT: u32 = 3;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -227,6 +229,14 @@ impl Store {
                     });
                 }
                 Some(found) if found < FORMAT => {
+                    // A copy of the file as it was comes first: the previous
+                    // version of Savoirs can still open it.
+                    let copy = self.path.with_extension(format!("redb.format-{found}"));
+                    tracing::info!(
+                        "upgrading the store from format {found} to {FORMAT}; the file as it was is kept as {}",
+                        copy.display()
+                    );
+                    std::fs::copy(&self.path, &copy).map_err(|e| StoreError::io(&copy, e))?;
                     // Upgraded in the same transaction that records the new
                     // format: a crash leaves the store wholly old or wholly new.
                     let changed = upgrade_tables(&txn, found)?;
@@ -312,17 +322,27 @@ pub(crate) fn upgrade_revision(revision: &mut serde_json::Value, from: u32) -> b
 }
 
 /// Upgrades every record and revision of a store written in format `from`;
-/// returns how many entries were rewritten.
+/// returns how many entries were rewritten. Before format 3 they were plain
+/// JSON: every one is rewritten, compressed.
 fn upgrade_tables(txn: &WriteTransaction, from: u32) -> Result<usize> {
+    // The JSON of a stored entry, as format `from` holds it.
+    let json = |what: &str, bytes: &[u8]| -> Result<Vec<u8>> {
+        if from < 3 {
+            Ok(bytes.to_vec())
+        } else {
+            packing::unpack(what, bytes)
+        }
+    };
     let mut records = txn.open_table(RECORDS)?;
     let mut changed_records = Vec::new();
     for entry in records.iter()? {
         let (k, v) = entry?;
         let id = k.value();
+        let what = format!("record {id}");
         let mut object: serde_json::Map<String, serde_json::Value> =
-            decode_json(&format!("record {id}"), v.value())?;
-        if upgrade_record(&mut object, from) {
-            changed_records.push((id.to_owned(), encode(&object)));
+            decode_json(&what, &json(&what, v.value())?)?;
+        if upgrade_record(&mut object, from) || from < 3 {
+            changed_records.push((id.to_owned(), packing::pack(&encode(&object))?));
         }
     }
     for (id, bytes) in &changed_records {
@@ -333,10 +353,10 @@ fn upgrade_tables(txn: &WriteTransaction, from: u32) -> Result<usize> {
     for entry in revisions.iter()? {
         let (k, v) = entry?;
         let (id, number) = k.value();
-        let mut revision: serde_json::Value =
-            decode_json(&format!("revision {number} of {id}"), v.value())?;
-        if upgrade_revision(&mut revision, from) {
-            changed_revisions.push((id.to_owned(), number, encode(&revision)));
+        let what = format!("revision {number} of {id}");
+        let mut revision: serde_json::Value = decode_json(&what, &json(&what, v.value())?)?;
+        if upgrade_revision(&mut revision, from) || from < 3 {
+            changed_revisions.push((id.to_owned(), number, packing::pack(&encode(&revision))?));
         }
     }
     for (id, number, bytes) in &changed_revisions {
@@ -361,7 +381,8 @@ fn decode_record(id: &str, bytes: &[u8]) -> Result<Record> {
         what: format!("record {id}"),
         message,
     };
-    let object = serde_json::from_slice(bytes).map_err(|e| corrupt(e.to_string()))?;
+    let bytes = packing::unpack(&format!("record {id}"), bytes)?;
+    let object = serde_json::from_slice(&bytes).map_err(|e| corrupt(e.to_string()))?;
     Record::from_json(object).map_err(corrupt)
 }
 
@@ -515,11 +536,8 @@ impl Reader {
         let mut out = Vec::new();
         for entry in table.range((id, 0)..=(id, u64::MAX))? {
             let (_, v) = entry?;
-            let revision = serde_json::from_slice(v.value()).map_err(|e| StoreError::Corrupt {
-                what: format!("revision of {id}"),
-                message: e.to_string(),
-            })?;
-            out.push(revision);
+            let what = format!("revision of {id}");
+            out.push(decode_json(&what, &packing::unpack(&what, v.value())?)?);
         }
         Ok(out)
     }
@@ -616,7 +634,7 @@ impl Writer<'_> {
         let json = record.to_json();
         self.txn
             .open_table(RECORDS)?
-            .insert(id.as_str(), encode(&json).as_slice())?;
+            .insert(id.as_str(), packing::pack(&encode(&json))?.as_slice())?;
         let revision = Revision {
             number: record.meta.revision,
             author: author.name.to_owned(),
@@ -624,9 +642,10 @@ impl Writer<'_> {
             message: author.message.to_owned(),
             record: json,
         };
-        self.txn
-            .open_table(REVISIONS)?
-            .insert((id.as_str(), revision.number), encode(&revision).as_slice())?;
+        self.txn.open_table(REVISIONS)?.insert(
+            (id.as_str(), revision.number),
+            packing::pack(&encode(&revision))?.as_slice(),
+        )?;
         self.log_change(&id)?;
         self.reindex_dependents(&record, previous.as_ref())?;
         Ok(record)

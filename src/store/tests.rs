@@ -122,10 +122,12 @@ fn a_second_process_and_a_newer_format_are_refused_clearly() {
     );
 }
 
-/// Rewrites a store as format 1 wrote it: a resource's web address under `url`.
+/// Rewrites a store as format 1 wrote it: plain JSON, a resource's web address
+/// under `url`.
 fn downgrade_to_format_1(store: &Store) {
     let old = |bytes: &[u8]| {
-        String::from_utf8(bytes.to_vec())
+        let json = packing::unpack("a stored value", bytes).expect("packed");
+        String::from_utf8(json)
             .expect("utf-8")
             .replace("\"web_address\":", "\"url\":")
             .into_bytes()
@@ -243,4 +245,52 @@ fn a_format_1_backup_is_restored_with_resource_addresses_intact() {
     let revision = &r.revisions(&id).expect("revisions")[0];
     let first = Record::from_json(revision.record.clone()).expect("an old revision reads");
     assert_eq!(web_address(&first), "https://cartocommune.example.org/");
+}
+
+#[test]
+fn a_store_written_by_the_previous_release_is_upgraded_and_its_file_kept() {
+    // Written by the release before records were compressed (format 2): the demo
+    // content, imported, and one account.
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/format-2/savoirs.redb");
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(&fixture, dir.path().join("savoirs.redb")).expect("copy");
+    let store = Store::open(dir.path()).expect("the previous format opens");
+    let r = store.read().expect("read");
+    let all = r.all(None).expect("all");
+    assert_eq!(all.len(), 33);
+    for record in &all {
+        assert_eq!(r.revisions(&record.meta.id).expect("revisions").len(), 1);
+    }
+    assert!(store.user("camille").expect("user").is_some());
+    // The file as it was is kept beside it, still format 2, plain JSON.
+    let kept = Database::open(dir.path().join("savoirs.redb.format-2")).expect("kept");
+    let txn = kept.begin_read().expect("txn");
+    let format = txn
+        .open_table(META)
+        .expect("meta")
+        .get("format")
+        .expect("get")
+        .map(|v| read_u32(v.value()));
+    assert_eq!(format, Some(2));
+    let records = txn.open_table(RECORDS).expect("records");
+    assert_eq!(records.len().expect("len"), 33);
+    for entry in records.iter().expect("iter") {
+        let (_, v) = entry.expect("entry");
+        assert!(serde_json::from_slice::<serde_json::Value>(v.value()).is_ok());
+    }
+    // Upgraded in place: compressed, and said so.
+    let txn = store.begin_read().expect("txn");
+    let format = txn
+        .open_table(META)
+        .expect("meta")
+        .get("format")
+        .expect("get")
+        .map(|v| read_u32(v.value()));
+    assert_eq!(format, Some(FORMAT));
+    let records = txn.open_table(RECORDS).expect("records");
+    for entry in records.iter().expect("iter") {
+        let (k, v) = entry.expect("entry");
+        assert!(packing::unpack(k.value(), v.value()).is_ok());
+    }
 }
