@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::tables::*;
-use super::{FORMAT, Result, Store, StoreError, packing, upgrade_record, upgrade_revision};
+use super::{
+    FORMAT, Result, Store, StoreError, current, packing, read_u64, upgrade_record, upgrade_revision,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Header {
@@ -83,11 +85,14 @@ impl Store {
                 }
             };
         }
+        // A record is written whole, as its latest revision holds it: a backup
+        // reads the same whatever the store's layout.
+        let revisions = txn.open_table(REVISIONS)?;
         for entry in txn.open_table(RECORDS)?.iter()? {
             let (k, v) = entry?;
             let id = k.value();
-            let record = packing::unpack(&format!("record {id}"), v.value())?;
-            line(json!({"t": "records", "k": id, "v": json_bytes(&record)}))?;
+            let record = current(&revisions, id, read_u64(v.value()))?;
+            line(json!({"t": "records", "k": id, "v": record.to_json()}))?;
         }
         text_table!("slugs", SLUGS);
         for entry in txn.open_table(REVISIONS)?.iter()? {
@@ -160,8 +165,11 @@ impl Store {
                         if let Some(object) = value.as_object_mut() {
                             upgrade_record(object, header.format);
                         }
-                        let packed = packing::pack(&bytes(value)?)?;
-                        records.insert(text(key)?.as_str(), packed.as_slice())?;
+                        // The record itself comes with its revisions; the
+                        // records table says which one is current.
+                        let number = value.get("revision").and_then(Value::as_u64);
+                        let number = number.ok_or_else(bad)?;
+                        records.insert(text(key)?.as_str(), number.to_le_bytes().as_slice())?;
                     }
                     "users" => {
                         users.insert(text(key)?.as_str(), bytes(value)?.as_slice())?;

@@ -36,7 +36,8 @@ use tables::*;
 /// - 2: a resource's web address is `web_address`, no longer `url` (see
 ///   [`model::legacy`]). A version that reads format 1 only would refuse such a
 ///   resource as an unknown field; it is refused the whole store instead, clearly.
-/// - 3: records and revisions are compressed (see [`packing`]).
+/// - 3: revisions are compressed (see [`packing`]), and a record is stored once,
+///   as its latest revision: the records table holds its revision number.
 pub const FORMAT: u32 = 3;
 
 #[derive(Debug, thiserror::Error)]
@@ -322,47 +323,55 @@ pub(crate) fn upgrade_revision(revision: &mut serde_json::Value, from: u32) -> b
 }
 
 /// Upgrades every record and revision of a store written in format `from`;
-/// returns how many entries were rewritten. Before format 3 they were plain
-/// JSON: every one is rewritten, compressed.
+/// returns how many entries were rewritten. Before format 3, revisions were
+/// plain JSON and the records table held each record again, whole: revisions
+/// are rewritten compressed, and the records table keeps only the number of each
+/// record's latest revision (writing that revision from the record if it is
+/// missing).
 fn upgrade_tables(txn: &WriteTransaction, from: u32) -> Result<usize> {
-    // The JSON of a stored entry, as format `from` holds it.
-    let json = |what: &str, bytes: &[u8]| -> Result<Vec<u8>> {
-        if from < 3 {
-            Ok(bytes.to_vec())
-        } else {
-            packing::unpack(what, bytes)
-        }
-    };
-    let mut records = txn.open_table(RECORDS)?;
-    let mut changed_records = Vec::new();
-    for entry in records.iter()? {
-        let (k, v) = entry?;
-        let id = k.value();
-        let what = format!("record {id}");
-        let mut object: serde_json::Map<String, serde_json::Value> =
-            decode_json(&what, &json(&what, v.value())?)?;
-        if upgrade_record(&mut object, from) || from < 3 {
-            changed_records.push((id.to_owned(), packing::pack(&encode(&object))?));
-        }
-    }
-    for (id, bytes) in &changed_records {
-        records.insert(id.as_str(), bytes.as_slice())?;
-    }
     let mut revisions = txn.open_table(REVISIONS)?;
-    let mut changed_revisions = Vec::new();
+    let mut changed = Vec::new();
     for entry in revisions.iter()? {
         let (k, v) = entry?;
         let (id, number) = k.value();
         let what = format!("revision {number} of {id}");
-        let mut revision: serde_json::Value = decode_json(&what, &json(&what, v.value())?)?;
-        if upgrade_revision(&mut revision, from) || from < 3 {
-            changed_revisions.push((id.to_owned(), number, packing::pack(&encode(&revision))?));
-        }
+        let mut revision: serde_json::Value = decode_json(&what, v.value())?;
+        upgrade_revision(&mut revision, from);
+        changed.push((id.to_owned(), number, packing::pack(&encode(&revision))?));
     }
-    for (id, number, bytes) in &changed_revisions {
+    for (id, number, bytes) in &changed {
         revisions.insert((id.as_str(), *number), bytes.as_slice())?;
     }
-    Ok(changed_records.len() + changed_revisions.len())
+    let mut count = changed.len();
+    let mut records = txn.open_table(RECORDS)?;
+    let mut numbers = Vec::new();
+    for entry in records.iter()? {
+        let (k, v) = entry?;
+        let id = k.value();
+        let mut object: serde_json::Map<String, serde_json::Value> =
+            decode_json(&format!("record {id}"), v.value())?;
+        upgrade_record(&mut object, from);
+        let number = object
+            .get("revision")
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(1);
+        if revisions.get((id, number))?.is_none() {
+            let revision = Revision {
+                number,
+                author: "savoirs".into(),
+                time: model::now(),
+                message: format!("stored again when the store went from format {from} to {FORMAT}"),
+                record: object,
+            };
+            revisions.insert((id, number), packing::pack(&encode(&revision))?.as_slice())?;
+        }
+        numbers.push((id.to_owned(), number));
+    }
+    for (id, number) in &numbers {
+        records.insert(id.as_str(), number.to_le_bytes().as_slice())?;
+    }
+    count += numbers.len();
+    Ok(count)
 }
 
 fn read_u32(bytes: &[u8]) -> u32 {
@@ -376,14 +385,37 @@ fn decode_json<T: serde::de::DeserializeOwned>(what: &str, bytes: &[u8]) -> Resu
     })
 }
 
-fn decode_record(id: &str, bytes: &[u8]) -> Result<Record> {
+/// The record `id` as its revision `number` holds it: its current state.
+fn current(
+    revisions: &impl ReadableTable<(&'static str, u64), &'static [u8]>,
+    id: &str,
+    number: u64,
+) -> Result<Record> {
     let corrupt = |message: String| StoreError::Corrupt {
         what: format!("record {id}"),
         message,
     };
-    let bytes = packing::unpack(&format!("record {id}"), bytes)?;
-    let object = serde_json::from_slice(&bytes).map_err(|e| corrupt(e.to_string()))?;
-    Record::from_json(object).map_err(corrupt)
+    let found = revisions.get((id, number))?;
+    let bytes = found.ok_or_else(|| corrupt(format!("its revision {number} is missing")))?;
+    let json = packing::unpack(&format!("record {id}"), bytes.value())?;
+    Record::from_json(record_of(&json).map_err(corrupt)?).map_err(corrupt)
+}
+
+/// The record a stored revision holds, read without the rest of the revision.
+fn record_of(
+    json: &[u8],
+) -> std::result::Result<serde_json::Map<String, serde_json::Value>, String> {
+    #[derive(Deserialize)]
+    struct Holding {
+        record: serde_json::Map<String, serde_json::Value>,
+    }
+    serde_json::from_slice::<Holding>(json)
+        .map(|h| h.record)
+        .map_err(|e| e.to_string())
+}
+
+fn read_u64(bytes: &[u8]) -> u64 {
+    bytes.try_into().map(u64::from_le_bytes).unwrap_or(u64::MAX)
 }
 
 fn encode(value: &impl Serialize) -> Vec<u8> {
@@ -414,8 +446,11 @@ macro_rules! reads {
         /// The record with this id.
         pub fn get(&self, id: &str) -> Result<Option<Record>> {
             let table = self.txn.open_table(RECORDS)?;
-            let found = table.get(id)?;
-            found.map(|v| decode_record(id, v.value())).transpose()
+            let Some(number) = table.get(id)?.map(|v| read_u64(v.value())) else {
+                return Ok(None);
+            };
+            let revisions = self.txn.open_table(REVISIONS)?;
+            current(&revisions, id, number).map(Some)
         }
 
         /// The id of the record of `kind` that has, or once had, this slug.
@@ -507,9 +542,10 @@ impl Reader {
     /// Calls `f` on every record, in id order, without holding them all in memory.
     pub fn for_each(&self, mut f: impl FnMut(Record) -> Result<()>) -> Result<()> {
         let table = self.txn.open_table(RECORDS)?;
+        let revisions = self.txn.open_table(REVISIONS)?;
         for entry in table.iter()? {
             let (k, v) = entry?;
-            f(decode_record(k.value(), v.value())?)?;
+            f(current(&revisions, k.value(), read_u64(v.value()))?)?;
         }
         Ok(())
     }
@@ -634,7 +670,7 @@ impl Writer<'_> {
         let json = record.to_json();
         self.txn
             .open_table(RECORDS)?
-            .insert(id.as_str(), packing::pack(&encode(&json))?.as_slice())?;
+            .insert(id.as_str(), record.meta.revision.to_le_bytes().as_slice())?;
         let revision = Revision {
             number: record.meta.revision,
             author: author.name.to_owned(),

@@ -122,11 +122,10 @@ fn a_second_process_and_a_newer_format_are_refused_clearly() {
     );
 }
 
-/// Rewrites a store as format 1 wrote it: plain JSON, a resource's web address
-/// under `url`.
+/// Rewrites a store as format 1 wrote it: plain JSON, each record whole in the
+/// records table beside its revisions, a resource's web address under `url`.
 fn downgrade_to_format_1(store: &Store) {
-    let old = |bytes: &[u8]| {
-        let json = packing::unpack("a stored value", bytes).expect("packed");
+    let old = |json: Vec<u8>| {
         String::from_utf8(json)
             .expect("utf-8")
             .replace("\"web_address\":", "\"url\":")
@@ -134,18 +133,6 @@ fn downgrade_to_format_1(store: &Store) {
     };
     let txn = store.begin_write().expect("txn");
     {
-        let mut records = txn.open_table(RECORDS).expect("records");
-        let all: Vec<(String, Vec<u8>)> = records
-            .iter()
-            .expect("iter")
-            .map(|e| {
-                let (k, v) = e.expect("entry");
-                (k.value().to_owned(), old(v.value()))
-            })
-            .collect();
-        for (k, v) in all {
-            records.insert(k.as_str(), v.as_slice()).expect("insert");
-        }
         let mut revisions = txn.open_table(REVISIONS).expect("revisions");
         let all: Vec<((String, u64), Vec<u8>)> = revisions
             .iter()
@@ -153,12 +140,32 @@ fn downgrade_to_format_1(store: &Store) {
             .map(|e| {
                 let (k, v) = e.expect("entry");
                 let (id, n) = k.value();
-                ((id.to_owned(), n), old(v.value()))
+                let json = packing::unpack("a revision", v.value()).expect("packed");
+                ((id.to_owned(), n), json)
             })
             .collect();
-        for ((id, n), v) in all {
+        let mut records = txn.open_table(RECORDS).expect("records");
+        let current: Vec<(String, u64)> = records
+            .iter()
+            .expect("iter")
+            .map(|e| {
+                let (k, v) = e.expect("entry");
+                (k.value().to_owned(), read_u64(v.value()))
+            })
+            .collect();
+        for (id, n) in current {
+            let (_, json) = all
+                .iter()
+                .find(|((i, m), _)| *i == id && *m == n)
+                .expect("the current revision");
+            let record = serde_json::to_vec(&record_of(json).expect("a record")).expect("json");
+            records
+                .insert(id.as_str(), old(record).as_slice())
+                .expect("insert");
+        }
+        for ((id, n), json) in all {
             revisions
-                .insert((id.as_str(), n), v.as_slice())
+                .insert((id.as_str(), n), old(json).as_slice())
                 .expect("insert");
         }
         txn.open_table(META)
@@ -288,9 +295,9 @@ fn a_store_written_by_the_previous_release_is_upgraded_and_its_file_kept() {
         .expect("get")
         .map(|v| read_u32(v.value()));
     assert_eq!(format, Some(FORMAT));
-    let records = txn.open_table(RECORDS).expect("records");
-    for entry in records.iter().expect("iter") {
-        let (k, v) = entry.expect("entry");
-        assert!(packing::unpack(k.value(), v.value()).is_ok());
+    let revisions = txn.open_table(REVISIONS).expect("revisions");
+    for entry in revisions.iter().expect("iter") {
+        let (_, v) = entry.expect("entry");
+        assert!(packing::unpack("a revision", v.value()).is_ok());
     }
 }
