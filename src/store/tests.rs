@@ -176,6 +176,15 @@ fn downgrade_to_format_1(store: &Store) {
     txn.commit().expect("commit");
 }
 
+/// The format a store's file says it is in.
+fn stored_format(txn: &redb::ReadTransaction) -> Option<u32> {
+    txn.open_table(META)
+        .expect("meta")
+        .get("format")
+        .expect("get")
+        .map(|v| read_u32(v.value()))
+}
+
 fn carto_commune() -> Record {
     Record::new(Body::Resource(crate::model::Resource {
         title: "Carto-Commune".into(),
@@ -215,12 +224,7 @@ fn a_format_1_store_is_upgraded_with_resource_addresses_intact() {
     assert_eq!(web_address(&first), "https://cartocommune.example.org/");
     assert_eq!(r.all(None).expect("all").len(), 2);
     let txn = store.begin_read().expect("txn");
-    let format = txn
-        .open_table(META)
-        .expect("meta")
-        .get("format")
-        .expect("get")
-        .map(|v| read_u32(v.value()));
+    let format = stored_format(&txn);
     assert_eq!(format, Some(FORMAT));
 }
 
@@ -273,12 +277,7 @@ fn a_store_written_by_the_previous_release_is_upgraded_and_its_file_kept() {
     // The file as it was is kept beside it, still format 2, plain JSON.
     let kept = Database::open(dir.path().join("savoirs.redb.format-2")).expect("kept");
     let txn = kept.begin_read().expect("txn");
-    let format = txn
-        .open_table(META)
-        .expect("meta")
-        .get("format")
-        .expect("get")
-        .map(|v| read_u32(v.value()));
+    let format = stored_format(&txn);
     assert_eq!(format, Some(2));
     let records = txn.open_table(RECORDS).expect("records");
     assert_eq!(records.len().expect("len"), 33);
@@ -288,12 +287,7 @@ fn a_store_written_by_the_previous_release_is_upgraded_and_its_file_kept() {
     }
     // Upgraded in place: compressed, and said so.
     let txn = store.begin_read().expect("txn");
-    let format = txn
-        .open_table(META)
-        .expect("meta")
-        .get("format")
-        .expect("get")
-        .map(|v| read_u32(v.value()));
+    let format = stored_format(&txn);
     assert_eq!(format, Some(FORMAT));
     let revisions = txn.open_table(REVISIONS).expect("revisions");
     for entry in revisions.iter().expect("iter") {
