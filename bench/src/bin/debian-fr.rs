@@ -286,7 +286,16 @@ fn speed(docs: &[Doc], queries: &[Query], size: usize, work: &Path) -> Result<()
             )
         })
         .collect();
-    let (server, _) = Server::start(&savoirs, &data)?;
+    // `savoirs check` on the imported base: its time, and whether it is clean.
+    let t = Instant::now();
+    let check = std::process::Command::new(&savoirs)
+        .arg("--data")
+        .arg(&data)
+        .arg("check")
+        .env("RUST_LOG", "error")
+        .output()?;
+    let check = (t.elapsed(), check.status.success());
+    let (server, startup) = Server::start(&savoirs, &data)?;
     let base = server.base.clone();
     let texts: Vec<String> = per_class
         .iter()
@@ -379,7 +388,13 @@ fn speed(docs: &[Doc], queries: &[Query], size: usize, work: &Path) -> Result<()
         );
     }
     println!();
-    println!("Server's resident memory after the HTTP loads (MB: anonymous + files): {memory}");
+    println!(
+        "Server's resident memory after the HTTP loads (MB: anonymous + files): {memory}; \
+         start-up until listening {:.0} ms; `savoirs check` {:.1} s, {}",
+        startup.as_secs_f64() * 1000.0,
+        check.0.as_secs_f64(),
+        if check.1 { "clean" } else { "NOT CLEAN" }
+    );
     println!();
     println!(
         "| Savoirs over HTTP (JSON API, the same queries in turn, 10 s) | p50 (ms) | p99 (ms) | requests/s | errors |"
