@@ -128,13 +128,13 @@ pub fn savoirs_binary() -> Result<std::path::PathBuf> {
 
 /// Imports a JSON Lines file into a fresh data directory with `savoirs import`
 /// (store and index), as a person would; returns the time it took.
-pub fn import_cli(savoirs: &Path, data: &Path, file: &Path) -> Result<Duration> {
+pub fn import_cli(savoirs: &Path, data: &Path, files: &[&Path]) -> Result<Duration> {
     let t = Instant::now();
     let output = Command::new(savoirs)
         .arg("--data")
         .arg(data)
         .arg("import")
-        .arg(file)
+        .args(files)
         .env("RUST_LOG", "error")
         .output()?;
     anyhow::ensure!(
@@ -156,7 +156,7 @@ pub const FTS_ORDER: &str = "bm25(docs, 0.0, 0.0, 0.0, 0.0, 10.0, 2.0, 1.0)";
 /// Builds an SQLite FTS5 table `docs` of the records of a JSON Lines file in the
 /// interchange format (accents folded, as `unicode61 remove_diacritics 2` does);
 /// returns the open connection and the time the build took.
-pub fn sqlite_from_jsonl(path: &Path, file: &Path) -> Result<(rusqlite::Connection, Duration)> {
+pub fn sqlite_from_jsonl(path: &Path, files: &[&Path]) -> Result<(rusqlite::Connection, Duration)> {
     let db = rusqlite::Connection::open(path)?;
     db.execute_batch(
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;
@@ -170,7 +170,11 @@ pub fn sqlite_from_jsonl(path: &Path, file: &Path) -> Result<(rusqlite::Connecti
             let mut insert = tx.prepare(
                 "INSERT INTO docs (id, kind, start, end, title, summary, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
-            for line in BufReader::new(std::fs::File::open(file)?).lines() {
+            let lines = files
+                .iter()
+                .map(|f| Ok(BufReader::new(std::fs::File::open(f)?).lines()))
+                .collect::<Result<Vec<_>>>()?;
+            for line in lines.into_iter().flatten() {
                 let v: serde_json::Value = serde_json::from_str(&line?)?;
                 let s = |k: &str| v[k].as_str().unwrap_or_default().to_owned();
                 let title = if v["kind"] == "partner" {

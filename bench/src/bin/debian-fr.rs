@@ -16,7 +16,7 @@
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
@@ -146,7 +146,7 @@ fn relevance(docs: &[Doc], queries: &[Query], corpus: &Path, work: &Path) -> Res
         &text,
     )?;
     eprintln!("Savoirs: imported in {:.1} s", t.elapsed().as_secs_f64());
-    let (db, _) = sqlite_from_jsonl(&work.join("relevance.sqlite"), corpus)?;
+    let (db, _) = sqlite_from_jsonl(&work.join("relevance.sqlite"), &[corpus])?;
     let mut stmt = db.prepare(&format!("{SQLITE_SEARCH} {FTS_ORDER} LIMIT 10"))?;
     let position: HashMap<&str, usize> = docs
         .iter()
@@ -221,10 +221,30 @@ fn relevance(docs: &[Doc], queries: &[Query], corpus: &Path, work: &Path) -> Res
 
 /// `size` records made of the real sections: each section once, then records
 /// with a real title and real paragraphs drawn from other sections (seeded).
-fn write_large_corpus(docs: &[Doc], size: usize, file: &Path) -> Result<()> {
-    let mut out = std::io::BufWriter::new(std::fs::File::create(file)?);
-    for d in docs.iter().take(size) {
-        writeln!(out, "{}", d.json())?;
+/// Records per file of the large corpus: `savoirs import` takes files of
+/// 512 MiB at most, and 200 000 of these records take about 140 MB.
+const RECORDS_PER_FILE: usize = 200_000;
+
+/// Writes `size` records into files `large-N.jsonl` of `dir`; returns them.
+fn write_large_corpus(docs: &[Doc], size: usize, dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let mut out: Option<std::io::BufWriter<std::fs::File>> = None;
+    let mut line = |i: usize, text: String| -> Result<()> {
+        if i.is_multiple_of(RECORDS_PER_FILE) {
+            if let Some(mut done) = out.take() {
+                done.flush()?;
+            }
+            let file = dir.join(format!("large-{}.jsonl", i / RECORDS_PER_FILE));
+            out = Some(std::io::BufWriter::new(std::fs::File::create(&file)?));
+            files.push(file);
+        }
+        if let Some(out) = out.as_mut() {
+            writeln!(out, "{text}")?;
+        }
+        Ok(())
+    };
+    for (i, d) in docs.iter().take(size).enumerate() {
+        line(i, d.json().to_string())?;
     }
     let paragraphs: Vec<&str> = docs
         .iter()
@@ -237,14 +257,16 @@ fn write_large_corpus(docs: &[Doc], size: usize, file: &Path) -> Result<()> {
         let body: Vec<&str> = (0..rng.usize(2..=6))
             .map(|_| paragraphs[rng.usize(..paragraphs.len())])
             .collect();
-        let line = serde_json::json!({
+        let record = serde_json::json!({
             "kind": "method", "id": format!("dfr-v{i:06}"), "lang": "fr", "status": "published",
             "title": title, "summary": summary, "body": body.join("\n\n"),
         });
-        writeln!(out, "{line}")?;
+        line(i, record.to_string())?;
     }
-    out.flush()?;
-    Ok(())
+    if let Some(mut last) = out {
+        last.flush()?;
+    }
+    Ok(files)
 }
 
 /// Milliseconds of each run of `search` over the queries.
@@ -269,11 +291,11 @@ fn three(v: &[f64]) -> String {
 
 fn speed(docs: &[Doc], queries: &[Query], size: usize, work: &Path) -> Result<()> {
     let savoirs = savoirs_binary()?;
-    let file = work.join("large.jsonl");
-    write_large_corpus(docs, size, &file)?;
+    let files = write_large_corpus(docs, size, work)?;
+    let files: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
     let data = work.join("large");
-    let import = import_cli(&savoirs, &data, &file)?;
-    let (db, sqlite_build) = sqlite_from_jsonl(&work.join("large.sqlite"), &file)?;
+    let import = import_cli(&savoirs, &data, &files)?;
+    let (db, sqlite_build) = sqlite_from_jsonl(&work.join("large.sqlite"), &files)?;
     // 200 queries of each class, first over HTTP, then in process (each run once
     // untimed first, so that both engines start warm); the server goes first
     // because it needs the index to itself.

@@ -66,12 +66,12 @@ fn main() -> Result<()> {
 
     // Bulk import through the command line, store and index included.
     let data = work.path().join("data");
-    let import_s = import_cli(&savoirs, &data, &file)?.as_secs_f64();
+    let import_s = import_cli(&savoirs, &data, &[&file])?.as_secs_f64();
     let import_rate = size as f64 / import_s;
 
     // SQLite FTS5, the same records.
     let sqlite_path = work.path().join("fts.sqlite");
-    let (db, sqlite_build) = sqlite_from_jsonl(&sqlite_path, &file)?;
+    let (db, sqlite_build) = sqlite_from_jsonl(&sqlite_path, &[&file])?;
     let sqlite_build_s = sqlite_build.as_secs_f64();
     row(
         "bulk import (records/s)",
