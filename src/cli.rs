@@ -96,6 +96,8 @@ pub enum Command {
     Reindex,
     /// Verify the store and compare it with the search index.
     Check,
+    /// Give back the disk space that earlier writes freed in the store.
+    Compact,
     /// Write a consistent snapshot of the store (records, revisions, accounts).
     Backup {
         /// Write to this file instead of standard output.
@@ -149,6 +151,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Export { format, output } => export_to(&cli.data, format, output.as_deref()),
         Command::Reindex => reindex(&cli.data),
         Command::Check => check(&cli.data),
+        Command::Compact => compact(&cli.data),
         Command::Backup { output } => backup(&cli.data, output.as_deref()),
         Command::Restore { file } => restore(&cli.data, &file),
         Command::User {
@@ -267,6 +270,26 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests in flight");
 }
 
+/// Imports of this many records or more end with the store compacted.
+const BULK_IMPORT: usize = 10_000;
+
+fn compact(data: &Path) -> Result<ExitCode> {
+    let store = open_store(data)?;
+    report_compaction(&store)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report_compaction(store: &Store) -> Result<()> {
+    let (before, after) = store.compact()?;
+    let mb = |bytes: u64| bytes as f64 / 1e6;
+    println!(
+        "compacted the store: {:.1} MB → {:.1} MB",
+        mb(before),
+        mb(after)
+    );
+    Ok(())
+}
+
 fn import_files(data: &Path, files: &[PathBuf]) -> Result<ExitCode> {
     let store = open_store(data)?;
     let mut imported = 0;
@@ -305,6 +328,9 @@ fn import_files(data: &Path, files: &[PathBuf]) -> Result<ExitCode> {
         bar.set_position(done);
     })?;
     bar.finish_and_clear();
+    if imported >= BULK_IMPORT {
+        report_compaction(&store)?;
+    }
     for r in &rejected {
         eprintln!("rejected: {r}");
     }

@@ -411,3 +411,20 @@ fn the_caches_take_the_memory_they_are_given() {
     let found = server.json("/api/v1/search?q=forum");
     assert!(found["total"].as_u64().unwrap_or(0) > 0, "{found}");
 }
+
+#[test]
+fn compacting_gives_space_back_and_keeps_everything() {
+    let dir = with_example();
+    let before = savoirs(dir.path(), &["export"]);
+    assert_success(&before);
+    let compacted = savoirs(dir.path(), &["compact"]);
+    assert_success(&compacted);
+    let said = String::from_utf8_lossy(&compacted.stdout);
+    assert!(said.contains("compacted the store"), "{said}");
+    assert_success(&savoirs(dir.path(), &["check"]));
+    let after = savoirs(dir.path(), &["export"]);
+    assert_eq!(
+        before.stdout, after.stdout,
+        "the same records, byte for byte"
+    );
+}

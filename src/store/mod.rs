@@ -294,6 +294,26 @@ impl Store {
         })
     }
 
+    /// Gives the file system back the pages that earlier writes freed, which a
+    /// bulk load leaves many of; returns the file's size before and after, in
+    /// bytes. Needs the store to itself: for the command line, not a running
+    /// server.
+    pub fn compact(&self) -> Result<(u64, u64)> {
+        self.reopen_if_needed()?;
+        let size = || {
+            std::fs::metadata(&self.path)
+                .map(|m| m.len())
+                .map_err(|e| StoreError::io(&self.path, e))
+        };
+        let before = size()?;
+        let mut db = self.db.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(db) = db.as_mut() {
+            while db.compact().map_err(redb::Error::from)? {}
+        }
+        drop(db);
+        Ok((before, size()?))
+    }
+
     /// Verifies redb's own checksums; true when the file is intact.
     pub fn check_integrity(&mut self) -> Result<bool> {
         self.reopen_if_needed()?;
