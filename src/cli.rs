@@ -204,11 +204,16 @@ fn serve(
             name: "demo",
             message: "Demo content",
         };
-        let report = import::save(&store, "demo.jsonl", items, &author, |_| {})?;
+        let report = import::save(&store, "demo.jsonl", items, &author, |_| {}, |_| {})?;
         for r in rejected.iter().chain(&report.rejected) {
             tracing::warn!("demo content: {r}");
         }
         tracing::info!("loaded {} demo records", report.imported);
+    }
+    if let Some(import) = store.interrupted_import()? {
+        tracing::warn!(
+            "an import did not finish ({import}); importing the same files again completes it"
+        );
     }
     let started = std::time::Instant::now();
     let index = search::open_index(&store, |_, _| {})?;
@@ -292,42 +297,74 @@ fn report_compaction(store: &Store) -> Result<()> {
 
 fn import_files(data: &Path, files: &[PathBuf]) -> Result<ExitCode> {
     let store = open_store(data)?;
+    if let Some(import) = store.interrupted_import()? {
+        eprintln!(
+            "note: an earlier import did not finish ({import}); records it saved are kept, \
+             and importing the same files again completes it without duplicates"
+        );
+    }
+    // The index starts level with the store, then follows the import on a thread
+    // of its own while the store writes.
+    let index = search::open_index(&store, |_, _| {})?;
+    let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    store.begin_import(&names.join(", "))?;
     let mut imported = 0;
     let mut rejected = Vec::new();
-    for path in files {
-        let name = path.display().to_string();
-        let text = match import::read_file(path) {
-            Ok(text) => text,
-            Err(reason) => {
-                rejected.push(import::Rejection {
-                    file: name,
-                    line: None,
-                    reason,
-                });
-                continue;
+    let indexed = std::thread::scope(|scope| -> Result<usize> {
+        let (to_index, messages) = std::sync::mpsc::sync_channel(4);
+        let follower = scope.spawn(|| search::follow(&store, &index, messages));
+        let result = (|| -> Result<()> {
+            for (path, name) in files.iter().zip(&names) {
+                let text = match import::read_file(path) {
+                    Ok(text) => text,
+                    Err(reason) => {
+                        rejected.push(import::Rejection {
+                            file: name.clone(),
+                            line: None,
+                            reason,
+                        });
+                        continue;
+                    }
+                };
+                let (items, bad) = import::parse(name, Format::detect(path, &text), &text);
+                drop(text);
+                rejected.extend(bad);
+                let bar = progress_bar(items.len() as u64, "import");
+                if items.len() < 1_000 {
+                    bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+                }
+                let report = import::save(
+                    &store,
+                    name,
+                    items,
+                    &IMPORT_AUTHOR,
+                    |n| bar.inc(n as u64),
+                    // A follower that stopped has an error to tell, below.
+                    |batch| drop(to_index.send(search::Follow::Batch(batch))),
+                )?;
+                bar.finish_and_clear();
+                imported += report.imported;
+                rejected.extend(report.rejected);
+                // `save` made the file's records durable: the index may commit.
+                let _ = to_index.send(search::Follow::Durable(store.read()?.last_seq()?));
             }
-        };
-        let (items, bad) = import::parse(&name, Format::detect(path, &text), &text);
-        rejected.extend(bad);
-        let bar = progress_bar(items.len() as u64, "import");
-        if items.len() < 1_000 {
-            bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-        }
-        let report = import::save(&store, &name, items, &IMPORT_AUTHOR, |n| bar.inc(n as u64))?;
-        bar.finish_and_clear();
-        imported += report.imported;
-        rejected.extend(report.rejected);
-    }
-    // Bring the index up to date now, so that the server starts at once.
-    let bar = progress_bar(0, "index");
-    if imported < 1_000 {
-        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-    }
-    search::open_index(&store, |done, total| {
-        bar.set_length(total);
-        bar.set_position(done);
+            Ok(())
+        })();
+        drop(to_index);
+        let followed = follower
+            .join()
+            .map_err(|_| anyhow::anyhow!("the indexing thread panicked"))?;
+        result?;
+        Ok(followed?)
     })?;
-    bar.finish_and_clear();
+    store.end_import()?;
+    // Whatever the follower did not see (nothing, unless it failed) is caught up
+    // here; a bulk load ends with the index in one segment.
+    let caught_up = search::catch_up(&store, &index)?;
+    if indexed + caught_up >= BULK_IMPORT {
+        index.merge_segments()?;
+    }
+    drop(index);
     if imported >= BULK_IMPORT {
         report_compaction(&store)?;
     }
@@ -525,6 +562,12 @@ fn check(data: &Path) -> Result<ExitCode> {
     }
     for id in have.keys().filter(|id| !want.contains_key(*id)) {
         problems.push(format!("the index holds {id}, which is not in the store"));
+    }
+    if let Some(import) = store.interrupted_import()? {
+        // Not a fault of the store: what the import saved is whole and indexed.
+        println!(
+            "note: an import did not finish ({import}); importing the same files again completes it"
+        );
     }
     if problems.is_empty() {
         println!("ok: {} record(s), store and index agree", want.len());

@@ -224,7 +224,8 @@ pub fn catch_up(store: &Store, index: &SearchIndex) -> Result<usize, SyncError> 
 }
 
 /// [`catch_up`], calling `progress(changes applied, changes to apply)` after each
-/// committed batch.
+/// batch. A long catch-up (a restore, a start after a crash during a load)
+/// commits rarely: each commit writes and syncs a new segment.
 pub fn catch_up_with(
     store: &Store,
     index: &SearchIndex,
@@ -234,10 +235,14 @@ pub fn catch_up_with(
     let start = applied;
     let target = store.read()?.last_seq()?;
     let mut total = 0;
+    let mut staged = 0;
     loop {
         let reader = store.read()?;
         let changes = reader.changes_after(applied, BATCH)?;
         let Some(&(last, _)) = changes.last() else {
+            if staged > 0 {
+                index.commit_at(applied)?;
+            }
             if total >= BULK {
                 index.merge_segments()?;
             }
@@ -255,10 +260,130 @@ pub fn catch_up_with(
             });
         }
         total += batch.len();
-        index.apply(batch, last)?;
+        staged += batch.len();
+        if staged >= COMMIT_EVERY || changes_left(&reader, last)? == 0 {
+            index.apply(batch, last)?;
+            staged = 0;
+        } else {
+            index.stage(batch)?;
+        }
         applied = last;
         progress(applied - start, target.saturating_sub(start));
     }
+}
+
+/// Whether the store's log holds changes after `seq`, as 0 or 1.
+fn changes_left(reader: &Reader, seq: u64) -> Result<usize, StoreError> {
+    Ok(reader.changes_after(seq, 1)?.len())
+}
+
+/// A long load commits the index at least this often, so that a crash does not
+/// lose all of its indexing.
+const COMMIT_EVERY: usize = 200_000;
+
+/// What an import tells [`follow`].
+#[derive(Debug)]
+pub enum Follow {
+    /// A batch committed to the store, not durably yet.
+    Batch(crate::import::Batch),
+    /// Every change up to this sequence number is durable in the store: the
+    /// index may commit up to there.
+    Durable(u64),
+}
+
+/// Feeds the index while an import writes the store, on a thread of its own:
+/// each batch is indexed from the records the import saved (the others it
+/// changed are read back), and the index commits only where the store is
+/// durable, so that its sequence number never runs ahead of the store's.
+/// Records the batch created skip the search for an older copy. Returns the
+/// number of records indexed.
+pub fn follow(
+    store: &Store,
+    index: &SearchIndex,
+    messages: std::sync::mpsc::Receiver<Follow>,
+) -> Result<usize, SyncError> {
+    let mut covered = index.applied_seq()?;
+    let mut committed = covered;
+    let mut total = 0;
+    for message in messages {
+        match message {
+            Follow::Batch(batch) => {
+                total += index_range(store, index, covered, batch.seq, batch.saved)?;
+                covered = covered.max(batch.seq);
+            }
+            Follow::Durable(seq) => {
+                if seq > covered {
+                    total += index_range(store, index, covered, seq, Vec::new())?;
+                    covered = seq;
+                }
+                if seq > committed {
+                    index.commit_at(seq)?;
+                    committed = seq;
+                }
+            }
+        }
+    }
+    Ok(total)
+}
+
+/// Stages the changes of the log after `from` up to `to`, taking records from
+/// `saved` when they are there.
+fn index_range(
+    store: &Store,
+    index: &SearchIndex,
+    from: u64,
+    to: u64,
+    saved: Vec<Record>,
+) -> Result<usize, SyncError> {
+    let reader = store.read()?;
+    let mut ids = Vec::new();
+    let mut after = from;
+    while after < to {
+        let changes = reader.changes_after(after, BATCH)?;
+        let Some(&(last, _)) = changes.last() else {
+            break;
+        };
+        ids.extend(
+            changes
+                .into_iter()
+                .take_while(|(seq, _)| *seq <= to)
+                .map(|(_, id)| id),
+        );
+        after = last;
+    }
+    ids.sort();
+    ids.dedup();
+    // A first revision saved in this batch is not in the index yet (the index
+    // had every earlier change); the last record saved under an id is current.
+    let created: std::collections::HashSet<String> = saved
+        .iter()
+        .filter(|r| r.meta.revision == 1)
+        .map(|r| r.meta.id.clone())
+        .collect();
+    let mut saved: HashMap<String, Record> =
+        saved.into_iter().map(|r| (r.meta.id.clone(), r)).collect();
+    let mut lookups = Lookups::new(&reader);
+    let mut changes = Vec::with_capacity(ids.len());
+    for id in ids {
+        let record = match saved.remove(&id) {
+            Some(record) => Some(record),
+            None => reader.get(&id)?,
+        };
+        changes.push(match record {
+            Some(record) => {
+                let doc = Box::new(index_doc(&record, &mut lookups)?);
+                if created.contains(&id) {
+                    Change::Add(doc)
+                } else {
+                    Change::Upsert(doc)
+                }
+            }
+            None => Change::Delete(id),
+        });
+    }
+    let n = changes.len();
+    index.stage(changes)?;
+    Ok(n)
 }
 
 /// Rebuilds the whole index from the store. `progress(done, total)` is called as
@@ -275,25 +400,25 @@ pub fn rebuild(
     let mut done = 0;
     let mut chunk = Vec::with_capacity(BATCH);
     let mut lookups = Lookups::new(&reader);
+    let index_error = |e: IndexError| StoreError::Corrupt {
+        what: "search index".into(),
+        message: e.to_string(),
+    };
     reader.for_each(|record| {
-        chunk.push(index_doc(&record, &mut lookups)?);
+        // The index was cleared: every record is new to it.
+        chunk.push(Change::Add(Box::new(index_doc(&record, &mut lookups)?)));
         if chunk.len() == BATCH {
-            index
-                .add_uncommitted(&chunk)
-                .map_err(|e| StoreError::Corrupt {
-                    what: "search index".into(),
-                    message: e.to_string(),
-                })?;
             done += chunk.len() as u64;
-            chunk.clear();
+            index
+                .stage(std::mem::take(&mut chunk))
+                .map_err(index_error)?;
             progress(done, total);
         }
         Ok(())
     })?;
-    index.add_uncommitted(&chunk)?;
     done += chunk.len() as u64;
+    index.apply(chunk, last)?;
     progress(done, total);
-    index.apply(Vec::new(), last)?;
     index.merge_segments()?;
     Ok(done)
 }

@@ -428,3 +428,130 @@ fn compacting_gives_space_back_and_keeps_everything() {
         "the same records, byte for byte"
     );
 }
+
+/// A bulk import file: methods with ids and without, naming partners by name and
+/// the next method by its title (a link forward, completed at the end).
+fn bulk_import_file(dir: &std::path::Path, n: usize) -> std::path::PathBuf {
+    let mut lines = String::new();
+    for i in 0..n {
+        let mut record = serde_json::json!({
+            "kind": "method", "lang": "fr", "status": "published",
+            "title": format!("Méthode numéro {i}"),
+            "summary": format!("Animer le groupe {i} avec des cartes et un tableau partagé."),
+            "body": "Préparer la salle, inviter les habitants, noter les propositions.",
+            "partners": [{"name": format!("Association {}", i % 50), "role": "partner"}],
+            "related": [format!("Méthode numéro {}", (i + 1) % n)],
+        });
+        if i % 3 != 0 {
+            record["id"] = format!("bulk-{i}").into();
+        }
+        lines.push_str(&record.to_string());
+        lines.push('\n');
+    }
+    let path = dir.join("bulk.jsonl");
+    std::fs::write(&path, lines).expect("write the import file");
+    path
+}
+
+/// An export with what differs between two imports of the same file taken away:
+/// times, and the ids the store made up.
+fn comparable_export(data: &std::path::Path) -> Vec<serde_json::Value> {
+    let out = savoirs(data, &["export"]);
+    assert_success(&out);
+    let mut records: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("an exported line"))
+        .collect();
+    for r in &mut records {
+        let obj = r.as_object_mut().expect("an object");
+        for key in ["created", "updated", "revision"] {
+            obj.remove(key);
+        }
+        let made_up = !obj["id"].as_str().unwrap_or("").starts_with("bulk-");
+        if made_up {
+            obj.remove("id");
+        }
+        for p in obj
+            .get_mut("partners")
+            .and_then(|p| p.as_array_mut())
+            .into_iter()
+            .flatten()
+        {
+            p.as_object_mut().expect("a partner").remove("id");
+        }
+        for rel in obj
+            .get_mut("related")
+            .and_then(|p| p.as_array_mut())
+            .into_iter()
+            .flatten()
+        {
+            if let Some(o) = rel.as_object_mut()
+                && !o["id"].as_str().unwrap_or("").starts_with("bulk-")
+            {
+                o.remove("id");
+            }
+        }
+    }
+    records.sort_by_key(|r| {
+        (
+            r["kind"].to_string(),
+            r["title"].to_string(),
+            r["name"].to_string(),
+        )
+    });
+    records
+}
+
+#[test]
+fn a_bulk_import_killed_midway_is_completed_by_importing_again() {
+    let files = tempfile::tempdir().expect("tempdir");
+    let file = bulk_import_file(files.path(), 3_000);
+    let file = file.to_str().expect("path");
+    // The base as one uninterrupted import makes it, and how long that takes.
+    let whole = tempfile::tempdir().expect("tempdir");
+    let started = std::time::Instant::now();
+    assert_success(&savoirs(whole.path(), &["import", file]));
+    let took = started.elapsed();
+    let expected = comparable_export(whole.path());
+    assert_eq!(expected.len(), 3_050, "3 000 methods and 50 partners");
+
+    let killed = tempfile::tempdir().expect("tempdir");
+    let mut import = std::process::Command::new(env!("CARGO_BIN_EXE_savoirs"))
+        .arg("--data")
+        .arg(killed.path())
+        .args(["import", file])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start the import");
+    std::thread::sleep(took / 2);
+    assert!(
+        import.try_wait().expect("wait").is_none(),
+        "the import ended before it could be killed"
+    );
+    import.kill().expect("SIGKILL");
+    import.wait().expect("reap");
+
+    // A restart brings the index level with what the store kept.
+    Server::start(killed.path()).kill();
+    let check = savoirs(killed.path(), &["check"]);
+    assert_success(&check);
+    let said = String::from_utf8_lossy(&check.stdout);
+    assert!(said.contains("an import did not finish"), "{said}");
+    let partial = comparable_export(killed.path()).len();
+    assert!(partial < expected.len(), "{partial} records after the kill");
+
+    let again = savoirs(killed.path(), &["import", file]);
+    assert_success(&again);
+    let said = String::from_utf8_lossy(&again.stderr);
+    assert!(said.contains("an earlier import did not finish"), "{said}");
+    assert!(said.contains("imported 3000 record(s)"), "{said}");
+    let check = savoirs(killed.path(), &["check"]);
+    assert_success(&check);
+    let said = String::from_utf8_lossy(&check.stdout);
+    assert!(!said.contains("did not finish"), "{said}");
+    assert_eq!(comparable_export(killed.path()), expected);
+    // And a third import of the same file changes nothing.
+    assert_success(&savoirs(killed.path(), &["import", file]));
+    assert_eq!(comparable_export(killed.path()), expected);
+}

@@ -27,7 +27,7 @@ pub fn load(dir: &Path, name: &str, format: Format, text: &str) -> Result<(Store
     let store = Store::open(dir)?;
     let (items, rejected) = import::parse(name, format, text);
     anyhow::ensure!(rejected.is_empty(), "{name}: {rejected:?}");
-    let report = import::save(&store, name, items, &AUTHOR, |_| {})?;
+    let report = import::save(&store, name, items, &AUTHOR, |_| {}, |_| {})?;
     anyhow::ensure!(report.rejected.is_empty(), "{name}: {:?}", report.rejected);
     let index = search::open_index(&store, |_, _| {})?;
     Ok((store, index))

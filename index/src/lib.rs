@@ -74,7 +74,12 @@ pub type Result<T> = std::result::Result<T, IndexError>;
 /// One change to apply to the index.
 #[derive(Debug, Clone)]
 pub enum Change {
+    /// A record new or changed: any older copy of it is replaced.
     Upsert(Box<IndexDoc>),
+    /// A record the index cannot hold yet (created since the index last caught
+    /// up, or after it was cleared): added without looking for an older copy,
+    /// which spares a delete that every segment would otherwise have to apply.
+    Add(Box<IndexDoc>),
     Delete(String),
 }
 
@@ -234,10 +239,33 @@ impl SearchIndex {
     /// returns see the changes.
     pub fn apply(&self, changes: Vec<Change>, seq: u64) -> Result<()> {
         let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        self.stage_with(&writer, changes)?;
+        self.commit(&mut writer, seq)
+    }
+
+    /// Applies changes without committing them: a bulk load stages many batches
+    /// and commits once, with [`commit_at`](Self::commit_at). Until then readers
+    /// see none of them, and a crash loses them all (the store still has them).
+    pub fn stage(&self, changes: Vec<Change>) -> Result<()> {
+        let writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        self.stage_with(&writer, changes)
+    }
+
+    /// Commits what was staged, recording that the index now holds every change
+    /// of the store up to `seq`.
+    pub fn commit_at(&self, seq: u64) -> Result<()> {
+        let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        self.commit(&mut writer, seq)
+    }
+
+    fn stage_with(&self, writer: &IndexWriter, changes: Vec<Change>) -> Result<()> {
         for change in changes {
             match change {
                 Change::Upsert(doc) => {
                     writer.delete_term(Term::from_field_text(self.fields.id, &doc.id));
+                    writer.add_document(self.to_document(&doc))?;
+                }
+                Change::Add(doc) => {
                     writer.add_document(self.to_document(&doc))?;
                 }
                 Change::Delete(id) => {
@@ -245,25 +273,14 @@ impl SearchIndex {
                 }
             }
         }
-        self.commit(&mut writer, seq)
-    }
-
-    /// Empties the index (kept uncommitted until the next [`apply`](Self::apply), so a
-    /// rebuild is atomic for readers).
-    pub fn clear(&self) -> Result<()> {
-        let writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
-        writer.delete_all_documents()?;
         Ok(())
     }
 
-    /// Adds documents without committing; for bulk rebuilds followed by
-    /// [`apply`](Self::apply) with an empty batch.
-    pub fn add_uncommitted(&self, docs: &[IndexDoc]) -> Result<()> {
+    /// Empties the index (kept uncommitted until the next commit, so a rebuild is
+    /// atomic for readers).
+    pub fn clear(&self) -> Result<()> {
         let writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
-        for doc in docs {
-            writer.delete_term(Term::from_field_text(self.fields.id, &doc.id));
-            writer.add_document(self.to_document(doc))?;
-        }
+        writer.delete_all_documents()?;
         Ok(())
     }
 

@@ -17,7 +17,7 @@ use crate::store::{Author, Store, StoreError, Writer};
 
 /// Largest file accepted, so that a wrong path (a disk image, a video) fails fast.
 pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
-const BATCH: usize = 500;
+const BATCH: usize = 2_000;
 
 /// One record to import.
 #[derive(Debug, Clone)]
@@ -137,39 +137,65 @@ pub fn read_file(path: &Path) -> Result<String, String> {
     })
 }
 
-/// Saves parsed items. `progress(n)` is called after each committed batch with the
-/// number of items it held.
+/// What one committed batch of an import wrote: every change of the store's log
+/// up to `seq`, and the records the batch saved, so that the index can follow
+/// the import without reading them back.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub seq: u64,
+    pub saved: Vec<Record>,
+}
+
+/// Saves parsed items, in batches committed without waiting for the disk, then
+/// makes them durable together at the end: a crash in between loses the
+/// batches of this call, never part of one, and importing again redoes them.
+/// `progress(n)` is called after each committed batch with the number of items
+/// it held, and `batches` with what it wrote.
 pub fn save(
     store: &Store,
     file: &str,
     items: Vec<(Option<usize>, Item)>,
     author: &Author<'_>,
     mut progress: impl FnMut(usize),
+    mut batches: impl FnMut(Batch),
 ) -> Result<Report, StoreError> {
     let mut report = Report::default();
     // Links to records further down the file are made once everything is saved.
     let mut deferred: Vec<Deferred> = Vec::new();
     for batch in items.chunks(BATCH) {
         let mut later = Vec::new();
-        let whole = store.write(|w| {
+        let whole = store.write_batch(|w| {
+            let mut saved = Vec::with_capacity(batch.len());
             for (line, item) in batch {
-                save_item(w, item.clone(), author, *line, &mut later)?;
+                saved.push(save_item(w, item.clone(), author, *line, &mut later)?);
             }
-            Ok(())
+            Ok(Batch {
+                seq: w.last_seq()?,
+                saved,
+            })
         });
         match whole {
-            Ok(()) => {
+            Ok(done) => {
                 report.imported += batch.len();
                 deferred.append(&mut later);
+                batches(done);
             }
             Err(StoreError::Invalid(_) | StoreError::Corrupt { .. }) => {
                 // Find the culprits: one transaction per record.
                 for (line, item) in batch {
                     let mut later = Vec::new();
-                    match store.write(|w| save_item(w, item.clone(), author, *line, &mut later)) {
-                        Ok(_) => {
+                    let one = store.write_batch(|w| {
+                        let saved = save_item(w, item.clone(), author, *line, &mut later)?;
+                        Ok(Batch {
+                            seq: w.last_seq()?,
+                            saved: vec![saved],
+                        })
+                    });
+                    match one {
+                        Ok(done) => {
                             report.imported += 1;
                             deferred.append(&mut later);
+                            batches(done);
                         }
                         Err(e @ (StoreError::Invalid(_) | StoreError::Corrupt { .. })) => {
                             report.rejected.push(Rejection {
@@ -187,7 +213,7 @@ pub fn save(
         progress(batch.len());
     }
     for link in deferred {
-        let result = store.write(|w| complete_link(w, &link, author));
+        let result = store.write_batch(|w| complete_link(w, &link, author));
         match result {
             Ok(()) => {}
             Err(e @ (StoreError::Invalid(_) | StoreError::Corrupt { .. })) => {
@@ -200,6 +226,7 @@ pub fn save(
             Err(e) => return Err(e),
         }
     }
+    store.sync()?;
     Ok(report)
 }
 
@@ -415,7 +442,16 @@ fn save_item(
         }
         c.related = related;
     }
-    let saved = w.save(record, author)?;
+    // The same record given again without its id, as when a file is imported a
+    // second time, is the one already stored.
+    let stored = match record.meta.id.is_empty() {
+        true => w.stored_under_title(&record)?,
+        false => None,
+    };
+    let saved = match stored {
+        Some(stored) => stored,
+        None => w.save(record, author)?,
+    };
     deferred.extend(later.into_iter().map(|(target, relation)| Deferred {
         id: saved.meta.id.clone(),
         line,

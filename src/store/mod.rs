@@ -39,6 +39,8 @@ use tables::*;
 /// - 3: revisions are compressed (see [`packing`]), and a record is stored once,
 ///   as its latest revision: the records table holds its revision number.
 pub const FORMAT: u32 = 3;
+/// Key of the META entry that marks an import under way.
+const IMPORT_NOTE: &str = "import";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -109,7 +111,8 @@ from_redb!(
     redb::TransactionError,
     redb::TableError,
     redb::StorageError,
-    redb::CommitError
+    redb::CommitError,
+    redb::SetDurabilityError
 );
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -272,9 +275,32 @@ impl Store {
     /// Runs `f` in one write transaction and commits durably if it succeeds; if it
     /// fails, nothing it did is kept.
     pub fn write<T>(&self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
-        let txn = self.begin_write()?;
-        let mut writer = Writer { txn: &txn };
-        let result = f(&mut writer).and_then(|out| {
+        self.write_with(redb::Durability::Immediate, f)
+    }
+
+    /// [`write`](Self::write), committed without waiting for the disk: a bulk load
+    /// writes its batches this way and makes them durable all at once with
+    /// [`sync`](Self::sync), instead of paying for a flush per batch. Readers see
+    /// the batch at once; a crash before the next durable commit loses it whole,
+    /// never half of it.
+    pub fn write_batch<T>(&self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+        self.write_with(redb::Durability::None, f)
+    }
+
+    /// Makes every batch written so far durable.
+    pub fn sync(&self) -> Result<()> {
+        self.write(|_| Ok(()))
+    }
+
+    fn write_with<T>(
+        &self,
+        durability: redb::Durability,
+        f: impl FnOnce(&mut Writer<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let result = self.begin_write().and_then(|mut txn| {
+            txn.set_durability(durability)?;
+            let mut writer = Writer { txn: &txn };
+            let out = f(&mut writer)?;
             txn.commit()?;
             Ok(out)
         });
@@ -285,6 +311,43 @@ impl Store {
             }
         }
         result
+    }
+
+    /// Notes durably that an import of `what` begins, until [`end_import`]
+    /// (Self::end_import): if the process dies in between, the next start says so.
+    pub fn begin_import(&self, what: &str) -> Result<()> {
+        let note = serde_json::json!({ "what": what, "started": model::now() });
+        self.write(|w| {
+            w.txn
+                .open_table(META)?
+                .insert(IMPORT_NOTE, note.to_string().as_bytes())?;
+            Ok(())
+        })
+    }
+
+    /// Ends an import begun with [`begin_import`](Self::begin_import), in a
+    /// durable commit that also makes all its batches durable.
+    pub fn end_import(&self) -> Result<()> {
+        self.write(|w| {
+            w.txn.open_table(META)?.remove(IMPORT_NOTE)?;
+            Ok(())
+        })
+    }
+
+    /// An import that began and never ended, as "FILES, begun at TIME".
+    pub fn interrupted_import(&self) -> Result<Option<String>> {
+        let txn = self.begin_read()?;
+        let meta = txn.open_table(META)?;
+        let Some(note) = meta.get(IMPORT_NOTE)? else {
+            return Ok(None);
+        };
+        let note: serde_json::Value =
+            serde_json::from_slice(note.value()).unwrap_or(serde_json::Value::Null);
+        Ok(Some(format!(
+            "{}, begun at {}",
+            note["what"].as_str().unwrap_or("?"),
+            note["started"].as_str().unwrap_or("?")
+        )))
     }
 
     /// A consistent snapshot to read from.
@@ -392,6 +455,17 @@ fn upgrade_tables(txn: &WriteTransaction, from: u32) -> Result<usize> {
     }
     count += numbers.len();
     Ok(count)
+}
+
+/// True when `new` would store nothing that `stored` does not hold already: the
+/// same body and the same metadata, times and revision number aside.
+fn same_content(stored: &Record, new: &Record) -> bool {
+    let (a, b) = (&stored.meta, &new.meta);
+    stored.body == new.body
+        && a.slug == b.slug
+        && a.lang == b.lang
+        && a.status == b.status
+        && a.owner == b.owner
 }
 
 fn read_u32(bytes: &[u8]) -> u32 {
@@ -679,12 +753,19 @@ impl Writer<'_> {
             // Links are by id; names are looked up again when shown or exported.
             p.name.clear();
         }
-        self.index_names(&record, previous.as_ref())?;
-        self.index_links(&record, previous.as_ref())?;
-        self.index_keywords(&record, previous.as_ref())?;
         for r in record.relations_mut().into_iter().flatten() {
             r.title.clear();
         }
+        if let Some(prev) = &previous
+            && same_content(prev, &record)
+        {
+            // Saving what is stored changes nothing: no revision, no change to
+            // index. Importing a file again leaves the base as it was.
+            return Ok(prev.clone());
+        }
+        self.index_names(&record, previous.as_ref())?;
+        self.index_links(&record, previous.as_ref())?;
+        self.index_keywords(&record, previous.as_ref())?;
 
         let id = record.meta.id.clone();
         let json = record.to_json();
@@ -855,6 +936,29 @@ impl Writer<'_> {
             .insert(format!("partner/{}", source.meta.slug).as_str(), into)?;
         self.txn.open_table(MOVED)?.insert(from, into)?;
         Ok(target)
+    }
+
+    /// The record stored under `record`'s title, if it holds just what `record`
+    /// would store.
+    pub fn stored_under_title(&self, record: &Record) -> Result<Option<Record>> {
+        let slug = model::slugify(record.title());
+        let Some(id) = self.id_by_slug(record.kind(), &slug)? else {
+            return Ok(None);
+        };
+        let Some(stored) = self.get(&id)? else {
+            return Ok(None);
+        };
+        let mut new = record.clone();
+        for p in new.partner_refs_mut().into_iter().flatten() {
+            p.name.clear();
+        }
+        for r in new.relations_mut().into_iter().flatten() {
+            r.title.clear();
+        }
+        if new.meta.slug.is_empty() {
+            new.meta.slug.clone_from(&stored.meta.slug);
+        }
+        Ok(same_content(&stored, &new).then_some(stored))
     }
 
     /// Saves `record` only if the stored one is still at revision `base`: an edit

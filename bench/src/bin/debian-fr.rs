@@ -454,6 +454,16 @@ fn main() -> Result<()> {
         }
         return Ok(out.flush()?);
     }
+    if arg.as_deref() == Some("large") {
+        // `debian-fr large SIZE DIR`: only write the large corpus, to import by hand.
+        let mut rest = std::env::args().skip(2);
+        let size: usize = rest.next().unwrap_or_default().parse()?;
+        let dir = PathBuf::from(rest.next().unwrap_or_else(|| ".".into()));
+        for file in write_large_corpus(&docs, size, &dir)? {
+            println!("{}", file.display());
+        }
+        return Ok(());
+    }
     println!("Records: French sections of Debian documentation packages");
     println!();
     println!("| package | version | records |");

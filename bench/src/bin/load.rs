@@ -74,7 +74,7 @@ async fn main() -> anyhow::Result<()> {
         name: "load",
         message: "load test",
     };
-    import::save(&store, "demo.jsonl", items, &author, |_| {})?;
+    import::save(&store, "demo.jsonl", items, &author, |_| {}, |_| {})?;
     store.add_user("charge", Role::Editor, "un mot de passe pour la charge")?;
     let cookie = format!("savoirs_session={}", store.open_session("charge")?);
     let index = search::open_index(&store, |_, _| {})?;

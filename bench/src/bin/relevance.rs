@@ -93,7 +93,7 @@ fn main() -> anyhow::Result<()> {
         ("demo.jsonl", Format::JsonLines, savoirs::cli::DEMO),
     ] {
         let (items, _) = import::parse(name, format, text);
-        import::save(&store, name, items, &AUTHOR, |_| {})?;
+        import::save(&store, name, items, &AUTHOR, |_| {}, |_| {})?;
     }
     let index = search::open_index(&store, |_, _| {})?;
     let records = store.read()?.all(None)?;
