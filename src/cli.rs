@@ -308,6 +308,7 @@ fn import_files(data: &Path, files: &[PathBuf]) -> Result<ExitCode> {
     let index = search::open_index(&store, |_, _| {})?;
     let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
     store.begin_import(&names.join(", "))?;
+    index.set_bulk(true);
     let mut imported = 0;
     let mut rejected = Vec::new();
     let indexed = std::thread::scope(|scope| -> Result<usize> {
@@ -364,6 +365,7 @@ fn import_files(data: &Path, files: &[PathBuf]) -> Result<ExitCode> {
     if indexed + caught_up >= BULK_IMPORT {
         index.merge_segments()?;
     }
+    index.set_bulk(false);
     drop(index);
     if imported >= BULK_IMPORT {
         report_compaction(&store)?;

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use savoirs_index::{Change, IndexDoc, IndexError, Period, SearchIndex};
 
+use crate::group_commit::GroupCommit;
 use crate::model::{Body, Record, Status};
 use crate::store::{Reader, Store, StoreError};
 
@@ -445,32 +446,54 @@ pub fn open_index(
     Ok(index)
 }
 
-/// The server's background indexer: wakes when told a write committed (and every
-/// few seconds in any case), and applies the change log to the index.
-#[derive(Debug, Clone)]
+/// The server's indexer: writers make their saves searchable through it, one
+/// index commit for the saves that arrive together ([`GroupCommit`]), and a
+/// background task catches up with anything left (a failed commit, a write by
+/// another path) when woken and every few seconds.
+#[derive(Clone)]
 pub struct Indexer {
     wake: Arc<tokio::sync::Notify>,
+    group: Arc<GroupCommit>,
+}
+
+impl std::fmt::Debug for Indexer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Indexer").finish_non_exhaustive()
+    }
 }
 
 impl Indexer {
     pub fn spawn(store: Arc<Store>, index: Arc<SearchIndex>) -> Indexer {
         let wake = Arc::new(tokio::sync::Notify::new());
+        let group = Arc::new(GroupCommit::new(store, index));
         let notified = wake.clone();
+        let background = group.clone();
         tokio::spawn(async move {
             loop {
                 let _ = tokio::time::timeout(Duration::from_secs(5), notified.notified()).await;
-                let (store, index) = (store.clone(), index.clone());
-                match tokio::task::spawn_blocking(move || catch_up(&store, &index)).await {
-                    Ok(Ok(_)) => {}
+                let group = background.clone();
+                match tokio::task::spawn_blocking(move || group.make_searchable()).await {
+                    Ok(Ok(())) => {}
                     Ok(Err(e)) => tracing::error!("indexing failed, will retry: {e}"),
                     Err(e) => tracing::error!("indexer task failed, will retry: {e}"),
                 }
             }
         });
-        Indexer { wake }
+        Indexer { wake, group }
     }
 
-    /// Tells the indexer that the store changed.
+    /// Returns once every write committed to the store so far is searchable;
+    /// from a blocking thread.
+    pub fn make_searchable(&self) -> Result<(), SyncError> {
+        self.group.make_searchable()
+    }
+
+    /// Number of index commits made for writers so far.
+    pub fn commits(&self) -> u64 {
+        self.group.commits()
+    }
+
+    /// Tells the background indexer that the store changed.
     pub fn wake(&self) {
         self.wake.notify_one();
     }

@@ -56,10 +56,14 @@ pub fn sorted(mut v: Vec<f64>) -> Vec<f64> {
     v
 }
 
-/// Bytes of a file, or of every file under a directory.
+/// Bytes a file or directory takes on disk (as `du` counts them: a sparse
+/// file's holes, which redb leaves when it grows its file, take none).
 pub fn dir_bytes(path: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
     let Ok(entries) = std::fs::read_dir(path) else {
-        return std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        return std::fs::metadata(path)
+            .map(|m| m.blocks() * 512)
+            .unwrap_or(0);
     };
     entries
         .filter_map(|e| e.ok())
@@ -68,7 +72,7 @@ pub fn dir_bytes(path: &Path) -> u64 {
             if p.is_dir() {
                 dir_bytes(&p)
             } else {
-                e.metadata().map(|m| m.len()).unwrap_or(0)
+                e.metadata().map(|m| m.blocks() * 512).unwrap_or(0)
             }
         })
         .sum()
@@ -112,8 +116,12 @@ pub fn rss(pid: u32) -> Rss {
     }
 }
 
-/// The `savoirs` binary built beside the running harness.
+/// The `savoirs` binary built beside the running harness, or the one
+/// `$SAVOIRS_BIN` names (a previous build, to compare).
 pub fn savoirs_binary() -> Result<std::path::PathBuf> {
+    if let Some(path) = std::env::var_os("SAVOIRS_BIN") {
+        return Ok(path.into());
+    }
     let savoirs = std::env::current_exe()?
         .parent()
         .context("exe dir")?
@@ -335,6 +343,110 @@ pub async fn http_load(
         per_second,
         errors: errors.load(Ordering::Relaxed),
     }
+}
+
+/// An editor account and its API token, made through the command line before
+/// the server starts.
+pub fn editor_token(savoirs: &Path, data: &Path) -> Result<String> {
+    let run = |args: &[&str]| -> Result<String> {
+        let out = Command::new(savoirs)
+            .arg("--data")
+            .arg(data)
+            .args(args)
+            .env("SAVOIRS_PASSWORD", "un mot de passe pour la charge")
+            .env("RUST_LOG", "error")
+            .output()?;
+        anyhow::ensure!(out.status.success(), "savoirs {args:?} failed");
+        Ok(String::from_utf8(out.stdout)?.trim().to_owned())
+    };
+    run(&["user", "add", "charge", "--role", "editor"])?;
+    run(&["user", "token", "charge", "--label", "charge"])
+}
+
+/// What a load of readers and writers together measured.
+pub struct Mixed {
+    pub reads: Load,
+    /// Milliseconds from sending a save to its answer, sorted: the server answers
+    /// once the record is durable and searchable.
+    pub saves: Vec<f64>,
+    pub save_errors: u64,
+    /// Saves that a search right after the answer did not find.
+    pub not_found: u64,
+}
+
+/// `readers` clients searching as [`http_load`] does, beside `writers` clients
+/// creating published records through the API, each then searching for the
+/// word that only its new record holds.
+pub async fn mixed_load(
+    base: &str,
+    queries: &[String],
+    readers: usize,
+    writers: usize,
+    token: &str,
+    seconds: u64,
+) -> Mixed {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(64)
+        .build()
+        .expect("client");
+    let running = Arc::new(AtomicBool::new(true));
+    let mut tasks = Vec::new();
+    for w in 0..writers {
+        let (client, running) = (client.clone(), running.clone());
+        let (base, auth) = (base.to_owned(), format!("Bearer {token}"));
+        tasks.push(tokio::spawn(async move {
+            let (mut saves, mut errors, mut not_found) = (Vec::new(), 0, 0);
+            let mut n = 0;
+            while running.load(Ordering::Relaxed) {
+                n += 1;
+                let word = format!("chargex{w}x{n}");
+                let record = serde_json::json!({
+                    "kind": "method", "lang": "fr", "status": "published",
+                    "title": format!("Fiche de charge {word}"),
+                    "summary": "Une fiche écrite pendant que d'autres cherchent.",
+                });
+                let at = Instant::now();
+                let sent = client
+                    .post(format!("{base}/api/v1/records"))
+                    .header("authorization", &auth)
+                    .json(&record)
+                    .send()
+                    .await;
+                saves.push(at.elapsed().as_secs_f64() * 1000.0);
+                if !sent.is_ok_and(|r| r.status().is_success()) {
+                    errors += 1;
+                    continue;
+                }
+                let found: serde_json::Value = match client
+                    .get(format!("{base}/api/v1/search"))
+                    .query(&[("q", word.as_str())])
+                    .send()
+                    .await
+                {
+                    Ok(r) => r.json().await.unwrap_or_default(),
+                    Err(_) => serde_json::Value::Null,
+                };
+                not_found += u64::from(found["total"].as_u64() != Some(1));
+            }
+            (saves, errors, not_found)
+        }));
+    }
+    let reads = http_load(base, "/api/v1/search", queries, readers, seconds).await;
+    running.store(false, Ordering::Relaxed);
+    let mut mixed = Mixed {
+        reads,
+        saves: Vec::new(),
+        save_errors: 0,
+        not_found: 0,
+    };
+    for t in tasks {
+        let (saves, errors, not_found) = t.await.unwrap_or_default();
+        mixed.saves.extend(saves);
+        mixed.save_errors += errors;
+        mixed.not_found += not_found;
+    }
+    mixed.saves = sorted(mixed.saves);
+    mixed
 }
 
 #[cfg(test)]

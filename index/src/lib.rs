@@ -284,6 +284,18 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// During a bulk load, segments are left unmerged until [`merge_segments`]
+    /// (Self::merge_segments) merges them all once at the end: merging them as
+    /// they come would merge the same documents several times.
+    pub fn set_bulk(&self, bulk: bool) {
+        let writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        if bulk {
+            writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        } else {
+            writer.set_merge_policy(Box::<tantivy::indexer::LogMergePolicy>::default());
+        }
+    }
+
     /// Merges every segment into one, after a bulk load: each query pays a fixed
     /// cost per segment (its terms looked up, its scorers built, its spelling
     /// vocabulary walked), and a bulk load leaves a dozen. Readers see the merged

@@ -101,7 +101,7 @@ impl AppState {
     /// the page the writer sees next already reflects the write. If indexing fails
     /// the write is still safe in the store; the background indexer retries.
     pub fn index_now(&self) {
-        if let Err(e) = crate::search::catch_up(&self.store, &self.index) {
+        if let Err(e) = self.indexer.make_searchable() {
             tracing::error!("indexing after a write failed, will retry: {e}");
             self.indexer.wake();
         }

@@ -23,8 +23,8 @@ use anyhow::Result;
 use savoirs::import::Format;
 use savoirs_bench::debian_fr::{self, Doc};
 use savoirs_bench::harness::{
-    FTS_ORDER, Load, Server, dir_bytes, fts_query, http_load, import_cli, load, percentile,
-    savoirs_binary, sorted, sqlite_from_jsonl, top_ids,
+    FTS_ORDER, Load, Server, dir_bytes, editor_token, fts_query, http_load, import_cli, load,
+    mixed_load, percentile, savoirs_binary, sorted, sqlite_from_jsonl, top_ids,
 };
 use savoirs_bench::known_item::unaccent;
 use savoirs_bench::query_classes::{Class, Rarity, body_query, title_query};
@@ -317,6 +317,7 @@ fn speed(docs: &[Doc], queries: &[Query], size: usize, work: &Path) -> Result<()
         .env("RUST_LOG", "error")
         .output()?;
     let check = (t.elapsed(), check.status.success());
+    let token = editor_token(&savoirs, &data)?;
     let (server, startup) = Server::start(&savoirs, &data)?;
     let base = server.base.clone();
     let texts: Vec<String> = per_class
@@ -326,7 +327,7 @@ fn speed(docs: &[Doc], queries: &[Query], size: usize, work: &Path) -> Result<()
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let (one, sixteen, by_class) = runtime.block_on(async {
+    let (one, sixteen, by_class, mixed) = runtime.block_on(async {
         tokio::time::sleep(Duration::from_millis(300)).await;
         let one = http_load(&base, "/api/v1/search", &texts, 1, 10).await;
         let sixteen = http_load(&base, "/api/v1/search", &texts, 16, 10).await;
@@ -337,7 +338,9 @@ fn speed(docs: &[Doc], queries: &[Query], size: usize, work: &Path) -> Result<()
             let load = http_load(&base, "/api/v1/search", &texts, 1, 3).await;
             by_class.push((class.label(), load));
         }
-        (one, sixteen, by_class)
+        // Last, 16 readers beside 2 writers.
+        let mixed = mixed_load(&base, &texts, 16, 2, &token, 10).await;
+        (one, sixteen, by_class, mixed)
     });
     let memory = savoirs_bench::harness::rss(server.child.id());
     server.stop();
@@ -370,14 +373,19 @@ fn speed(docs: &[Doc], queries: &[Query], size: usize, work: &Path) -> Result<()
     println!(
         "Speed at {size} records ({} real sections, the rest real paragraphs under real titles): \
          Savoirs import {:.1} s ({:.0} records/s, store {:.0} MB + index {:.0} MB), \
-         SQLite FTS5 build {:.1} s ({:.0} MB)",
+         SQLite FTS5 build {:.1} s ({:.0} records/s, {:.0} MB); import rate {:.2} × SQLite's, \
+         data directory {:.2} × SQLite's",
         docs.len().min(size),
         import.as_secs_f64(),
         size as f64 / import.as_secs_f64(),
         dir_bytes(&data.join("savoirs.redb")) as f64 / 1e6,
         dir_bytes(&data.join("index")) as f64 / 1e6,
         sqlite_build.as_secs_f64(),
+        size as f64 / sqlite_build.as_secs_f64(),
         dir_bytes(&work.join("large.sqlite")) as f64 / 1e6,
+        sqlite_build.as_secs_f64() / import.as_secs_f64(),
+        (dir_bytes(&data.join("savoirs.redb")) + dir_bytes(&data.join("index"))) as f64
+            / dir_bytes(&work.join("large.sqlite")) as f64,
     );
     println!();
     println!(
@@ -422,6 +430,7 @@ fn speed(docs: &[Doc], queries: &[Query], size: usize, work: &Path) -> Result<()
         "| Savoirs over HTTP (JSON API, the same queries in turn, 10 s) | p50 (ms) | p99 (ms) | requests/s | errors |"
     );
     println!("| --- | --- | --- | --- | --- |");
+    let alone_p99 = percentile(&sixteen.latencies, 0.99);
     for (
         label,
         Load {
@@ -437,6 +446,22 @@ fn speed(docs: &[Doc], queries: &[Query], size: usize, work: &Path) -> Result<()
             percentile(&latencies, 0.99)
         );
     }
+    println!();
+    println!(
+        "16 readers and 2 writers, 10 s (each save through the JSON API, answered once \
+         durable and searchable, then searched for): saves {} p50 / p95 / p99 {} ms, \
+         {} errors, {} not found right after; searches {:.0}/s, p50 {:.2} ms, p99 {:.2} ms \
+         ({:.2} × the p99 of 16 readers alone), {} errors",
+        mixed.saves.len(),
+        three(&mixed.saves),
+        mixed.save_errors,
+        mixed.not_found,
+        mixed.reads.per_second,
+        percentile(&mixed.reads.latencies, 0.5),
+        percentile(&mixed.reads.latencies, 0.99),
+        percentile(&mixed.reads.latencies, 0.99) / alone_p99,
+        mixed.reads.errors,
+    );
     Ok(())
 }
 
