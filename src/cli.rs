@@ -41,15 +41,15 @@ pub struct Cli {
     )]
     pub cache_mb: u32,
     /// Memory the search index may buffer while indexing, in MiB (16 per
-    /// indexing thread at least).
+    /// indexing thread at least) [default: 16 for `serve`, whose saves index a
+    /// few records at a time, 64 for the other commands, which load in bulk].
     #[arg(
         long,
         global = true,
-        default_value_t = 64,
         env = "SAVOIRS_INDEX_MEMORY_MB",
         value_parser = clap::value_parser!(u32).range(16..=4_096)
     )]
-    pub index_memory_mb: u32,
+    pub index_memory_mb: Option<u32>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -136,9 +136,15 @@ pub enum UserCommand {
 
 /// Runs the command line; returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
+    // A server's writer indexes a few records per commit: one thread and a
+    // small buffer do, and each thread's buffer is memory held for good.
+    let index_memory = match cli.command {
+        Command::Serve { .. } => cli.index_memory_mb.unwrap_or(16),
+        _ => cli.index_memory_mb.unwrap_or(64),
+    };
     crate::memory::set(crate::memory::Memory::from_mib(
         cli.cache_mb as usize,
-        cli.index_memory_mb as usize,
+        index_memory as usize,
     ));
     let result = match cli.command {
         Command::Serve {
