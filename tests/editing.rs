@@ -226,3 +226,65 @@ fn history_diff_and_restore() {
     let changes = eve.page("/changes");
     assert!(text(&select(&changes, "ol.changes")[0]).contains("Restauration de la révision 1"));
 }
+
+/// The message cookie a redirect sets, as `name=value`.
+fn flash_cookie(response: &reqwest::blocking::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("savoirs_flash="))
+        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+}
+
+#[test]
+fn each_change_says_what_happened_once() {
+    let (_dir, server) = setup();
+    let carl = Browser::login(&server, "carl");
+    let session = carl.cookie().expect("session").to_owned();
+    let r = carl.post(
+        "/new/action",
+        &action_form("Atelier des messages", "Un atelier.", "0"),
+    );
+    assert_eq!(r.status(), 303);
+    let flash = flash_cookie(&r).expect("a message follows the save");
+    assert_eq!(flash, "savoirs_flash=flash.saved");
+    let url = location(&r);
+
+    // The page the save leads to shows it, and deletes the cookie.
+    let following = Browser::with_cookie(&server, &format!("{session}; {flash}"));
+    let response = following.get(&url);
+    assert_eq!(response.status(), 200);
+    assert!(
+        flash_cookie(&response).is_some_and(|c| c == "savoirs_flash="),
+        "the message is shown once"
+    );
+    let page = scraper::Html::parse_document(&response.text().expect("body"));
+    let shown = select(&page, "main p.flash[role=status]");
+    assert_eq!(shown.len(), 1);
+    assert_eq!(text(&shown[0]), "Enregistré.");
+    // Without the cookie, nothing.
+    assert!(select(&carl.page(&url), "p.flash").is_empty());
+
+    // Proposing says where the document went, in the viewer's language.
+    let r = carl.post(&format!("{url}/status"), &[("status", "proposed")]);
+    let flash = flash_cookie(&r).expect("a message follows the proposal");
+    assert_eq!(flash, "savoirs_flash=flash.proposed");
+    let english = Browser::with_cookie(&server, &format!("{session}; {flash}; savoirs_lang=en"));
+    let page = english.page(&url);
+    assert!(
+        text(&select(&page, "p.flash")[0]).starts_with("Proposed for publication"),
+        "{}",
+        page.html()
+    );
+
+    // A cookie naming no known message shows nothing.
+    let forged = Browser::with_cookie(
+        &server,
+        &format!("{session}; savoirs_flash=%3Cscript%3Ealert(1)%3C/script%3E"),
+    );
+    let page = forged.page(&url);
+    assert!(select(&page, "p.flash").is_empty());
+    assert!(!page.html().contains("<script>alert"));
+}

@@ -26,6 +26,8 @@ pub struct Viewer {
     pub here: String,
     /// Where the request was made, for the absolute links of the page head.
     pub address: super::public::Address,
+    /// The message to show once at the top of the page, as its text key.
+    pub flash: Option<&'static str>,
 }
 
 impl Viewer {

@@ -3,7 +3,7 @@
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use savoirs_templates::i18n::{t, tf};
 use savoirs_templates::routes;
 use savoirs_templates::views::account::{AdminUsersView, UserRow};
@@ -186,5 +186,8 @@ async fn update_user(
             Ok(())
         })
         .await?;
-    Ok(Redirect::to(routes::ADMIN_USERS).into_response())
+    Ok(super::flash::redirect(
+        routes::ADMIN_USERS,
+        super::flash::Flash::AccountSaved,
+    ))
 }

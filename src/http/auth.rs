@@ -67,6 +67,7 @@ fn base_viewer(parts: &Parts) -> Viewer {
         lang,
         here: here(parts),
         address: super::public::Address::of(parts),
+        flash: super::flash::pending(&parts.headers),
         ..Viewer::default()
     }
 }
@@ -154,6 +155,7 @@ pub fn chrome(viewer: &Viewer) -> Chrome {
         }),
         lang: viewer.lang,
         here: viewer.here.clone(),
+        flash: viewer.flash,
         head: HeadLinks {
             origin: viewer.address.origin.clone(),
             canonical: viewer.address.path.clone(),
@@ -414,7 +416,10 @@ async fn revoke_token(
     if !revoked {
         return Err(AppError::NotFound);
     }
-    Ok(Redirect::to(routes::ACCOUNT).into_response())
+    Ok(super::flash::redirect(
+        routes::ACCOUNT,
+        super::flash::Flash::TokenRevoked,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -479,7 +484,10 @@ async fn change_password(
     match result {
         Err(message) => fail(message).await,
         // Every session, this one included, has ended: log in again.
-        Ok(()) => Ok(Redirect::to(routes::LOGIN).into_response()),
+        Ok(()) => Ok(super::flash::redirect(
+            routes::LOGIN,
+            super::flash::Flash::PasswordChanged,
+        )),
     }
 }
 

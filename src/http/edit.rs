@@ -5,13 +5,14 @@
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use savoirs_templates::i18n::{t, tf};
 use savoirs_templates::routes;
 use savoirs_templates::views::account::NewRecordView;
 use savoirs_templates::views::form::RecordFormView;
 
 use super::auth::{chrome, require_login};
+use super::flash::Flash;
 use super::forms::{self, FormData};
 use super::history::revision_diff;
 use super::records::find;
@@ -178,6 +179,14 @@ enum Intent {
     Publish,
 }
 
+/// What a saved form says happened: an editor's "publish" publishes.
+fn saved_flash(intent: Intent, who: &Viewer) -> Flash {
+    match intent {
+        Intent::Publish if who.is_editor() => Flash::Published,
+        _ => Flash::Saved,
+    }
+}
+
 fn intent(form: &FormData) -> Intent {
     match form.get("intent") {
         "preview" => Intent::Preview,
@@ -188,7 +197,8 @@ fn intent(form: &FormData) -> Intent {
 
 /// The outcome of a submitted form.
 enum Outcome {
-    Saved(String),
+    /// Saved: go to the record, saying what happened to it.
+    Saved(String, Flash),
     /// Shown again: with a status (200 preview, 422 errors, 409 conflict).
     Again(StatusCode, Box<RecordFormView>),
 }
@@ -210,7 +220,7 @@ fn refused(mut view: RecordFormView, problems: &[model::FieldError], viewer: &Vi
 /// rendered off the async threads, like the page of a record.
 async fn respond(outcome: Outcome, viewer: &Viewer) -> Result<Response, AppError> {
     match outcome {
-        Outcome::Saved(url) => Ok(Redirect::to(&url).into_response()),
+        Outcome::Saved(url, flash) => Ok(super::flash::redirect(&url, flash)),
         Outcome::Again(status, view) => {
             let chrome = chrome(viewer);
             let page = tokio::task::spawn_blocking(move || view.render(&chrome).into_string())
@@ -271,7 +281,7 @@ async fn create(
             match s.store.write(|w| w.save(record, &author)) {
                 Ok(saved) => {
                     s.index_now();
-                    Ok(Outcome::Saved(saved.url()))
+                    Ok(Outcome::Saved(saved.url(), saved_flash(intent, &who)))
                 }
                 Err(StoreError::Invalid(problems)) => {
                     view.values = form.values();
@@ -384,7 +394,7 @@ async fn update(
             match s.store.write(|w| w.save_if_current(record, base, &author)) {
                 Ok(saved) => {
                     s.index_now();
-                    Ok(Outcome::Saved(saved.url()))
+                    Ok(Outcome::Saved(saved.url(), saved_flash(intent, &who)))
                 }
                 Err(StoreError::Conflict { current }) => {
                     // Show what changed since the edit began; keep the user's text.
@@ -416,7 +426,7 @@ async fn change_status(
 ) -> Result<Response, AppError> {
     let form = FormData::parse(&body);
     let who = viewer.clone();
-    let url = state
+    let (url, to_status) = state
         .blocking(move |s| {
             let reader = s.store.read()?;
             let (mut record, _) = find(&reader, &who, &kind, &slug)?.ok_or(AppError::NotFound)?;
@@ -452,10 +462,10 @@ async fn change_status(
             };
             record.meta.status = to;
             record.meta.updated = model::now();
-            Ok(s.save_as(&who, record, base, &message)?.url())
+            Ok((s.save_as(&who, record, base, &message)?.url(), to))
         })
         .await?;
-    Ok(Redirect::to(&url).into_response())
+    Ok(super::flash::redirect(&url, Flash::for_status(to_status)))
 }
 
 /// Restores an old revision's content as a new revision.
@@ -499,5 +509,5 @@ async fn restore(
             Ok(saved.url())
         })
         .await?;
-    Ok(Redirect::to(&url).into_response())
+    Ok(super::flash::redirect(&url, Flash::Restored))
 }

@@ -5,7 +5,7 @@
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use savoirs_templates::i18n::{t, tf};
 use savoirs_templates::routes;
 use savoirs_templates::views::RecordLink;
@@ -118,7 +118,7 @@ async fn link_resource(
             Ok(partner.url())
         })
         .await?;
-    Ok(Redirect::to(&url).into_response())
+    Ok(super::flash::redirect(&url, super::flash::Flash::Linked))
 }
 
 /// Merges this partner into another (editors): links move, the old address
@@ -155,7 +155,7 @@ async fn merge(
             Ok(survivor.url())
         })
         .await?;
-    Ok(Redirect::to(&url).into_response())
+    Ok(super::flash::redirect(&url, super::flash::Flash::Merged))
 }
 
 async fn thesaurus(
@@ -349,7 +349,9 @@ async fn delete_concept(
         })
         .await?;
     Ok(match outcome {
-        Deleted::Done => Redirect::to(routes::THESAURUS).into_response(),
+        Deleted::Done => {
+            super::flash::redirect(routes::THESAURUS, super::flash::Flash::ConceptDeleted)
+        }
         Deleted::InUse(view) => (
             StatusCode::CONFLICT,
             Html(view.render(&chrome(&viewer)).into_string()),

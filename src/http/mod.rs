@@ -14,6 +14,7 @@ mod edit;
 mod error;
 mod exports;
 mod feeds;
+mod flash;
 mod forms;
 mod history;
 mod lang;
@@ -236,6 +237,7 @@ pub fn router(state: AppState) -> Router {
         ))
         // Outside every other layer, so that the pages they answer with (refusals,
         // limits, panics) are in the request's language.
+        .layer(axum::middleware::from_fn(flash::shown_once))
         .layer(axum::middleware::from_fn(lang::choose))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)

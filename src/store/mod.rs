@@ -997,24 +997,42 @@ impl Writer<'_> {
             model::slugify(&record.meta.slug)
         };
         let mut slugs = self.txn.open_table(SLUGS)?;
-        let mut candidate = wanted.clone();
-        let mut n = 1;
+        let candidate = |n: u64| match n {
+            1 => wanted.clone(),
+            n => format!("{wanted}-{n}"),
+        };
+        // Whose the n-th candidate is: nobody's, this record's, another's.
+        let owner = |slugs: &redb::Table<&str, &str>, n: u64| -> Result<Option<bool>> {
+            Ok(slugs
+                .get(format!("{kind}/{}", candidate(n)).as_str())?
+                .map(|v| v.value() == id.as_str()))
+        };
+        // Many records may share a title (minutes of meetings, a form's name):
+        // taken suffixes are looked for by doubling, then halving, so the
+        // thousandth "compte-rendu" costs twenty lookups, not a thousand. Any
+        // free suffix will do: slugs need only be unique.
+        let (mut taken, mut free) = (0, 1);
         loop {
-            let owner = slugs
-                .get(format!("{kind}/{candidate}").as_str())?
-                .map(|v| v.value().to_owned());
-            match owner {
-                None => {
-                    slugs.insert(format!("{kind}/{candidate}").as_str(), id.as_str())?;
-                    return Ok(candidate);
+            match owner(&slugs, free)? {
+                Some(true) => return Ok(candidate(free)),
+                Some(false) => {
+                    taken = free;
+                    free *= 2;
                 }
-                Some(owner) if owner == *id => return Ok(candidate),
-                Some(_) => {
-                    n += 1;
-                    candidate = format!("{wanted}-{n}");
-                }
+                None => break,
             }
         }
+        while free - taken > 1 && taken > 0 {
+            let mid = taken + (free - taken) / 2;
+            match owner(&slugs, mid)? {
+                Some(true) => return Ok(candidate(mid)),
+                Some(false) => taken = mid,
+                None => free = mid,
+            }
+        }
+        let slug = candidate(free);
+        slugs.insert(format!("{kind}/{slug}").as_str(), id.as_str())?;
+        Ok(slug)
     }
 
     fn index_names(&mut self, record: &Record, previous: Option<&Record>) -> Result<()> {

@@ -295,3 +295,36 @@ fn a_store_written_by_the_previous_release_is_upgraded_and_its_file_kept() {
         assert!(packing::unpack("a revision", v.value()).is_ok());
     }
 }
+
+#[test]
+fn many_records_with_one_title_get_distinct_slugs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("open");
+    let method = || {
+        Record::new(Body::Method(crate::model::Method {
+            title: "Compte rendu".into(),
+            ..crate::model::Method::default()
+        }))
+    };
+    let mut slugs = std::collections::BTreeSet::new();
+    for _ in 0..300 {
+        let saved = store.write(|w| w.save(method(), &ME)).expect("save");
+        assert!(
+            slugs.insert(saved.meta.slug.clone()),
+            "{} twice",
+            saved.meta.slug
+        );
+    }
+    assert!(slugs.contains("compte-rendu") && slugs.contains("compte-rendu-2"));
+    // A freed slug is taken again, and a record keeps its own.
+    let second = store
+        .read()
+        .expect("read")
+        .id_by_slug(Kind::Method, "compte-rendu-2");
+    let second = second.expect("lookup").expect("the second record");
+    store.write(|w| w.delete(&second)).expect("delete");
+    let again = store.write(|w| w.save(method(), &ME)).expect("save");
+    assert_eq!(again.meta.slug, "compte-rendu-2");
+    let kept = store.write(|w| w.save(again.clone(), &ME)).expect("save");
+    assert_eq!(kept.meta.slug, "compte-rendu-2");
+}

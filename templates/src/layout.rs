@@ -18,6 +18,8 @@ pub struct Chrome {
     pub here: String,
     /// The links of the page head that programs follow.
     pub head: HeadLinks,
+    /// A message to show once, after a change: its text key.
+    pub flash: Option<&'static str>,
 }
 /// Links in the page head read by programs rather than people: the page's
 /// canonical address, its Atom feed, the OpenSearch description. Crawlers and feed
@@ -100,7 +102,12 @@ impl Page<'_> {
                         }
                         (language_switcher(chrome))
                     }
-                    main #contenu { (self.body) }
+                    main #contenu {
+                        @if let Some(key) = chrome.flash {
+                            p.notice.flash role="status" { (t(lang, key)) }
+                        }
+                        (self.body)
+                    }
                     footer.site {
                         p { (t(lang, "layout.footer")) }
                     }
