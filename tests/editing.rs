@@ -288,3 +288,40 @@ fn each_change_says_what_happened_once() {
     assert!(select(&page, "p.flash").is_empty());
     assert!(!page.html().contains("<script>alert"));
 }
+
+#[test]
+fn editors_see_the_review_queue_count_and_records_offer_only_valid_moves() {
+    let (_dir, server) = setup();
+    let carl = Browser::login(&server, "carl");
+    let eve = Browser::login(&server, "eve");
+    let badge = "header a[href='/review'] .badge";
+    assert!(
+        select(&eve.page("/"), badge).is_empty(),
+        "nothing to review"
+    );
+
+    let r = carl.post(
+        "/new/action",
+        &action_form("Atelier à relire", "Un atelier.", "0"),
+    );
+    let url = location(&r);
+    let status = format!("{url}/status");
+    assert_eq!(carl.post(&status, &[("status", "proposed")]).status(), 303);
+    let home = eve.page("/");
+    let count = select(&home, badge);
+    assert_eq!(count.len(), 1);
+    assert_eq!(text(&count[0]), "1");
+    // Contributors have no review queue.
+    assert!(select(&carl.page("/"), "a[href='/review']").is_empty());
+
+    assert_eq!(eve.post(&status, &[("status", "published")]).status(), 303);
+    assert!(select(&eve.page("/"), badge).is_empty(), "reviewed");
+    // A published record is not proposed again; it can be archived or sent back.
+    let page = eve.page(&url);
+    let moves: Vec<String> = select(&page, "form.status button[name=status]")
+        .iter()
+        .map(|b| b.value().attr("value").unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(moves, ["draft", "archived"]);
+    assert_eq!(eve.post(&status, &[("status", "proposed")]).status(), 403);
+}

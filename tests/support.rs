@@ -226,7 +226,10 @@ pub fn import_lines(data: &Path, lines: &[serde_json::Value]) {
     let file = data.with_extension("import.jsonl");
     let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
     std::fs::write(&file, text).expect("write import file");
-    assert_success(&savoirs(data, &["import", file.to_str().expect("path")]));
+    let output = savoirs(data, &["import", file.to_str().expect("path")]);
+    // Beside the data directory, not in it: nothing else would remove it.
+    let _ = std::fs::remove_file(&file);
+    assert_success(&output);
 }
 
 /// A browser: keeps its session cookie and sends same-origin requests.

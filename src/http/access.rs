@@ -28,6 +28,8 @@ pub struct Viewer {
     pub address: super::public::Address,
     /// The message to show once at the top of the page, as its text key.
     pub flash: Option<&'static str>,
+    /// For editors, the number of proposals waiting in the review queue.
+    pub review_queue: Option<u64>,
 }
 
 impl Viewer {
@@ -77,7 +79,10 @@ impl Viewer {
             return false;
         }
         if self.is_editor() {
-            return true;
+            // Proposing asks editors to review a draft: what is published or
+            // archived is not proposed again.
+            return !(to == Status::Proposed
+                && matches!(from, Status::Published | Status::Archived));
         }
         // The owner takes a draft to review, or takes it back.
         self.owns(record)

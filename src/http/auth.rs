@@ -87,6 +87,10 @@ impl FromRequestParts<AppState> for Viewer {
             .blocking(move |s| Ok(s.store.session_user(&lookup)?))
             .await?;
         viewer.token = viewer.user.as_ref().map(|_| token);
+        if viewer.is_editor() {
+            // One count of a status term in the index: cheap enough for every page.
+            viewer.review_queue = state.index.count_status("proposed").ok();
+        }
         Ok(viewer)
     }
 }
@@ -156,6 +160,7 @@ pub fn chrome(viewer: &Viewer) -> Chrome {
         lang: viewer.lang,
         here: viewer.here.clone(),
         flash: viewer.flash,
+        review_queue: viewer.review_queue,
         head: HeadLinks {
             origin: viewer.address.origin.clone(),
             canonical: viewer.address.path.clone(),

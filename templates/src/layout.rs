@@ -20,6 +20,8 @@ pub struct Chrome {
     pub head: HeadLinks,
     /// A message to show once, after a change: its text key.
     pub flash: Option<&'static str>,
+    /// For editors, how many proposals wait in the review queue.
+    pub review_queue: Option<u64>,
 }
 /// Links in the page head read by programs rather than people: the page's
 /// canonical address, its Atom feed, the OpenSearch description. Crawlers and feed
@@ -88,7 +90,14 @@ impl Page<'_> {
                                 a href=(routes::THESAURUS) { (t(lang, "layout.thesaurus")) }
                                 " " a href=(routes::NEW) { (t(lang, "layout.add")) }
                                 " " a href=(routes::CHANGES) { (t(lang, "layout.changes")) }
-                                @if chrome.is_editor() { " " a href=(routes::REVIEW) { (t(lang, "layout.review")) } }
+                                @if chrome.is_editor() {
+                                    " " a href=(routes::REVIEW) {
+                                        (t(lang, "layout.review"))
+                                        @if let Some(n) = chrome.review_queue.filter(|n| *n > 0) {
+                                            " " span.badge title=(crate::i18n::tf(lang, "layout.review_waiting", &[("n", &n.to_string())])) { (n) }
+                                        }
+                                    }
+                                }
                                 @if chrome.is_admin() { " " a href=(routes::ADMIN_USERS) { (t(lang, "layout.accounts")) } }
                                 " " a href=(routes::ACCOUNT) { (user.name) " (" (crate::format::role_label_account(lang, &user.role)) ")" }
                                 form.inline action=(routes::LOGOUT) method="post" {
