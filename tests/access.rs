@@ -79,7 +79,7 @@ fn expected_page(path: &str, who: Who) -> Outcome {
     match (path, who) {
         ("/changes", _) => Allowed,
         (_, Who::Anonymous) => Login,
-        ("/new" | "/new/action" | "/account", _) => Allowed,
+        ("/new" | "/new/action" | "/account" | "/my-work", _) => Allowed,
         ("/new/partner" | "/review", w) => {
             if is_editor(w) {
                 Allowed
@@ -161,6 +161,7 @@ fn route_role_and_state_matrix() {
             "/review",
             "/admin/users",
             "/account",
+            "/my-work",
             "/changes",
         ] {
             let got = outcome(&b.get(path), path);

@@ -85,7 +85,27 @@ fn a_draft_stays_hidden_until_published() {
     );
     let history = carl.page(&format!("{url}/history"));
     assert!(text(&select(&history, "table.history")[0]).contains("Ajoutez la synthèse"));
+    // "Mon travail" shows it first, with the editor's comment.
+    let work = carl.page("/my-work");
+    let sent_back = select(&work, "#sent-back li");
+    assert_eq!(sent_back.len(), 1);
+    assert!(
+        text(&sent_back[0]).contains("Ajoutez la synthèse"),
+        "{}",
+        text(&sent_back[0])
+    );
+    assert!(text(&sent_back[0]).contains("eve"));
+    assert!(select(&work, "#proposed li").is_empty());
+    // Nobody else's records are there.
+    assert!(
+        select(&Browser::login(&server, "cora").page("/my-work"), "li")
+            .iter()
+            .all(|li| !text(li).contains("zygomorphe"))
+    );
     assert_eq!(carl.post(&status, &[("status", "proposed")]).status(), 303);
+    let work = carl.page("/my-work");
+    assert!(select(&work, "#sent-back li").is_empty());
+    assert_eq!(select(&work, "#proposed li").len(), 1);
     let review = eve.page("/review");
     assert_eq!(select(&review, "ol.changes li").len(), 1);
     assert_eq!(eve.post(&status, &[("status", "published")]).status(), 303);

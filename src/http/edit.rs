@@ -179,6 +179,9 @@ enum Intent {
     Publish,
 }
 
+/// The revision message of a record sent back to draft, before the comment.
+pub(super) const SENT_BACK: &str = "Renvoyée en brouillon";
+
 /// What a saved form says happened: an editor's "publish" publishes.
 fn saved_flash(intent: Intent, who: &Viewer) -> Flash {
     match intent {
@@ -451,7 +454,7 @@ async fn change_status(
                 ));
             }
             let verb = match to {
-                Status::Draft => "Renvoyée en brouillon",
+                Status::Draft => SENT_BACK,
                 Status::Proposed => "Proposée pour publication",
                 Status::Published => "Publiée",
                 Status::Archived => "Archivée",

@@ -11,15 +11,16 @@ use savoirs_templates::i18n::{t, tf};
 use savoirs_templates::routes;
 use savoirs_templates::views::form::fields_for;
 use savoirs_templates::views::history::{
-    ChangeRow, ChangesView, DiffOp, DiffView, FieldDiff, HistoryView, RevisionRow,
+    ChangeRow, ChangesView, DiffOp, DiffView, FieldDiff, HistoryView, MyWorkView, RevisionRow,
 };
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::auth::chrome;
+use super::edit::SENT_BACK;
 use super::records::find;
 use super::{AppError, AppState, Routes, Viewer};
-use crate::model::{Body, Record};
+use crate::model::{Body, Record, Status};
 use crate::store::Reader;
 
 pub fn routes(r: &mut Routes) {
@@ -27,6 +28,7 @@ pub fn routes(r: &mut Routes) {
     r.get("/{kind}/{slug}/diff", diff);
     r.get(routes::CHANGES, changes);
     r.get(routes::REVIEW, review);
+    r.get(routes::MY_WORK, my_work);
 }
 
 const CHANGES_SHOWN: usize = 50;
@@ -366,6 +368,52 @@ async fn review(State(state): State<AppState>, viewer: Viewer) -> Result<Html<St
         .await?;
     Ok(Html(view.render(&chrome(&viewer)).into_string()))
 }
+
+/// Mon travail: the viewer's own records by status, those sent back to them
+/// first, with the editor's comment.
+async fn my_work(State(state): State<AppState>, viewer: Viewer) -> Result<Html<String>, AppError> {
+    let Some(name) = viewer.name().map(str::to_owned) else {
+        return Err(AppError::LoginRequired(routes::MY_WORK.into()));
+    };
+    let view = state
+        .blocking(move |s| {
+            // No status is visible as such: only the account's own records.
+            let own = s.index.search(&SearchRequest {
+                statuses: vec![String::new()],
+                owner: Some(name.clone()),
+                sort: savoirs_index::Sort::Newest,
+                limit: MY_WORK_SHOWN,
+                ..SearchRequest::default()
+            })?;
+            let reader = s.store.read()?;
+            let mut view = MyWorkView::default();
+            for hit in own.hits {
+                let Some(record) = reader.get(&hit.id)? else {
+                    continue;
+                };
+                let Some(last) = reader.revisions(&hit.id)?.pop() else {
+                    continue;
+                };
+                // Sent back: moved to draft by someone else, with their message.
+                let sent_back = record.meta.status == Status::Draft
+                    && last.author != name
+                    && last.message.starts_with(SENT_BACK);
+                let row = change_row(&record, last);
+                match record.meta.status {
+                    Status::Draft if sent_back => view.sent_back.push(row),
+                    Status::Draft => view.drafts.push(row),
+                    Status::Proposed => view.proposed.push(row),
+                    Status::Published | Status::Archived => view.published.push(row),
+                }
+            }
+            Ok(view)
+        })
+        .await?;
+    Ok(Html(view.render(&chrome(&viewer)).into_string()))
+}
+
+/// How many of one's own records "Mon travail" lists, newest first.
+const MY_WORK_SHOWN: usize = 200;
 
 #[cfg(test)]
 mod tests {

@@ -90,6 +90,7 @@ impl Page<'_> {
                                 a href=(routes::THESAURUS) { (t(lang, "layout.thesaurus")) }
                                 " " a href=(routes::NEW) { (t(lang, "layout.add")) }
                                 " " a href=(routes::CHANGES) { (t(lang, "layout.changes")) }
+                                " " a href=(routes::MY_WORK) { (t(lang, "layout.my_work")) }
                                 @if chrome.is_editor() {
                                     " " a href=(routes::REVIEW) {
                                         (t(lang, "layout.review"))

@@ -21,6 +21,8 @@ pub const ADMIN_BACKUP: &str = "/admin/backup";
 pub const NEW: &str = "/new";
 pub const CHANGES: &str = "/changes";
 pub const REVIEW: &str = "/review";
+/// A writer's own drafts, proposals and what was sent back to them.
+pub const MY_WORK: &str = "/my-work";
 pub const THESAURUS: &str = "/thesaurus";
 /// Choosing the interface language: `?set=en&back=/search?q=…`.
 pub const LANGUAGE: &str = "/lang";

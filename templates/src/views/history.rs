@@ -151,6 +151,61 @@ pub struct ChangeRow {
     pub status: String,
 }
 
+/// "Mon travail": a writer's own records, in the order they need attention.
+#[derive(Default)]
+pub struct MyWorkView {
+    /// Drafts an editor sent back, with the editor's comment as the message.
+    pub sent_back: Vec<ChangeRow>,
+    pub proposed: Vec<ChangeRow>,
+    pub drafts: Vec<ChangeRow>,
+    pub published: Vec<ChangeRow>,
+}
+
+impl MyWorkView {
+    pub fn render(&self, chrome: &Chrome) -> Markup {
+        let lang = chrome.lang;
+        let groups = [
+            ("sent-back", "my_work.sent_back", &self.sent_back),
+            ("proposed", "my_work.proposed", &self.proposed),
+            ("drafts", "my_work.drafts", &self.drafts),
+            ("published", "my_work.published", &self.published),
+        ];
+        let title = t(lang, "my_work.title");
+        let body = html! {
+            h1 { (title) }
+            p { (t(lang, "my_work.intro")) }
+            @for (id, heading, rows) in groups {
+                section.my-work id=(id) aria-labelledby=(format!("{id}-h")) {
+                    h2 id=(format!("{id}-h")) { (t(lang, heading)) " (" (rows.len()) ")" }
+                    @if rows.is_empty() {
+                        p { (t(lang, "my_work.none")) }
+                    } @else {
+                        ul.changes {
+                            @for r in rows.iter() {
+                                li {
+                                    span.kind { (format::kind_label(lang, &r.kind)) } " "
+                                    a href=(r.url) { (r.title) }
+                                    " — " span.time { (r.time) }
+                                    @if id == "sent-back" && !r.message.is_empty() {
+                                        " — " (tf(lang, "my_work.said", &[("author", &r.author)])) " "
+                                        q.message { (r.message) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        };
+        Page {
+            title,
+            query: "",
+            body,
+        }
+        .render(chrome)
+    }
+}
+
 pub struct ChangesView {
     pub heading: String,
     pub intro: String,
