@@ -79,7 +79,8 @@ pub enum Command {
         )]
         trusted_proxies: Vec<std::net::IpAddr>,
     },
-    /// Import JSON Lines (.jsonl) or plain-text action sheets (.txt).
+    /// Import JSON Lines (.jsonl), plain-text action sheets (.txt) or SKOS
+    /// thesauri in Turtle (.ttl). Importing the same files again changes nothing.
     Import {
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -391,8 +392,23 @@ fn import_files(data: &Path, files: &[PathBuf]) -> Result<ExitCode> {
     })
 }
 
+/// Opens the store for a command that only reads, pointing to the running
+/// server's own way of giving the same thing when a server holds the store.
+fn open_store_to_read(data: &Path, on_the_server: &str) -> Result<Store> {
+    match Store::open(data) {
+        Err(e @ crate::store::StoreError::Locked { .. }) => Err(anyhow::anyhow!(
+            "{e}\nhint: while it runs, the server gives {on_the_server}"
+        )),
+        other => Ok(other?),
+    }
+}
+
 fn export_to(data: &Path, format: export::Format, output: Option<&Path>) -> Result<ExitCode> {
-    let store = open_store(data)?;
+    let store = open_store_to_read(
+        data,
+        "the same exports at /export/records.jsonl and /export/actions.csv, and a \
+         backup at /admin/backup (admins)",
+    )?;
     let reader = store.read()?;
     let n = match output {
         Some(path) => {
@@ -433,7 +449,7 @@ fn reindex(data: &Path) -> Result<ExitCode> {
 }
 
 fn backup(data: &Path, output: Option<&Path>) -> Result<ExitCode> {
-    let store = open_store(data)?;
+    let store = open_store_to_read(data, "a backup at /admin/backup (admins)")?;
     let header = match output {
         Some(path) => {
             let file = std::fs::File::create(path)

@@ -295,6 +295,11 @@ fn a_second_server_on_the_same_directory_is_refused_by_name() {
         stderr.contains("in use by another Savoirs process"),
         "{stderr}"
     );
+    // Exporting while it runs points to the server's own exports.
+    let export = savoirs(dir.path(), &["export"]);
+    assert_eq!(export.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&export.stderr);
+    assert!(stderr.contains("/export/records.jsonl"), "{stderr}");
 }
 
 /// A small tmpfs, unmounted when dropped.

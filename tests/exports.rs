@@ -243,4 +243,16 @@ fn documents_print_without_the_site_around_them() {
         print.contains(r##"a[href]:not([href^="#"])::after { content: " (" attr(href) ")""##),
         "{print}"
     );
+    // Links inside the site print with the site's address before their path.
+    let page = server.page("/");
+    let sheet = select(&page, "link[rel=stylesheet][media=print]");
+    let href = sheet[0].value().attr("href").expect("href");
+    let rules = server.get(href).text().expect("css");
+    let origin = &server.base;
+    assert!(
+        rules.contains(&format!(
+            r#"a[href^="/"]::after {{ content: " (" "{origin}" attr(href) ")""#
+        )),
+        "{rules}"
+    );
 }

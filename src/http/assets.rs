@@ -9,6 +9,53 @@ use super::Routes;
 pub fn routes(r: &mut Routes) {
     r.get(routes::STYLESHEET, stylesheet);
     r.get(routes::SCRIPT, script);
+    r.get(routes::PRINT_STYLESHEET, print_stylesheet);
+}
+
+/// A printed page shows where each link leads. Links inside the site are paths
+/// (`/partner/…`), useless on paper: this sheet prints them after the site's
+/// address, which only the request knows (a stylesheet cannot add it, and the
+/// content security policy allows no inline style).
+async fn print_stylesheet(viewer: super::Viewer) -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+            (header::VARY, "host"),
+        ],
+        print_rules(&viewer.address.origin),
+    )
+}
+
+fn print_rules(origin: &str) -> String {
+    // A CSS string: quotes and backslashes escaped, no line breaks.
+    let quoted: String = origin
+        .chars()
+        .filter(|c| !c.is_control())
+        .flat_map(|c| match c {
+            '"' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    format!(
+        "@media print {{\n  main a[href^=\"/\"]::after {{ content: \" (\" \"{quoted}\" attr(href) \")\"; }}\n}}\n"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn print_rules_quote_the_origin() {
+        let rules = print_rules("https://savoirs.example.org");
+        assert!(
+            rules.contains(r#"content: " (" "https://savoirs.example.org" attr(href) ")""#),
+            "{rules}"
+        );
+        let odd = print_rules("http://a\"b\\c\nd");
+        assert!(odd.contains(r#""http://a\"b\\cd""#), "{odd}");
+    }
 }
 
 async fn script() -> impl IntoResponse {

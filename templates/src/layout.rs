@@ -77,6 +77,7 @@ impl Page<'_> {
                     meta name="viewport" content="width=device-width, initial-scale=1";
                     title { (self.title) " — Savoirs" }
                     link rel="stylesheet" href=(routes::STYLESHEET);
+                    link rel="stylesheet" media="print" href=(routes::PRINT_STYLESHEET);
                     (head_links(&chrome.head))
                     script src=(routes::SCRIPT) defer {}
                 }

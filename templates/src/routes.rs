@@ -9,6 +9,8 @@ pub const API_DOCS: &str = "/api/v1/openapi.json";
 pub const SEARCH_HELP: &str = "/help/search";
 pub const SCRIPT: &str = "/static/app.js";
 pub const STYLESHEET: &str = "/static/style.css";
+/// What printing adds: links inside the site printed with the site's address.
+pub const PRINT_STYLESHEET: &str = "/static/print.css";
 pub const LOGIN: &str = "/login";
 pub const LOGOUT: &str = "/logout";
 pub const ACCOUNT: &str = "/account";
