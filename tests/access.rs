@@ -201,7 +201,7 @@ fn route_role_and_state_matrix() {
             let got = outcome(
                 &b.post(
                     &format!("{own}/restore"),
-                    &[("revision", "1"), ("current", current)],
+                    &[("revision", "1"), ("current", current), ("confirm", "yes")],
                 ),
                 "restore",
             );

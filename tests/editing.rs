@@ -239,6 +239,25 @@ fn history_diff_and_restore() {
         &format!("{url}/restore"),
         &[("revision", "1"), ("current", "2")],
     );
+    assert_eq!(r.status(), 200, "asked first");
+    let asked = scraper::Html::parse_document(&r.text().expect("body"));
+    assert_eq!(
+        text(&select(&asked, "form.confirm button")[0]),
+        "Restaurer la révision 1"
+    );
+    assert_eq!(
+        select(
+            &eve.page(&format!("{url}/history")),
+            "table.history tbody tr"
+        )
+        .len(),
+        2,
+        "nothing restored yet"
+    );
+    let r = eve.post(
+        &format!("{url}/restore"),
+        &[("revision", "1"), ("current", "2"), ("confirm", "yes")],
+    );
     assert_eq!(r.status(), 303);
     let history = eve.page(&format!("{url}/history"));
     assert_eq!(select(&history, "table.history tbody tr").len(), 3);

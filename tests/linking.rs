@@ -104,7 +104,31 @@ fn merging_partners_moves_every_link_and_redirects_the_old_address() {
             .status(),
         403
     );
+    // The editor is asked first, and told what will happen.
     let r = eve.post("/partner/reseau-ritimo/merge", &[("into", "RITIMO")]);
+    assert_eq!(r.status(), 200);
+    let asked = scraper::Html::parse_document(&r.text().expect("body"));
+    assert!(text(&select(&asked, "h1")[0]).starts_with("Fusionner « "));
+    assert_eq!(select(&asked, "ul.consequences li").len(), 3);
+    assert_eq!(
+        select(&asked, "form.confirm input[name=confirm]")[0]
+            .value()
+            .attr("value"),
+        Some("yes")
+    );
+    assert_eq!(
+        select(&asked, "a.cancel")[0].value().attr("href"),
+        Some("/partner/reseau-ritimo")
+    );
+    assert_eq!(
+        eve.get("/partner/reseau-ritimo").status(),
+        200,
+        "not merged yet"
+    );
+    let r = eve.post(
+        "/partner/reseau-ritimo/merge",
+        &[("into", "RITIMO"), ("confirm", "yes")],
+    );
     assert_eq!(r.status(), 303);
     assert_eq!(location(&r), "/partner/ritimo");
 
@@ -306,6 +330,18 @@ fn a_concept_in_use_is_not_deleted_until_its_records_move() {
     let r = eve.post(
         "/concept/circuits-courts/delete",
         &[("move_to", "commerce équitable")],
+    );
+    assert_eq!(r.status(), 200, "asked first");
+    let asked = scraper::Html::parse_document(&r.text().expect("body"));
+    assert!(text(&select(&asked, "ul.consequences")[0]).contains("commerce équitable"));
+    assert_eq!(
+        eve.get("/concept/circuits-courts").status(),
+        200,
+        "not deleted yet"
+    );
+    let r = eve.post(
+        "/concept/circuits-courts/delete",
+        &[("move_to", "commerce équitable"), ("confirm", "yes")],
     );
     assert_eq!(r.status(), 303);
     assert_eq!(eve.get("/concept/circuits-courts").status(), 404);

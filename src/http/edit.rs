@@ -12,6 +12,7 @@ use savoirs_templates::views::account::NewRecordView;
 use savoirs_templates::views::form::RecordFormView;
 
 use super::auth::{chrome, require_login};
+use super::confirm::{Answer, confirmed};
 use super::flash::Flash;
 use super::forms::{self, FormData};
 use super::history::revision_diff;
@@ -19,6 +20,7 @@ use super::records::find;
 use super::{AppError, AppState, Routes, Viewer};
 use crate::model::{self, Body, Kind, Record, Status};
 use crate::store::{Author, StoreError};
+use savoirs_templates::views::confirm::ConfirmView;
 
 pub fn routes(r: &mut Routes) {
     r.get(routes::NEW, choose_kind);
@@ -480,7 +482,7 @@ async fn restore(
 ) -> Result<Response, AppError> {
     let form = FormData::parse(&body);
     let who = viewer.clone();
-    let url = state
+    let answer = state
         .blocking(move |s| {
             let stored = editable(s, &who, &kind, &slug, "history")?;
             let number: u64 = form
@@ -495,6 +497,26 @@ async fn restore(
                 .find(|r| r.number == number)
                 .ok_or(AppError::NotFound)?;
             drop(reader);
+            if !confirmed(&form) {
+                let lang = who.lang;
+                let (n, title) = (number, stored.title().to_owned());
+                let names: [(&str, &dyn std::fmt::Display); 2] =
+                    [("revision", &n), ("title", &title)];
+                return Ok(Answer::Ask(Box::new(ConfirmView {
+                    heading: tf(lang, "confirm.restore.heading", &names),
+                    consequences: vec![
+                        t(lang, "confirm.restore.current").into(),
+                        t(lang, "confirm.restore.kept").into(),
+                    ],
+                    action: routes::record_page(&kind, &slug, "restore"),
+                    fields: vec![
+                        ("revision".into(), number.to_string()),
+                        ("current".into(), base.to_string()),
+                    ],
+                    confirm: tf(lang, "confirm.restore.button", &names),
+                    cancel: routes::record_page(&kind, &slug, "history"),
+                })));
+            }
             let mut restored = Record::from_json(old.record)
                 .map_err(|e| AppError::Internal(format!("revision {number} unreadable: {e}")))?;
             // Content comes back; identity and workflow state stay as they are now.
@@ -509,8 +531,8 @@ async fn restore(
                     }
                     other => other.into(),
                 })?;
-            Ok(saved.url())
+            Ok(Answer::Done(saved.url(), Flash::Restored))
         })
         .await?;
-    Ok(super::flash::redirect(&url, Flash::Restored))
+    Ok(answer.respond(&viewer))
 }

@@ -2,6 +2,10 @@
 //! merging duplicate partners, the thesaurus tree, and deleting a concept only
 //! when nothing depends on it (or after moving what does to another concept).
 
+use savoirs_templates::views::confirm::ConfirmView;
+
+use super::confirm::{Answer, confirmed};
+use super::flash::Flash;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -131,7 +135,7 @@ async fn merge(
 ) -> Result<Response, AppError> {
     let form = FormData::parse(&body);
     let who = viewer.clone();
-    let url = state
+    let answer = state
         .blocking(move |s| {
             let reader = s.store.read()?;
             let partner = for_editor(&reader, &who, "partner", &slug, "links.merge_editors_only")?;
@@ -139,10 +143,31 @@ async fn merge(
             let into = reader.partner_by_name(name)?.ok_or_else(|| {
                 AppError::BadRequest(tf(who.lang, "links.no_partner", &[("name", &name)]))
             })?;
-            drop(reader);
             if into == partner.meta.id {
                 return Err(AppError::BadRequest(t(who.lang, "links.merge_self").into()));
             }
+            if !confirmed(&form) {
+                let target = reader.get(&into)?.ok_or(AppError::NotFound)?;
+                let (from, to) = (partner.title(), target.title());
+                let names: [(&str, &dyn std::fmt::Display); 2] = [("from", &from), ("into", &to)];
+                let lang = who.lang;
+                return Ok(Answer::Ask(Box::new(ConfirmView {
+                    heading: tf(lang, "confirm.merge.heading", &names),
+                    consequences: [
+                        "confirm.merge.links",
+                        "confirm.merge.names",
+                        "confirm.merge.address",
+                    ]
+                    .iter()
+                    .map(|key| tf(lang, key, &names))
+                    .collect(),
+                    action: routes::record_page("partner", &partner.meta.slug, "merge"),
+                    fields: vec![("into".into(), name.to_owned())],
+                    confirm: t(lang, "confirm.merge.button").into(),
+                    cancel: partner.url(),
+                })));
+            }
+            drop(reader);
             let message = format!("Fusion de {} dans ce partenaire", partner.title());
             let author = Author {
                 name: who.name().unwrap_or_default(),
@@ -152,10 +177,10 @@ async fn merge(
                 .store
                 .write(|w| w.merge_partner(&partner.meta.id, &into, &author))?;
             s.index_now();
-            Ok(survivor.url())
+            Ok(Answer::Done(survivor.url(), Flash::Merged))
         })
         .await?;
-    Ok(super::flash::redirect(&url, super::flash::Flash::Merged))
+    Ok(answer.respond(&viewer))
 }
 
 async fn thesaurus(
@@ -229,6 +254,7 @@ async fn thesaurus(
 enum Deleted {
     Done,
     InUse(Box<ConceptInUseView>),
+    Ask(Box<ConfirmView>),
 }
 
 /// Deletes a concept if no record and no narrower concept depends on it; with
@@ -296,6 +322,23 @@ async fn delete_concept(
                 )?)));
             }
             drop(reader);
+            if !confirmed(&form) {
+                let lang = who.lang;
+                let label = concept.title().to_owned();
+                let mut consequences = vec![t(lang, "confirm.delete.gone").to_owned()];
+                if let Some(target) = &target {
+                    let name = target.title().to_owned();
+                    consequences.push(tf(lang, "confirm.delete.moved", &[("target", &name)]));
+                }
+                return Ok(Deleted::Ask(Box::new(ConfirmView {
+                    heading: tf(lang, "confirm.delete.heading", &[("label", &label)]),
+                    consequences,
+                    action: routes::record_page("concept", &concept.meta.slug, "delete"),
+                    fields: vec![("move_to".into(), move_to.clone())],
+                    confirm: t(lang, "confirm.delete.button").into(),
+                    cancel: concept.url(),
+                })));
+            }
             let message = format!("Terme « {} » supprimé", concept.title());
             let author = Author {
                 name: who.name().unwrap_or_default(),
@@ -350,8 +393,9 @@ async fn delete_concept(
         .await?;
     Ok(match outcome {
         Deleted::Done => {
-            super::flash::redirect(routes::THESAURUS, super::flash::Flash::ConceptDeleted)
+            Answer::Done(routes::THESAURUS.into(), Flash::ConceptDeleted).respond(&viewer)
         }
+        Deleted::Ask(view) => Answer::Ask(view).respond(&viewer),
         Deleted::InUse(view) => (
             StatusCode::CONFLICT,
             Html(view.render(&chrome(&viewer)).into_string()),

@@ -8,6 +8,7 @@ mod admin;
 mod api;
 mod assets;
 mod auth;
+mod confirm;
 mod csrf;
 mod discovery;
 mod edit;

@@ -1,6 +1,7 @@
 //! One module per page.
 
 pub mod account;
+pub mod confirm;
 pub mod document;
 pub mod error;
 pub mod form;
