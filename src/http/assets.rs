@@ -42,21 +42,6 @@ fn print_rules(origin: &str) -> String {
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn print_rules_quote_the_origin() {
-        let rules = print_rules("https://savoirs.example.org");
-        assert!(
-            rules.contains(r#"content: " (" "https://savoirs.example.org" attr(href) ")""#),
-            "{rules}"
-        );
-        let odd = print_rules("http://a\"b\\c\nd");
-        assert!(odd.contains(r#""http://a\"b\\cd""#), "{odd}");
-    }
-}
 
 async fn script() -> impl IntoResponse {
     (
@@ -76,4 +61,20 @@ async fn stylesheet() -> impl IntoResponse {
         ],
         STYLESHEET,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn print_rules_quote_the_origin() {
+        let rules = print_rules("https://savoirs.example.org");
+        assert!(
+            rules.contains(r#"content: " (" "https://savoirs.example.org" attr(href) ")""#),
+            "{rules}"
+        );
+        let odd = print_rules("http://a\"b\\c\nd");
+        assert!(odd.contains(r#""http://a\"b\\cd""#), "{odd}");
+    }
 }
