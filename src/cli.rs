@@ -238,6 +238,7 @@ fn serve(
             .await
             .with_context(|| format!("cannot listen on {addr}"))?;
         let local = listener.local_addr()?;
+        let setup = Arc::new(http::Setup::for_store(&store)?);
         let store = Arc::new(store);
         let index = Arc::new(index);
         let indexer = Indexer::spawn(store.clone(), index.clone());
@@ -249,9 +250,22 @@ fn serve(
             public_url: public_url.map(Arc::from),
             trusted_proxies: trusted_proxies.into(),
             searches: http::turns_per_core(),
+            setup: setup.clone(),
         };
         // Scripts and tests read this line to learn the port.
         println!("Savoirs listening on http://{local}");
+        if let Some(path) = setup.path() {
+            let origin = state
+                .public_url
+                .as_deref()
+                .map_or_else(|| format!("http://{local}"), str::to_owned);
+            // Not println!: whoever started the server may have stopped reading.
+            let _ = writeln!(
+                std::io::stdout(),
+                "No account yet: create the first administrator at {origin}{path}"
+            );
+            tracing::warn!("no account yet: create the first administrator at {origin}{path}");
+        }
         let _ = std::io::stdout().flush();
         http::serve(listener, state, shutdown_signal()).await?;
         tracing::info!("server stopped");

@@ -150,3 +150,61 @@ fn the_cli_refuses_bad_accounts_clearly() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("at least 10"));
 }
+
+#[test]
+fn a_new_base_offers_a_one_time_address_for_its_first_administrator() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut server = Server::start(dir.path());
+    let line = server.next_line();
+    assert!(line.starts_with("No account yet"), "{line}");
+    let address = line.rsplit(' ').next().expect("an address").to_owned();
+    let path = address
+        .strip_prefix(&server.base)
+        .unwrap_or_else(|| panic!("{address} is not on {}", server.base))
+        .to_owned();
+    let anyone = Browser::anonymous(&server);
+    assert_eq!(anyone.get(&path).status(), 200);
+    assert_eq!(anyone.get("/setup/0123456789abcdef").status(), 404);
+
+    // Mistakes bring the form back with the name kept.
+    let r = anyone.post(
+        &path,
+        &[
+            ("name", "ada"),
+            ("password", PASSWORD),
+            ("again", "autre chose que lui"),
+        ],
+    );
+    assert_eq!(r.status(), 422);
+    let page = scraper::Html::parse_document(&r.text().expect("body"));
+    assert_eq!(
+        select(&page, "input#name")[0].value().attr("value"),
+        Some("ada")
+    );
+    assert!(text(&select(&page, "p.error")[0]).contains("diffèrent"));
+    let r = anyone.post(
+        &path,
+        &[("name", "ada"), ("password", "court"), ("again", "court")],
+    );
+    assert_eq!(r.status(), 422);
+
+    let r = anyone.post(
+        &path,
+        &[("name", "ada"), ("password", PASSWORD), ("again", PASSWORD)],
+    );
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/login");
+    let ada = Browser::login(&server, "ada");
+    assert_eq!(ada.get("/admin/users").status(), 200, "an administrator");
+
+    // The address is closed now, for reading and for writing.
+    assert_eq!(anyone.get(&path).status(), 404);
+    let r = anyone.post(
+        &path,
+        &[("name", "eve"), ("password", PASSWORD), ("again", PASSWORD)],
+    );
+    assert_eq!(r.status(), 404);
+    server.kill();
+    let restarted = Server::start(dir.path());
+    assert_eq!(Browser::anonymous(&restarted).get(&path).status(), 404);
+}

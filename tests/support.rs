@@ -39,6 +39,7 @@ pub struct Server {
     child: Child,
     pub base: String,
     client: reqwest::blocking::Client,
+    stdout: BufReader<std::process::ChildStdout>,
 }
 
 impl Server {
@@ -57,9 +58,9 @@ impl Server {
             .stderr(Stdio::inherit())
             .spawn()
             .expect("start savoirs serve");
-        let stdout = child.stdout.take().expect("stdout");
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
         let mut line = String::new();
-        BufReader::new(stdout)
+        stdout
             .read_line(&mut line)
             .expect("read the listening line");
         let base = line
@@ -78,7 +79,15 @@ impl Server {
             child,
             base,
             client,
+            stdout,
         }
+    }
+
+    /// The next line the server prints after the listening line.
+    pub fn next_line(&mut self) -> String {
+        let mut line = String::new();
+        self.stdout.read_line(&mut line).expect("read a line");
+        line.trim().to_owned()
     }
 
     pub fn get(&self, path: &str) -> reqwest::blocking::Response {

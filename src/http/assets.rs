@@ -42,7 +42,6 @@ fn print_rules(origin: &str) -> String {
     )
 }
 
-
 async fn script() -> impl IntoResponse {
     (
         [

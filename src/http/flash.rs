@@ -30,10 +30,11 @@ pub enum Flash {
     ConceptDeleted,
     AccountSaved,
     PasswordChanged,
+    AdminCreated,
 }
 
 impl Flash {
-    const ALL: [Flash; 12] = [
+    const ALL: [Flash; 13] = [
         Flash::Saved,
         Flash::Proposed,
         Flash::Published,
@@ -46,6 +47,7 @@ impl Flash {
         Flash::ConceptDeleted,
         Flash::AccountSaved,
         Flash::PasswordChanged,
+        Flash::AdminCreated,
     ];
 
     /// Its message's key in the interface texts, also what the cookie holds.
@@ -63,6 +65,7 @@ impl Flash {
             Flash::ConceptDeleted => "flash.concept_deleted",
             Flash::AccountSaved => "flash.account_saved",
             Flash::PasswordChanged => "flash.password_changed",
+            Flash::AdminCreated => "flash.admin_created",
         }
     }
 

@@ -25,6 +25,7 @@ mod pages;
 mod params;
 mod public;
 mod records;
+mod setup;
 mod throttle;
 
 use std::future::Future;
@@ -42,6 +43,7 @@ pub use api::openapi;
 pub use error::{ApiError, AppError};
 pub use public::Peer;
 pub use public::parse_public_url;
+pub use setup::Setup;
 pub use throttle::Throttle;
 
 use crate::search::Indexer;
@@ -65,6 +67,8 @@ pub struct AppState {
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
     /// Turns to run a search: see [`AppState::search`].
     pub searches: Arc<tokio::sync::Semaphore>,
+    /// The one-time address that creates the first administrator.
+    pub setup: Arc<Setup>,
 }
 
 /// The machine's cores: how many CPU-bound tasks may usefully run at once.
@@ -194,6 +198,7 @@ fn table() -> Routes {
     history::routes(&mut r);
     lang::routes(&mut r);
     links::routes(&mut r);
+    setup::routes(&mut r);
     records::routes(&mut r);
     feeds::routes(&mut r);
     discovery::routes(&mut r);

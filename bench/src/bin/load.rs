@@ -90,6 +90,7 @@ async fn main() -> anyhow::Result<()> {
         public_url: None,
         trusted_proxies: Vec::new().into(),
         searches: http::turns_per_core(),
+        setup: Default::default(),
     };
     let (stop_server, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(http::serve(listener, state, async {

@@ -37,6 +37,41 @@ impl LoginView {
     }
 }
 
+/// The page that creates a new base's first administrator, at the one-time
+/// address the server prints.
+pub struct SetupView {
+    pub action: String,
+    pub name: String,
+    pub error: Option<String>,
+}
+
+impl SetupView {
+    pub fn render(&self, chrome: &Chrome) -> Markup {
+        let lang = chrome.lang;
+        let body = html! {
+            h1 { (t(lang, "setup.title")) }
+            p { (t(lang, "setup.intro")) }
+            @if let Some(e) = &self.error { p.error #setup-error role="alert" { (e) } }
+            @let failed = self.error.as_ref().map(|_| "setup-error");
+            form.stacked action=(self.action) method="post" {
+                label for="name" { (t(lang, "setup.name")) }
+                input #name type="text" name="name" value=(self.name) autocomplete="username" required aria-describedby=[failed];
+                label for="password" { (t(lang, "setup.password")) }
+                input #password type="password" name="password" autocomplete="new-password" required minlength="10" aria-describedby=[failed];
+                label for="again" { (t(lang, "setup.again")) }
+                input #again type="password" name="again" autocomplete="new-password" required minlength="10" aria-describedby=[failed];
+                button type="submit" { (t(lang, "setup.submit")) }
+            }
+        };
+        Page {
+            title: t(lang, "setup.title"),
+            query: "",
+            body,
+        }
+        .render(chrome)
+    }
+}
+
 pub struct AccountView {
     pub name: String,
     pub role: String,
