@@ -208,3 +208,77 @@ fn a_new_base_offers_a_one_time_address_for_its_first_administrator() {
     let restarted = Server::start(dir.path());
     assert_eq!(Browser::anonymous(&restarted).get(&path).status(), 404);
 }
+
+/// The reset link an administrator's request shows, as a path on the server.
+fn reset_path(server: &Server, response: reqwest::blocking::Response) -> String {
+    assert_eq!(response.status(), 200);
+    let page = scraper::Html::parse_document(&response.text().expect("body"));
+    let link = text(&select(&page, "code.secret")[0]);
+    link.strip_prefix(&server.base)
+        .unwrap_or_else(|| panic!("{link} is not on {}", server.base))
+        .to_owned()
+}
+
+#[test]
+fn an_administrator_makes_a_password_link_that_works_once() {
+    let dir = with_example();
+    add_team(dir.path());
+    let server = Server::start(dir.path());
+    let ada = Browser::login(&server, "ada");
+    let eve = Browser::login(&server, "eve");
+    assert_eq!(eve.post("/admin/users/carl/reset", &[]).status(), 403);
+    assert_eq!(ada.post("/admin/users/personne/reset", &[]).status(), 404);
+    let users = ada.page("/admin/users");
+    assert!(!select(&users, "form[action='/admin/users/carl/reset'] button").is_empty());
+
+    let first = reset_path(&server, ada.post("/admin/users/carl/reset", &[]));
+    let path = reset_path(&server, ada.post("/admin/users/carl/reset", &[]));
+    let anyone = Browser::anonymous(&server);
+    assert_eq!(
+        anyone.get(&first).status(),
+        404,
+        "replaced by the newer link"
+    );
+    let page = anyone.page(&path);
+    assert!(text(&select(&page, "main p")[0]).contains("carl"));
+
+    let r = anyone.post(
+        &path,
+        &[
+            ("password", "un nouveau mot de passe"),
+            ("again", "un autre"),
+        ],
+    );
+    assert_eq!(r.status(), 422);
+    let r = anyone.post(&path, &[("password", "court"), ("again", "court")]);
+    assert_eq!(r.status(), 422);
+    let r = anyone.post(
+        &path,
+        &[
+            ("password", "un nouveau mot de passe"),
+            ("again", "un nouveau mot de passe"),
+        ],
+    );
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/login");
+
+    let login = |password: &str| {
+        anyone
+            .post(
+                "/login",
+                &[("name", "carl"), ("password", password), ("next", "/")],
+            )
+            .status()
+    };
+    assert_eq!(login("un nouveau mot de passe"), 303);
+    assert_eq!(login(PASSWORD), 401);
+    assert_eq!(anyone.get(&path).status(), 404, "used once");
+    let r = anyone.post(
+        &path,
+        &[
+            ("password", "encore un mot de passe"),
+            ("again", "encore un mot de passe"),
+        ],
+    );
+    assert_eq!(r.status(), 404);
+}

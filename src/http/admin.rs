@@ -21,7 +21,7 @@ pub fn routes(r: &mut Routes) {
     r.post("/admin/users/{name}", update_user);
 }
 
-fn require_admin(viewer: &Viewer) -> Result<(), AppError> {
+pub(super) fn require_admin(viewer: &Viewer) -> Result<(), AppError> {
     if viewer.user.is_none() {
         return Err(AppError::LoginRequired(routes::ADMIN_USERS.into()));
     }

@@ -25,6 +25,7 @@ mod pages;
 mod params;
 mod public;
 mod records;
+mod resets;
 mod setup;
 mod throttle;
 
@@ -199,6 +200,7 @@ fn table() -> Routes {
     lang::routes(&mut r);
     links::routes(&mut r);
     setup::routes(&mut r);
+    resets::routes(&mut r);
     records::routes(&mut r);
     feeds::routes(&mut r);
     discovery::routes(&mut r);

@@ -31,3 +31,5 @@ pub const BACKLINKS: MultimapTableDefinition<&str, &str> =
     MultimapTableDefinition::new("backlinks");
 /// SHA-256 of an API token (hex) → the token's owner and label as JSON.
 pub const API_TOKENS: TableDefinition<&str, &[u8]> = TableDefinition::new("api_tokens");
+/// SHA-256 of a password-reset secret (hex) → the account and the expiry as JSON.
+pub const RESETS: TableDefinition<&str, &[u8]> = TableDefinition::new("password_resets");

@@ -72,6 +72,67 @@ impl SetupView {
     }
 }
 
+/// The link an administrator made for an account to set a new password,
+/// shown once.
+pub struct ResetLinkView {
+    pub name: String,
+    pub link: String,
+    pub expires: String,
+}
+
+impl ResetLinkView {
+    pub fn render(&self, chrome: &Chrome) -> Markup {
+        let lang = chrome.lang;
+        let title = tf(lang, "reset.link_title", &[("name", &self.name)]);
+        let body = html! {
+            h1 { (title) }
+            p { (tf(lang, "reset.link_intro", &[("name", &self.name), ("expires", &self.expires)])) }
+            p { code.secret { (self.link) } }
+            p { (t(lang, "reset.link_once")) }
+            p { a href=(routes::ADMIN_USERS) { (t(lang, "users.title")) } }
+        };
+        Page {
+            title: &title,
+            query: "",
+            body,
+        }
+        .render(chrome)
+    }
+}
+
+/// The page a reset link opens: a new password, twice.
+pub struct ResetView {
+    pub action: String,
+    pub name: String,
+    pub error: Option<String>,
+}
+
+impl ResetView {
+    pub fn render(&self, chrome: &Chrome) -> Markup {
+        let lang = chrome.lang;
+        let title = t(lang, "reset.title");
+        let body = html! {
+            h1 { (title) }
+            p { (tf(lang, "reset.intro", &[("name", &self.name)])) }
+            @if let Some(e) = &self.error { p.error #reset-error role="alert" { (e) } }
+            @let failed = self.error.as_ref().map(|_| "reset-error");
+            form.stacked action=(self.action) method="post" {
+                label for="password" { (t(lang, "setup.password")) }
+                input #password type="password" name="password" autocomplete="new-password" required minlength="10" aria-describedby=[failed];
+                label for="again" { (t(lang, "setup.again")) }
+                input #again type="password" name="again" autocomplete="new-password" required minlength="10" aria-describedby=[failed];
+                button type="submit" { (t(lang, "reset.submit")) }
+            }
+        };
+        Page {
+            title,
+            query: "",
+            body,
+        }
+        .render(chrome)
+    }
+}
+
 pub struct AccountView {
     pub name: String,
     pub role: String,
@@ -207,6 +268,10 @@ impl AdminUsersView {
                                             option value="true" selected[u.suspended] { (t(lang, "users.suspended")) }
                                         }
                                         button type="submit" { (t(lang, "users.save")) }
+                                    }
+                                    " "
+                                    form.inline action=(format!("{}/reset", routes::admin_user(&u.name))) method="post" {
+                                        button type="submit" aria-label=(tf(lang, "users.reset_of", &[("name", &u.name)])) { (t(lang, "users.reset")) }
                                     }
                                 } @else { "(" (t(lang, "users.you")) ")" }
                             }

@@ -1,0 +1,118 @@
+//! Password-reset links: an administrator makes one for an account (from the
+//! accounts page), passes it on, and its holder chooses a new password on the
+//! page it opens, once. See [`crate::store::resets`].
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use savoirs_templates::i18n::t;
+use savoirs_templates::routes;
+use savoirs_templates::views::account::{ResetLinkView, ResetView};
+
+use super::auth::chrome;
+use super::flash::{self, Flash};
+use super::forms::{self, FormData};
+use super::{AppError, AppState, Routes, Viewer};
+use crate::store::StoreError;
+
+pub fn routes(r: &mut Routes) {
+    r.post("/admin/users/{name}/reset", make_link);
+    r.get("/reset/{secret}", form);
+    r.post("/reset/{secret}", set_password);
+}
+
+/// Makes a link for the account and shows it, once (administrators).
+async fn make_link(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(name): Path<String>,
+) -> Result<Html<String>, AppError> {
+    super::admin::require_admin(&viewer)?;
+    let who = name.clone();
+    let (secret, expires) = state
+        .blocking(move |s| {
+            if s.store.user(&who)?.is_none() {
+                return Err(AppError::NotFound);
+            }
+            Ok(s.store.create_reset(&who)?)
+        })
+        .await?;
+    tracing::info!(
+        "{} made a password-reset link for {name}",
+        viewer.name().unwrap_or_default()
+    );
+    let view = ResetLinkView {
+        link: format!("{}/reset/{secret}", viewer.address.origin),
+        name,
+        expires: expires.format("%d/%m/%Y %H:%M UTC").to_string(),
+    };
+    Ok(Html(view.render(&chrome(&viewer)).into_string()))
+}
+
+fn page(viewer: &Viewer, secret: &str, name: &str, error: Option<String>) -> String {
+    ResetView {
+        action: format!("/reset/{secret}"),
+        name: name.to_owned(),
+        error,
+    }
+    .render(&chrome(viewer))
+    .into_string()
+}
+
+async fn form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(secret): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let lookup = secret.clone();
+    let user = state
+        .blocking(move |s| Ok(s.store.reset_user(&lookup)?))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Html(page(&viewer, &secret, &user.name, None)))
+}
+
+async fn set_password(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(secret): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = FormData::parse(&body);
+    let password = form.get("password").to_owned();
+    let lookup = secret.clone();
+    let user = state
+        .blocking(move |s| Ok(s.store.reset_user(&lookup)?))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let again = |error: String| {
+        let html = page(&viewer, &secret, &user.name, Some(error));
+        Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
+    };
+    if password != form.get("again") {
+        return again(t(viewer.lang, "setup.mismatch").into());
+    }
+    let used = secret.clone();
+    let result = state
+        .blocking(move |s| match s.store.use_reset(&used, &password) {
+            Ok(user) => Ok(Ok(user)),
+            Err(StoreError::Invalid(problems)) => Ok(Err(problems)),
+            Err(e) => Err(e.into()),
+        })
+        .await?;
+    match result {
+        Ok(Some(user)) => {
+            tracing::info!("{} chose a new password with a reset link", user.name);
+            Ok(flash::redirect(routes::LOGIN, Flash::PasswordChanged))
+        }
+        Ok(None) => Err(AppError::NotFound),
+        Err(problems) => again(
+            problems
+                .iter()
+                .map(|p| forms::field_message(viewer.lang, &p.message))
+                .collect::<Vec<_>>()
+                .join(" ; "),
+        ),
+    }
+}
