@@ -484,3 +484,61 @@ fn the_main_pages_have_landmarks_a_skip_link_and_labelled_controls() {
         assert!(points_to_error, "{}", field.html());
     }
 }
+
+#[test]
+fn no_page_scrolls_sideways_on_a_phone_or_a_desktop() {
+    let Some(driver) = start_driver() else { return };
+    let site = site();
+    let base = site.server.base.clone();
+    let mut all = pages(&site);
+    for (name, path) in [
+        ("my-work", "/my-work"),
+        ("review", "/review"),
+        ("changes", "/changes"),
+        ("new", "/new"),
+        ("new-action", "/new/action"),
+    ] {
+        all.push(Checked {
+            name,
+            path: path.to_owned(),
+            as_editor: true,
+            status: 200,
+        });
+    }
+    let failures = block_on(async {
+        let c = browser(&driver, true).await;
+        let mut failures = Vec::new();
+        let mut logged_in = false;
+        for page in &all {
+            if page.as_editor && !logged_in {
+                log_in(&c, &base, EDITOR).await;
+                logged_in = true;
+            }
+            for width in [360u32, 1280] {
+                c.set_window_size(width, 900).await.expect("window size");
+                c.goto(&format!("{base}{}", page.path)).await.expect("goto");
+                let sizes = c
+                    .execute(
+                        "return [document.documentElement.scrollWidth, window.innerWidth];",
+                        vec![],
+                    )
+                    .await
+                    .expect("measure");
+                let (scroll, inner) = (sizes[0].as_u64(), sizes[1].as_u64());
+                if scroll > inner {
+                    failures.push(format!(
+                        "{} at {width} px: {scroll:?} wide in a window of {inner:?}",
+                        page.name
+                    ));
+                }
+            }
+        }
+        c.close().await.expect("close");
+        failures
+    });
+    assert!(
+        failures.is_empty(),
+        "pages wider than the window:\n{}",
+        failures.join("\n")
+    );
+}
