@@ -282,3 +282,22 @@ fn an_administrator_makes_a_password_link_that_works_once() {
     );
     assert_eq!(r.status(), 404);
 }
+
+#[test]
+fn error_pages_keep_the_header_of_whoever_is_logged_in() {
+    let dir = with_example();
+    add_team(dir.path());
+    let server = Server::start(dir.path());
+    let carl = Browser::login(&server, "carl");
+    for (path, status) in [("/nulle-part", 404), ("/review", 403)] {
+        let r = carl.get(path);
+        assert_eq!(r.status(), status, "{path}");
+        let page = scraper::Html::parse_document(&r.text().expect("body"));
+        let account = text(&select(&page, "header.site nav.account")[0]);
+        assert!(account.contains("carl"), "{path}: {account}");
+        assert!(!select(&page, "header.site a[href='/my-work']").is_empty(), "{path}");
+    }
+    // Anonymous, the same pages offer to log in.
+    let page = server.page("/");
+    assert!(!select(&page, "header.site a[href='/login']").is_empty());
+}

@@ -87,6 +87,12 @@ impl FromRequestParts<AppState> for Viewer {
             .blocking(move |s| Ok(s.store.session_user(&lookup)?))
             .await?;
         viewer.token = viewer.user.as_ref().map(|_| token);
+        if let Some(user) = &viewer.user {
+            super::lang::remember_user(UserBadge {
+                name: user.name.clone(),
+                role: user.role.as_str().to_owned(),
+            });
+        }
         if viewer.is_editor() {
             // One count of a status term in the index: cheap enough for every page.
             viewer.review_queue = state.index.count_status("proposed").ok();

@@ -26,6 +26,9 @@ struct Current {
     lang: Lang,
     /// Path and query, for the language switcher.
     here: String,
+    /// Who is logged in, once a handler has asked: an error page then shows the
+    /// same header as the page it replaces.
+    user: std::sync::Arc<std::sync::Mutex<Option<savoirs_templates::UserBadge>>>,
 }
 
 tokio::task_local! {
@@ -41,17 +44,24 @@ pub fn current() -> Lang {
     CURRENT.try_with(|r| r.lang).unwrap_or_default()
 }
 
-/// The page frame for an error page: no account shown (the error may come before
-/// anyone is known), the request's language, and a switcher back to the same
-/// address.
+/// The page frame for an error page: the request's language, a switcher back to
+/// the same address, and the account if the request got as far as knowing it.
 pub fn error_chrome() -> Chrome {
     CURRENT
         .try_with(|r| Chrome {
             lang: r.lang,
             here: r.here.clone(),
+            user: r.user.lock().unwrap_or_else(|e| e.into_inner()).clone(),
             ..Chrome::default()
         })
         .unwrap_or_default()
+}
+
+/// Remembers who the request is from, for its error page if it gets one.
+pub fn remember_user(user: savoirs_templates::UserBadge) {
+    let _ = CURRENT.try_with(|r| {
+        *r.user.lock().unwrap_or_else(|e| e.into_inner()) = Some(user);
+    });
 }
 
 /// The language a request asks for. Bad or unknown values are ignored.
@@ -75,7 +85,14 @@ pub async fn choose(mut request: axum::extract::Request, next: Next) -> Response
     request.extensions_mut().insert(lang);
     let here = super::auth::here_of(request.method(), request.uri(), request.headers());
     let mut response = CURRENT
-        .scope(Current { lang, here }, next.run(request))
+        .scope(
+            Current {
+                lang,
+                here,
+                user: Default::default(),
+            },
+            next.run(request),
+        )
         .await;
     let html = response
         .headers()
