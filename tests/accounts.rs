@@ -295,7 +295,10 @@ fn error_pages_keep_the_header_of_whoever_is_logged_in() {
         let page = scraper::Html::parse_document(&r.text().expect("body"));
         let account = text(&select(&page, "header.site nav.account")[0]);
         assert!(account.contains("carl"), "{path}: {account}");
-        assert!(!select(&page, "header.site a[href='/my-work']").is_empty(), "{path}");
+        assert!(
+            !select(&page, "header.site a[href='/my-work']").is_empty(),
+            "{path}"
+        );
     }
     // Anonymous, the same pages offer to log in.
     let page = server.page("/");

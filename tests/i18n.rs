@@ -444,3 +444,56 @@ fn select_in<'a>(element: &scraper::ElementRef<'a>, selector: &str) -> scraper::
     let s = scraper::Selector::parse(selector).expect("selector");
     element.select(&s).next().expect("element")
 }
+
+#[test]
+fn keywords_are_shown_in_the_interface_language_where_the_thesaurus_says_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start_with(dir.path(), &["--demo"]);
+    let english = [("cookie", "savoirs_lang=en")];
+    let results = html(get_with(
+        &server,
+        "/search?q=%C3%A9piceries+solidaires",
+        &english,
+    ));
+    let tags: Vec<(String, String)> = select(&results, "li.hit a.keyword")
+        .iter()
+        .map(|a| {
+            (
+                text(a),
+                a.value().attr("href").unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    // Shown as the thesaurus says it in English; searched as stored.
+    assert!(
+        tags.iter().any(|(label, href)| label == "fair trade"
+            && href.contains("keyword=commerce+%C3%A9quitable")),
+        "{tags:?}"
+    );
+    let facets: Vec<String> = select(&results, "section.facet li a")
+        .iter()
+        .map(text)
+        .collect();
+    assert!(facets.iter().any(|f| f == "fair trade"), "{facets:?}");
+    let url = select(&results, "li.hit h2 a")[0]
+        .value()
+        .attr("href")
+        .expect("href")
+        .to_owned();
+    let page = html(get_with(&server, &url, &english));
+    let keywords: Vec<String> = select(&page, "section.keywords li a")
+        .iter()
+        .map(text)
+        .collect();
+    assert!(keywords.contains(&"fair trade".to_owned()), "{keywords:?}");
+    // In French, the stored keyword.
+    let page = server.page(&url);
+    let keywords: Vec<String> = select(&page, "section.keywords li a")
+        .iter()
+        .map(text)
+        .collect();
+    assert!(
+        keywords.contains(&"commerce équitable".to_owned()),
+        "{keywords:?}"
+    );
+}

@@ -141,6 +141,9 @@ fn paths(published: &[(String, String, String)]) -> Vec<(String, Option<String>)
             for (_, _, id) in published {
                 out.push((pattern.replace("{id}", id), None));
             }
+        } else if pattern.contains("{secret}") {
+            // One-time addresses (setup, password reset): a guess shows nothing.
+            out.push((pattern.replace("{secret}", &"0".repeat(64)), None));
         } else if pattern.contains("{kind}") {
             for kind in ["action", "method", "resource", "partner", "concept"] {
                 out.push((pattern.replace("{kind}", kind), None));

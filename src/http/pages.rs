@@ -86,6 +86,23 @@ async fn search(
     chrome.head.canonical = canonical_search(&params);
     chrome.head.feed = Some(super::feeds::search_link(&params, viewer.lang));
     let results = state.search(request).await?;
+    let words: Vec<String> = results
+        .hits
+        .iter()
+        .flat_map(|h| h.keywords.iter().cloned())
+        .chain(results.facets.keyword.iter().map(|f| f.value.clone()))
+        .collect();
+    let lang = viewer.lang;
+    let keyword_labels = state
+        .blocking(move |s| {
+            let reader = s.store.read()?;
+            Ok(super::records::keyword_labels(
+                &reader,
+                lang,
+                words.iter().map(String::as_str),
+            )?)
+        })
+        .await?;
     let facet = |param, values: &[savoirs_index::FacetCount]| FacetGroup {
         param,
         values: values.iter().map(|f| (f.value.clone(), f.count)).collect(),
@@ -122,6 +139,7 @@ async fn search(
         partial: results.partial,
         matched: results.matched,
         notice: notice_in(viewer.lang, &results.notices),
+        keyword_labels,
         suggestion: results.suggestion,
         corrected: results.corrected,
     };

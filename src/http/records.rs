@@ -16,7 +16,9 @@ use savoirs_templates::{format, routes};
 use super::auth::chrome;
 use super::{AppError, AppState, Routes, Viewer};
 use crate::model::{Body, Kind, Record, Status, TRANSLATION};
-use crate::store::Reader;
+use crate::store::{Reader, StoreError};
+use savoirs_templates::Lang;
+use std::collections::BTreeMap;
 
 pub fn routes(r: &mut Routes) {
     r.get("/{kind}/{slug}", record);
@@ -94,6 +96,43 @@ async fn record(
         }
         None => Ok(not_found_for(&state, &viewer, &missing).await),
     }
+}
+
+/// Keywords as `lang` says them, for those the thesaurus has a label for in
+/// that language: the interface shows them so, and searches by the keyword as
+/// stored. Keywords without a concept, or without that label, are left out.
+pub(super) fn keyword_labels<'k>(
+    reader: &Reader,
+    lang: Lang,
+    keywords: impl IntoIterator<Item = &'k str>,
+) -> Result<BTreeMap<String, String>, StoreError> {
+    let mut labels = BTreeMap::new();
+    for keyword in keywords {
+        if labels.contains_key(keyword) {
+            continue;
+        }
+        let Some(id) = reader.concept_by_label(keyword)? else {
+            continue;
+        };
+        let Some(concept) = reader.get(&id)? else {
+            continue;
+        };
+        // A draft concept's labels are not public.
+        if concept.meta.status != Status::Published {
+            continue;
+        }
+        if let Body::Concept(c) = &concept.body {
+            let label = if concept.meta.lang == lang.code() {
+                Some(&c.label)
+            } else {
+                c.labels.get(lang.code())
+            };
+            if let Some(label) = label.filter(|l| !l.trim().is_empty() && *l != keyword) {
+                labels.insert(keyword.to_owned(), label.clone());
+            }
+        }
+    }
+    Ok(labels)
 }
 
 /// What the viewer may do with a record, as the page shows it.
@@ -228,6 +267,11 @@ fn document_view(
         partners,
         sections: Vec::new(),
         keywords: record.keywords().to_vec(),
+        keyword_labels: keyword_labels(
+            reader,
+            viewer.lang,
+            record.keywords().iter().map(String::as_str),
+        )?,
         related,
         translations,
         backlinks,

@@ -42,6 +42,9 @@ pub struct DocumentView {
     pub partners: Vec<LinkedPartner>,
     pub sections: Vec<Section>,
     pub keywords: Vec<String>,
+    /// Keywords as the interface's language says them, where the thesaurus has
+    /// that label.
+    pub keyword_labels: std::collections::BTreeMap<String, String>,
     /// Linked documents, by kind of link, both directions: ("Utilise la méthode",
     /// [...]), ("Voir aussi", [...]) …
     pub related: Vec<(String, Vec<RecordLink>)>,
@@ -238,7 +241,7 @@ impl DocumentView {
                         h2 #motscles { (t(lang, "document.keywords")) }
                         ul.tags {
                             @for k in &self.keywords {
-                                li { a href=(routes::search(&[("keyword", k)])) { (k) } }
+                                li { a href=(routes::search(&[("keyword", k)])) { (self.keyword_labels.get(k).unwrap_or(k)) } }
                             }
                         }
                     }

@@ -45,9 +45,20 @@ pub struct SearchView {
     pub suggestion: Option<String>,
     /// The hits are those of `suggestion`: the query itself found nothing.
     pub corrected: bool,
+    /// Keywords (thesaurus labels) as the interface's language says them, where
+    /// the thesaurus has that label; the others are shown as they are.
+    pub keyword_labels: std::collections::BTreeMap<String, String>,
 }
 
 impl SearchView {
+    /// A facet value as shown: keywords in the interface's language.
+    fn value_label(&self, lang: Lang, param: &str, value: &str) -> String {
+        match self.keyword_labels.get(value) {
+            Some(label) if param == "keyword" => label.clone(),
+            _ => facet_value_label(lang, param, value),
+        }
+    }
+
     fn url_with(&self, extra: &[(&str, &str)], page: Option<usize>) -> String {
         let mut params: Vec<(&str, &str)> = vec![("q", self.query.as_str())];
         for (k, v) in &self.filters {
@@ -171,7 +182,7 @@ impl SearchView {
                                         " " a.partner href=(routes::search(&[("partner", p)])) { (p) }
                                     }
                                     @for k in &item.keywords {
-                                        " " a.keyword href=(routes::search(&[("keyword", k)])) { (k) }
+                                        " " a.keyword href=(routes::search(&[("keyword", k)])) { (self.keyword_labels.get(k).unwrap_or(k)) }
                                     }
                                 }
                             }
@@ -218,11 +229,11 @@ impl SearchView {
                                         li {
                                             @if self.selected(group.param, value) {
                                                 a.selected href=(self.without_filter(&encoded, group.param, value)) aria-current="true" title=(t(lang, "search.remove_filter")) {
-                                                    "✓ " (facet_value_label(lang, group.param, value))
+                                                    "✓ " (self.value_label(lang, group.param, value))
                                                 }
                                             } @else {
                                                 a href=(self.url_with(&[(group.param, value)], None)) {
-                                                    (facet_value_label(lang, group.param, value))
+                                                    (self.value_label(lang, group.param, value))
                                                 }
                                             }
                                             " " span.count { (count) }
