@@ -191,6 +191,7 @@
           var main = document.querySelector("main");
           if (fresh && main) {
             main.replaceChildren.apply(main, Array.from(fresh.childNodes));
+            foldFilters();
             document.title = page.title;
             var total = main.querySelector(".total");
             if (total) {
@@ -204,6 +205,17 @@
     }, 250);
     input.addEventListener("input", refresh);
   }
+
+  // On a phone the filters of a results page start folded, so that the results
+  // come first; without this script they stay open.
+  function foldFilters() {
+    if (window.matchMedia("(max-width: 50rem)").matches) {
+      document.querySelectorAll("details.refine[open]").forEach(function (d) {
+        d.removeAttribute("open");
+      });
+    }
+  }
+  foldFilters();
 
   document.querySelectorAll("form.search input[name=q]").forEach(function (input, n) {
     combobox(input, n);

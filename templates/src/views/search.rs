@@ -220,23 +220,28 @@ impl SearchView {
                         }
                         button type="submit" { (t(lang, "search.sort")) }
                     }
-                    @for group in &self.facets {
-                        @if !group.values.is_empty() {
-                            section.facet {
-                                h2 { (facet_heading(lang, group.param)) }
-                                ul {
-                                    @for (value, count) in &group.values {
-                                        li {
-                                            @if self.selected(group.param, value) {
-                                                a.selected href=(self.without_filter(&encoded, group.param, value)) aria-current="true" title=(t(lang, "search.remove_filter")) {
-                                                    "✓ " (self.value_label(lang, group.param, value))
+                    // On a phone the filters sit above the results, folded by
+                    // the script (open without it), a tap away.
+                    details.refine open {
+                        summary { (t(lang, "search.refine")) }
+                        @for group in &self.facets {
+                            @if !group.values.is_empty() {
+                                section.facet {
+                                    h2 { (facet_heading(lang, group.param)) }
+                                    ul {
+                                        @for (value, count) in &group.values {
+                                            li {
+                                                @if self.selected(group.param, value) {
+                                                    a.selected href=(self.without_filter(&encoded, group.param, value)) aria-current="true" title=(t(lang, "search.remove_filter")) {
+                                                        "✓ " (self.value_label(lang, group.param, value))
+                                                    }
+                                                } @else {
+                                                    a href=(self.url_with(&[(group.param, value)], None)) {
+                                                        (self.value_label(lang, group.param, value))
+                                                    }
                                                 }
-                                            } @else {
-                                                a href=(self.url_with(&[(group.param, value)], None)) {
-                                                    (self.value_label(lang, group.param, value))
-                                                }
+                                                " " span.count { (count) }
                                             }
-                                            " " span.count { (count) }
                                         }
                                     }
                                 }
