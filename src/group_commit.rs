@@ -32,7 +32,7 @@ struct State {
     searchable: u64,
     /// A leader is catching the index up.
     leading: bool,
-    /// Commits made, and saves that returned with each: for tests and logs.
+    /// Index commits led so far: for tests and logs.
     commits: u64,
 }
 
