@@ -264,7 +264,7 @@ fn serve(
                 std::io::stdout(),
                 "No account yet: create the first administrator at {origin}{path}"
             );
-            tracing::warn!("no account yet: create the first administrator at {origin}{path}");
+            tracing::info!("no account yet: create the first administrator at {origin}{path}");
         }
         let _ = std::io::stdout().flush();
         http::serve(listener, state, shutdown_signal()).await?;

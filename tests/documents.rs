@@ -156,3 +156,25 @@ fn the_demo_content_loads_into_an_empty_directory() {
         server.page(hit["url"].as_str().expect("url"));
     }
 }
+
+#[test]
+fn a_record_page_puts_its_text_first_and_its_facts_beside_it() {
+    let dir = with_example();
+    add_user(dir.path(), "eve", "editor");
+    let server = Server::start(dir.path());
+    let url = sheet_url(&server);
+    let eve = Browser::login(&server, "eve");
+    let html = eve.page(&url);
+    // The text column opens on the summary; the side column holds the facts,
+    // the partners (descriptions folded) and the keywords.
+    let first = select(&html, "div.record-main section.text h2");
+    assert_eq!(text(&first[0]), "Résumé");
+    assert_eq!(select(&html, "aside.record-side dl.facts").len(), 1);
+    assert!(!select(&html, "aside.record-side section.partners details.about").is_empty());
+    assert_eq!(select(&html, "div.record-main section.partners").len(), 0);
+    // What the editor may do comes before the text.
+    let body = html.html();
+    let tools = body.find("class=\"tools\"").expect("tools");
+    let text_start = body.find("class=\"record-layout\"").expect("layout");
+    assert!(tools < text_start, "the tools come first");
+}

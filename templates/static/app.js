@@ -192,6 +192,13 @@
           if (fresh && main) {
             main.replaceChildren.apply(main, Array.from(fresh.childNodes));
             foldFilters();
+
+  // A printed record shows the partners' descriptions folded on screen.
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details.about").forEach(function (d) {
+      d.setAttribute("open", "");
+    });
+  });
             document.title = page.title;
             var total = main.querySelector(".total");
             if (total) {

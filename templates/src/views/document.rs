@@ -197,98 +197,6 @@ impl DocumentView {
                         (self.title)
                     }
                 }
-                @if !self.facts.is_empty() || self.link.is_some() {
-                    dl.facts {
-                        @for (label, value) in &self.facts {
-                            dt { (label) }
-                            dd.nowrap[label == t(lang, "field.amount")] {
-                                @if value.is_empty() { span.empty { (t(lang, "document.empty")) } } @else { (value) }
-                            }
-                        }
-                        @if let Some((label, url)) = &self.link {
-                            dt { (label) }
-                            dd { a href=(url) rel="noopener noreferrer nofollow" { (url) } }
-                        }
-                    }
-                }
-                @if !self.partners.is_empty() {
-                    section.partners aria-labelledby="partenaires" {
-                        h2 #partenaires { (t(lang, "document.partners")) }
-                        @for p in &self.partners {
-                            div.partner {
-                                h3 {
-                                    a href=(p.url) { (p.label) }
-                                    @if p.name != p.label { " : " (p.name) }
-                                    @if p.role != "partner" { " " span.role { "(" (format::role_label(lang, &p.role)) ")" } }
-                                }
-                                @if !p.description.is_empty() { (markdown::render(&p.description)) }
-                            }
-                        }
-                    }
-                }
-                @for (i, s) in self.sections.iter().enumerate() {
-                    @if !s.markdown.trim().is_empty() {
-                        section.text aria-labelledby=(format!("s{i}")) {
-                            @if !s.heading.is_empty() { h2 #(format!("s{i}")) { (s.heading) } }
-                            // The record's language, for screen readers' voices;
-                            // the heading is the interface's.
-                            div lang=(self.lang) { (markdown::render(&s.markdown)) }
-                        }
-                    }
-                }
-                @if !self.keywords.is_empty() {
-                    section.keywords aria-labelledby="motscles" {
-                        h2 #motscles { (t(lang, "document.keywords")) }
-                        ul.tags {
-                            @for k in &self.keywords {
-                                li { a href=(routes::search(&[("keyword", k)])) { (self.keyword_labels.get(k).unwrap_or(k)) } }
-                            }
-                        }
-                    }
-                }
-                @if let Some(c) = &self.concept { (concept_block(lang, c)) }
-                @if !self.translations.is_empty() {
-                    section.translations aria-labelledby="traductions" {
-                        h2 #traductions { (t(lang, "relation.translation")) }
-                        ul {
-                            @for (other, r) in &self.translations {
-                                li {
-                                    span.record-lang { (format::lang_label(lang, other)) }
-                                    " — "
-                                    a href=(r.url) hreflang=(other) lang=(other) { (r.title) }
-                                }
-                            }
-                        }
-                    }
-                }
-                @for (i, (label, links)) in self.related.iter().enumerate() {
-                    section.related aria-labelledby=(format!("rel{i}")) {
-                        h2 id=(format!("rel{i}")) { (label) }
-                        ul { @for r in links { li { span.kind { (format::kind_label(lang, &r.kind)) } " " a href=(r.url) { (r.title) } } } }
-                    }
-                }
-                @if let Some(label) = &self.search_within {
-                    section.backlinks aria-labelledby="documents" {
-                        h2 #documents { (tf(lang, "document.backlinks", &[("count", &self.backlinks.len())])) }
-                        form.search role="search" aria-labelledby="documents" action=(routes::SEARCH) method="get" {
-                            input type="hidden" name="partner" value=(label);
-                            label for="q-within" { (t(lang, "document.search_within")) }
-                            input #q-within type="search" name="q";
-                            button type="submit" { (t(lang, "search_box.button")) }
-                        }
-                        @for role in roles_in(&self.backlinks) {
-                            @let group: Vec<&RecordLink> = self.backlinks.iter().filter(|(_, r)| *r == role).map(|(l, _)| l).collect();
-                            h3 { (tf(lang, "document.as_role", &[("role", &format::role_label(lang, &role)), ("count", &group.len())])) }
-                            ul {
-                                @for r in group {
-                                    li { span.kind { (format::kind_label(lang, &r.kind)) } " " a href=(r.url) { (r.title) } }
-                                }
-                            }
-                        }
-                        @if self.backlinks.is_empty() { p { (t(lang, "document.no_backlinks")) } }
-                    }
-                }
-                @if let Some(tools) = &self.partner_tools { (partner_tools(lang, tools)) }
                 @if self.tools.edit_url.is_some() || !self.tools.transitions.is_empty() {
                     section.tools aria-label=(t(lang, "document.tools")) {
                         @if let Some(url) = &self.tools.edit_url { a.button href=(url) { (t(lang, "document.edit")) } }
@@ -304,6 +212,111 @@ impl DocumentView {
                         }
                     }
                 }
+                // The text first; beside it on a wide screen (above it on a
+                // phone), the facts, partners and keywords.
+                div.record-layout {
+                    div.record-main {
+                        @for (i, s) in self.sections.iter().enumerate() {
+                            @if !s.markdown.trim().is_empty() {
+                                section.text aria-labelledby=(format!("s{i}")) {
+                                    @if !s.heading.is_empty() { h2 #(format!("s{i}")) { (s.heading) } }
+                                    // The record's language, for screen readers' voices;
+                                    // the heading is the interface's.
+                                    div lang=(self.lang) { (markdown::render(&s.markdown)) }
+                                }
+                            }
+                        }
+                        @if let Some(c) = &self.concept { (concept_block(lang, c)) }
+                        @if !self.translations.is_empty() {
+                            section.translations aria-labelledby="traductions" {
+                                h2 #traductions { (t(lang, "relation.translation")) }
+                                ul {
+                                    @for (other, r) in &self.translations {
+                                        li {
+                                            span.record-lang { (format::lang_label(lang, other)) }
+                                            " — "
+                                            a href=(r.url) hreflang=(other) lang=(other) { (r.title) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        @for (i, (label, links)) in self.related.iter().enumerate() {
+                            section.related aria-labelledby=(format!("rel{i}")) {
+                                h2 id=(format!("rel{i}")) { (label) }
+                                ul { @for r in links { li { span.kind { (format::kind_label(lang, &r.kind)) } " " a href=(r.url) { (r.title) } } } }
+                            }
+                        }
+                        @if let Some(label) = &self.search_within {
+                            section.backlinks aria-labelledby="documents" {
+                                h2 #documents { (tf(lang, "document.backlinks", &[("count", &self.backlinks.len())])) }
+                                form.search role="search" aria-labelledby="documents" action=(routes::SEARCH) method="get" {
+                                    input type="hidden" name="partner" value=(label);
+                                    label for="q-within" { (t(lang, "document.search_within")) }
+                                    input #q-within type="search" name="q";
+                                    button type="submit" { (t(lang, "search_box.button")) }
+                                }
+                                @for role in roles_in(&self.backlinks) {
+                                    @let group: Vec<&RecordLink> = self.backlinks.iter().filter(|(_, r)| *r == role).map(|(l, _)| l).collect();
+                                    h3 { (tf(lang, "document.as_role", &[("role", &format::role_label(lang, &role)), ("count", &group.len())])) }
+                                    ul {
+                                        @for r in group {
+                                            li { span.kind { (format::kind_label(lang, &r.kind)) } " " a href=(r.url) { (r.title) } }
+                                        }
+                                    }
+                                }
+                                @if self.backlinks.is_empty() { p { (t(lang, "document.no_backlinks")) } }
+                            }
+                        }
+                    }
+                    aside.record-side aria-label=(t(lang, "document.facts")) {
+                        @if !self.facts.is_empty() || self.link.is_some() {
+                            dl.facts {
+                                @for (label, value) in &self.facts {
+                                    dt { (label) }
+                                    dd.nowrap[label == t(lang, "field.amount")] {
+                                        @if value.is_empty() { span.empty { (t(lang, "document.empty")) } } @else { (value) }
+                                    }
+                                }
+                                @if let Some((label, url)) = &self.link {
+                                    dt { (label) }
+                                    dd { a href=(url) rel="noopener noreferrer nofollow" { (url) } }
+                                }
+                            }
+                        }
+                        @if !self.partners.is_empty() {
+                            section.partners aria-labelledby="partenaires" {
+                                h2 #partenaires { (t(lang, "document.partners")) }
+                                @for p in &self.partners {
+                                    div.partner {
+                                        h3 {
+                                            a href=(p.url) { (p.label) }
+                                            @if p.name != p.label { " : " (p.name) }
+                                            @if p.role != "partner" { " " span.role { "(" (format::role_label(lang, &p.role)) ")" } }
+                                        }
+                                        @if !p.description.is_empty() {
+                                            details.about {
+                                                summary { (t(lang, "document.partner_about")) }
+                                                (markdown::render(&p.description))
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        @if !self.keywords.is_empty() {
+                            section.keywords aria-labelledby="motscles" {
+                                h2 #motscles { (t(lang, "document.keywords")) }
+                                ul.tags {
+                                    @for k in &self.keywords {
+                                        li { a href=(routes::search(&[("keyword", k)])) { (self.keyword_labels.get(k).unwrap_or(k)) } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if let Some(tools) = &self.partner_tools { (partner_tools(lang, tools)) }
                 footer.record-meta {
                     p {
                         (tf(lang, "document.meta_lang", &[("lang", &format::lang_label(lang, &self.lang))]))
