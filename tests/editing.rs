@@ -182,7 +182,22 @@ fn invalid_input_is_explained_beside_its_field_and_kept() {
         .iter()
         .map(text)
         .collect();
-    assert!(errors.contains(&"Titre".to_owned()), "{errors:?}");
+    // The title is marked required (the mark is not read out: the note says it).
+    assert!(errors.contains(&"Titre *".to_owned()), "{errors:?}");
+    assert_eq!(
+        select(&html, "label[for=f-title] .required")[0]
+            .value()
+            .attr("aria-hidden"),
+        Some("true")
+    );
+    assert_eq!(
+        select(&html, "input#f-title")[0]
+            .value()
+            .attr("aria-required"),
+        Some("true")
+    );
+    let summary_hint = text(&select(&html, "#f-summary-hint")[0]);
+    assert!(summary_hint.contains("Markdown"), "{summary_hint}");
     assert!(errors.contains(&"Première année".to_owned()), "{errors:?}");
     assert!(text(&select(&html, "fieldset.partners")[0]).contains("partenaire inconnu"));
     assert_eq!(

@@ -75,6 +75,9 @@ pub const ROLES: &[&str] = &[
     "member",
 ];
 
+/// The fields every record must fill in: its title, or its name or label.
+const REQUIRED: [&str; 3] = ["title", "name", "label"];
+
 /// The fields of a kind's form, in the order of the sheet.
 pub fn fields_for(kind: &str) -> Vec<FieldSpec> {
     use Input::*;
@@ -231,15 +234,29 @@ impl RecordFormView {
             }
             form.record.stacked action=(self.action) method="post" novalidate {
                 input type="hidden" name="base_revision" value=(self.base_revision);
+                @if fields_for(&self.kind).iter().any(|f| REQUIRED.contains(&f.name)) {
+                    p.hint { (t(lang, "form.required_note")) }
+                }
                 @for spec in fields_for(&self.kind) {
                     @let error = self.errors.get(spec.name);
                     @let id = format!("f-{}", spec.name);
                     @let invalid = error.map(|_| "true");
+                    @let required = REQUIRED.contains(&spec.name);
+                    @let markdown = matches!(spec.input, Input::Markdown);
                     // The hint and the error are read out with the field.
-                    @let described = described_by(&id, !spec.hint.is_empty(), error.is_some());
+                    @let described = described_by(&id, !spec.hint.is_empty() || markdown, error.is_some());
                     div.field.invalid[error.is_some()] {
-                        label for=(id) { (t(lang, spec.label)) }
-                        @if !spec.hint.is_empty() { span.hint id=(format!("{id}-hint")) { (t(lang, spec.hint)) } }
+                        label for=(id) {
+                            (t(lang, spec.label))
+                            @if required { span.required aria-hidden="true" { " *" } }
+                        }
+                        @if !spec.hint.is_empty() || markdown {
+                            span.hint id=(format!("{id}-hint")) {
+                                @if !spec.hint.is_empty() { (t(lang, spec.hint)) }
+                                @if !spec.hint.is_empty() && markdown { " " }
+                                @if markdown { (t(lang, "hint.markdown")) }
+                            }
+                        }
                         @match spec.input {
                             Input::Markdown => {
                                 textarea id=(id) name=(spec.name) rows="8" aria-invalid=[invalid] aria-describedby=[&described] { (self.value(spec.name)) }
@@ -262,6 +279,7 @@ impl RecordFormView {
                             }
                             Input::Text => {
                                 input id=(id) type="text" name=(spec.name) value=(self.value(spec.name)) aria-invalid=[invalid]
+                                    aria-required=[required.then_some("true")]
                                     aria-describedby=[&described]
                                     list=[(spec.name == "keywords").then_some("concept-labels")];
                                 @if spec.name == "keywords" {
