@@ -79,7 +79,47 @@ fn a_new_resource_linked_from_the_partner_page_shows_on_both_pages() {
         "/partner/ritimo/link",
         &[("resource", "Inexistant"), ("role", "user")],
     );
-    assert_eq!(r.status(), 400);
+    assert_eq!(r.status(), 422);
+
+    // Part of a title is no dead end: the resources it may mean are offered,
+    // with the text kept and a way to create the resource.
+    let r = eve.post(
+        "/partner/ritimo/link",
+        &[("resource", "annuaire centres"), ("role", "user")],
+    );
+    assert_eq!(r.status(), 422);
+    let page = scraper::Html::parse_document(&r.text().expect("body"));
+    let offered: Vec<String> = select(&page, "ul.choices button")
+        .iter()
+        .map(text)
+        .collect();
+    assert!(
+        offered.contains(&"Annuaire des centres de documentation".to_owned()),
+        "{offered:?}"
+    );
+    assert_eq!(
+        select(&page, "input#choice-typed")[0].value().attr("value"),
+        Some("annuaire centres")
+    );
+    assert!(!select(&page, "a[href^='/new/resource']").is_empty());
+    // Choosing one links it.
+    let choice = select(&page, "ul.choices form")
+        .into_iter()
+        .find(|f| text(f).contains("Annuaire des centres"))
+        .expect("the choice");
+    let value = select(
+        &scraper::Html::parse_fragment(&choice.html()),
+        "input[name=resource]",
+    )[0]
+    .value()
+    .attr("value")
+    .expect("value")
+    .to_owned();
+    let r = eve.post(
+        "/partner/ritimo/link",
+        &[("resource", &value), ("role", "user")],
+    );
+    assert_eq!(r.status(), 303);
 }
 
 #[test]

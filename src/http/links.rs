@@ -2,7 +2,7 @@
 //! merging duplicate partners, the thesaurus tree, and deleting a concept only
 //! when nothing depends on it (or after moving what does to another concept).
 
-use savoirs_templates::views::confirm::ConfirmView;
+use savoirs_templates::views::confirm::{ChoiceView, ConfirmView};
 
 use super::confirm::{Answer, confirmed};
 use super::flash::Flash;
@@ -81,7 +81,7 @@ async fn link_resource(
 ) -> Result<Response, AppError> {
     let form = FormData::parse(&body);
     let who = viewer.clone();
-    let url = state
+    let answer = state
         .blocking(move |s| {
             let reader = s.store.read()?;
             let partner = for_account(&reader, &who, "partner", &slug)?;
@@ -94,11 +94,15 @@ async fn link_resource(
                     &[("role", &role)],
                 )));
             }
-            let mut resource = by_title(&reader, Kind::Resource, title)?
-                .filter(|r| who.can_view(r))
-                .ok_or_else(|| {
-                    AppError::BadRequest(tf(who.lang, "links.no_resource", &[("title", &title)]))
-                })?;
+            let Some(mut resource) =
+                by_title(&reader, Kind::Resource, title)?.filter(|r| who.can_view(r))
+            else {
+                // Not a dead end: the resources the text may mean, the text to
+                // correct, and a way to create the resource.
+                return Ok(LinkAnswer::Choose(Box::new(resource_choices(
+                    s, &who, &partner, title, role,
+                )?)));
+            };
             drop(reader);
             if !who.can_edit(&resource) {
                 return Err(AppError::Forbidden(
@@ -119,10 +123,62 @@ async fn link_resource(
             resource.meta.updated = model::now();
             let message = format!("Liée au partenaire {}", partner.title());
             s.save_as(&who, resource, base, &message)?;
-            Ok(partner.url())
+            Ok(LinkAnswer::Done(partner.url()))
         })
         .await?;
-    Ok(super::flash::redirect(&url, super::flash::Flash::Linked))
+    Ok(match answer {
+        LinkAnswer::Done(url) => super::flash::redirect(&url, Flash::Linked),
+        LinkAnswer::Choose(view) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Html(view.render(&chrome(&viewer)).into_string()),
+        )
+            .into_response(),
+    })
+}
+
+enum LinkAnswer {
+    Done(String),
+    Choose(Box<ChoiceView>),
+}
+
+/// The page offering the resources a title that matched none exactly may mean:
+/// those the viewer may see whose words it shares, best first.
+fn resource_choices(
+    s: &AppState,
+    who: &Viewer,
+    partner: &Record,
+    typed: &str,
+    role: &str,
+) -> Result<ChoiceView, AppError> {
+    let (statuses, owner) = who.visibility();
+    let found = s.index.search(&savoirs_index::SearchRequest {
+        text: typed.to_owned(),
+        kinds: vec![Kind::Resource.as_str().to_owned()],
+        statuses,
+        owner,
+        limit: 8,
+        ..savoirs_index::SearchRequest::default()
+    })?;
+    let lang = who.lang;
+    let name = partner.title().to_owned();
+    Ok(ChoiceView {
+        heading: tf(lang, "links.choose_heading", &[("partner", &name)]),
+        message: tf(lang, "links.no_resource", &[("title", &typed)]),
+        action: routes::record_page("partner", &partner.meta.slug, "link"),
+        field: "resource".into(),
+        field_label: t(lang, "partner_tools.resource").into(),
+        typed: typed.to_owned(),
+        fields: vec![("role".into(), role.to_owned())],
+        choices: found.hits.into_iter().map(|h| (h.title, h.id)).collect(),
+        other: Some((
+            t(lang, "partner_tools.new_resource").into(),
+            routes::search_like(
+                &routes::new_record("resource"),
+                &[("partner", &name), ("role", role)],
+            ),
+        )),
+        cancel: partner.url(),
+    })
 }
 
 /// Merges this partner into another (editors): links move, the old address

@@ -44,3 +44,68 @@ impl ConfirmView {
         .render(chrome)
     }
 }
+
+/// A form's answer when what was typed names no record exactly: the records it
+/// may mean, each a button that sends the form again with it; the text, to
+/// correct; and a way on. Never a dead end.
+pub struct ChoiceView {
+    pub heading: String,
+    pub message: String,
+    pub action: String,
+    /// The field that names the record, its label, and what was typed in it.
+    pub field: String,
+    pub field_label: String,
+    pub typed: String,
+    /// The form's other fields, sent again as they were.
+    pub fields: Vec<(String, String)>,
+    /// The records it may mean: (title, what to send in `field`).
+    pub choices: Vec<(String, String)>,
+    /// Another way on: (label, address), such as creating the record.
+    pub other: Option<(String, String)>,
+    pub cancel: String,
+}
+
+impl ChoiceView {
+    pub fn render(&self, chrome: &Chrome) -> Markup {
+        let lang = chrome.lang;
+        let hidden = html! {
+            @for (name, value) in &self.fields {
+                input type="hidden" name=(name) value=(value);
+            }
+        };
+        let body = html! {
+            h1 { (self.heading) }
+            p.error role="alert" { (self.message) }
+            @if !self.choices.is_empty() {
+                h2 { (t(lang, "choice.maybe")) }
+                ul.choices {
+                    @for (title, value) in &self.choices {
+                        li {
+                            form.inline action=(self.action) method="post" {
+                                (hidden)
+                                input type="hidden" name=(self.field) value=(value);
+                                button type="submit" { (title) }
+                            }
+                        }
+                    }
+                }
+            }
+            form.stacked action=(self.action) method="post" {
+                (hidden)
+                label for="choice-typed" { (self.field_label) }
+                input #choice-typed type="text" name=(self.field) value=(self.typed) required;
+                button type="submit" { (t(lang, "choice.again")) }
+            }
+            p {
+                @if let Some((label, url)) = &self.other { a href=(url) { (label) } " · " }
+                a.cancel href=(self.cancel) { (t(lang, "confirm.cancel")) }
+            }
+        };
+        Page {
+            title: &self.heading,
+            query: "",
+            body,
+        }
+        .render(chrome)
+    }
+}
