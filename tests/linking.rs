@@ -401,3 +401,79 @@ fn a_concept_in_use_is_not_deleted_until_its_records_move() {
             .all(|h| text(h) != "Termes associés")
     );
 }
+
+#[test]
+fn a_contributor_proposes_a_link_to_a_published_resource_and_an_editor_accepts_it() {
+    let dir = with_example();
+    add_team(dir.path());
+    import_lines(
+        dir.path(),
+        &[
+            json!({"kind": "partner", "name": "Maison des associations", "acronym": "MDA", "status": "published"}),
+            json!({"kind": "resource", "title": "Guide des salles communales", "lang": "fr", "status": "published"}),
+            json!({"kind": "resource", "title": "Carnet de contacts", "lang": "fr", "status": "published"}),
+        ],
+    );
+    let server = Server::start(dir.path());
+    let carl = Browser::login(&server, "carl");
+    let eve = Browser::login(&server, "eve");
+    let partner = "/partner/mda";
+    let r = carl.post(
+        &format!("{partner}/link"),
+        &[
+            ("resource", "Guide des salles communales"),
+            ("role", "user"),
+        ],
+    );
+    assert_eq!(r.status(), 303, "no 403: a proposal");
+    assert!(
+        r.headers()["set-cookie"]
+            .to_str()
+            .unwrap_or_default()
+            .contains("flash.link_proposed")
+    );
+    let r = carl.post(
+        &format!("{partner}/link"),
+        &[("resource", "Carnet de contacts"), ("role", "member")],
+    );
+    assert_eq!(r.status(), 303);
+    // Nothing is linked yet.
+    let page = server.page(partner);
+    assert!(!text(&select(&page, "main")[0]).contains("Guide des salles communales"));
+
+    // The editor sees both in the queue, and its count.
+    let home = eve.page("/");
+    assert_eq!(
+        text(&select(&home, "header a[href='/review'] .badge")[0]),
+        "2"
+    );
+    let review = eve.page("/review");
+    let items = select(&review, "ul.proposals li");
+    assert_eq!(items.len(), 2);
+    assert!(text(&items[0]).contains("carl"));
+    // The (accept, refuse) addresses of the proposal naming `title`.
+    let actions = |title: &str| -> (String, String) {
+        let item = items
+            .iter()
+            .find(|li| text(li).contains(title))
+            .expect("the proposal");
+        let forms: Vec<String> = select(&scraper::Html::parse_fragment(&item.html()), "form")
+            .iter()
+            .map(|f| f.value().attr("action").unwrap_or_default().to_owned())
+            .collect();
+        (forms[0].clone(), forms[1].clone())
+    };
+    let (accept, _) = actions("Guide des salles communales");
+    let (_, refuse) = actions("Carnet de contacts");
+    assert_eq!(carl.post(&accept, &[]).status(), 403, "editors decide");
+    let r = eve.post(&accept, &[]);
+    assert_eq!(r.status(), 303);
+    assert_eq!(eve.post(&refuse, &[]).status(), 303);
+    assert_eq!(eve.post(&accept, &[]).status(), 404, "decided once");
+    assert!(select(&eve.page("/review"), "ul.proposals li").is_empty());
+
+    let page = server.page(partner);
+    let linked = text(&select(&page, "main")[0]);
+    assert!(linked.contains("Guide des salles communales"), "{linked}");
+    assert!(!linked.contains("Carnet de contacts"), "refused: {linked}");
+}

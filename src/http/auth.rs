@@ -95,7 +95,8 @@ impl FromRequestParts<AppState> for Viewer {
         }
         if viewer.is_editor() {
             // One count of a status term in the index: cheap enough for every page.
-            viewer.review_queue = state.index.count_status("proposed").ok();
+            let links = state.store.link_proposals().map_or(0, |p| p.len() as u64);
+            viewer.review_queue = state.index.count_status("proposed").ok().map(|n| n + links);
         }
         Ok(viewer)
     }

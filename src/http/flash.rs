@@ -31,10 +31,12 @@ pub enum Flash {
     AccountSaved,
     PasswordChanged,
     AdminCreated,
+    LinkProposed,
+    LinkRefused,
 }
 
 impl Flash {
-    const ALL: [Flash; 13] = [
+    const ALL: [Flash; 15] = [
         Flash::Saved,
         Flash::Proposed,
         Flash::Published,
@@ -48,6 +50,8 @@ impl Flash {
         Flash::AccountSaved,
         Flash::PasswordChanged,
         Flash::AdminCreated,
+        Flash::LinkProposed,
+        Flash::LinkRefused,
     ];
 
     /// Its message's key in the interface texts, also what the cookie holds.
@@ -66,6 +70,8 @@ impl Flash {
             Flash::AccountSaved => "flash.account_saved",
             Flash::PasswordChanged => "flash.password_changed",
             Flash::AdminCreated => "flash.admin_created",
+            Flash::LinkProposed => "flash.link_proposed",
+            Flash::LinkRefused => "flash.link_refused",
         }
     }
 

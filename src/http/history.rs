@@ -11,7 +11,8 @@ use savoirs_templates::i18n::{t, tf};
 use savoirs_templates::routes;
 use savoirs_templates::views::form::fields_for;
 use savoirs_templates::views::history::{
-    ChangeRow, ChangesView, DiffOp, DiffView, FieldDiff, HistoryView, MyWorkView, RevisionRow,
+    ChangeRow, ChangesView, DiffOp, DiffView, FieldDiff, HistoryView, MyWorkView, ProposalRow,
+    RevisionRow,
 };
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -321,6 +322,7 @@ async fn changes(State(state): State<AppState>, viewer: Viewer) -> Result<Html<S
                 heading: t(who.lang, "changes.title").into(),
                 intro: t(who.lang, "changes.intro").into(),
                 rows,
+                proposals: Vec::new(),
             })
         })
         .await?;
@@ -359,10 +361,30 @@ async fn review(State(state): State<AppState>, viewer: Viewer) -> Result<Html<St
                 };
                 rows.push(change_row(&record, last));
             }
+            let mut proposals = Vec::new();
+            for p in s.store.link_proposals()? {
+                let (Some(resource), Some(partner)) =
+                    (reader.get(&p.resource)?, reader.get(&p.partner)?)
+                else {
+                    continue;
+                };
+                proposals.push(ProposalRow {
+                    resource: resource.title().to_owned(),
+                    resource_url: resource.url(),
+                    partner: partner.title().to_owned(),
+                    partner_url: partner.url(),
+                    role: p.role,
+                    by: p.by,
+                    time: time(&p.created),
+                    accept_url: format!("/review/links/{}/accept", p.id),
+                    refuse_url: format!("/review/links/{}/refuse", p.id),
+                });
+            }
             Ok(ChangesView {
                 heading: t(lang, "review.title").into(),
                 intro: t(lang, "review.intro").into(),
                 rows,
+                proposals,
             })
         })
         .await?;

@@ -24,6 +24,8 @@ use crate::store::{Author, Reader, StoreError};
 
 pub fn routes(r: &mut Routes) {
     r.post("/partner/{slug}/link", link_resource);
+    r.post("/review/links/{id}/accept", accept_proposal);
+    r.post("/review/links/{id}/refuse", refuse_proposal);
     r.post("/partner/{slug}/merge", merge);
     r.get(routes::THESAURUS, thesaurus);
     r.post("/concept/{slug}/delete", delete_concept);
@@ -105,29 +107,25 @@ async fn link_resource(
             };
             drop(reader);
             if !who.can_edit(&resource) {
+                // Someone who may not change the resource may still ask:
+                // the link waits for an editor in the review queue.
+                if who.user.is_some() && resource.meta.status == model::Status::Published {
+                    let by = who.name().unwrap_or_default();
+                    s.store
+                        .propose_link(&resource.meta.id, &partner.meta.id, role, by)?;
+                    return Ok(LinkAnswer::Proposed(partner.url()));
+                }
                 return Err(AppError::Forbidden(
                     t(who.lang, "links.cannot_edit_resource").into(),
                 ));
             }
-            let base = resource.meta.revision;
-            if let Some(refs) = resource.partner_refs_mut() {
-                match refs.iter_mut().find(|r| r.id == partner.meta.id) {
-                    Some(existing) => existing.role = role.to_owned(),
-                    None => refs.push(PartnerRef {
-                        id: partner.meta.id.clone(),
-                        name: String::new(),
-                        role: role.to_owned(),
-                    }),
-                }
-            }
-            resource.meta.updated = model::now();
-            let message = format!("Liée au partenaire {}", partner.title());
-            s.save_as(&who, resource, base, &message)?;
+            apply_link(s, &who, &mut resource, &partner, role)?;
             Ok(LinkAnswer::Done(partner.url()))
         })
         .await?;
     Ok(match answer {
         LinkAnswer::Done(url) => super::flash::redirect(&url, Flash::Linked),
+        LinkAnswer::Proposed(url) => super::flash::redirect(&url, Flash::LinkProposed),
         LinkAnswer::Choose(view) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             Html(view.render(&chrome(&viewer)).into_string()),
@@ -138,7 +136,91 @@ async fn link_resource(
 
 enum LinkAnswer {
     Done(String),
+    Proposed(String),
     Choose(Box<ChoiceView>),
+}
+
+/// Adds the partner to the resource in `role` (or changes its role there), as
+/// `who`, and makes it searchable.
+fn apply_link(
+    s: &AppState,
+    who: &Viewer,
+    resource: &mut Record,
+    partner: &Record,
+    role: &str,
+) -> Result<(), AppError> {
+    let base = resource.meta.revision;
+    if let Some(refs) = resource.partner_refs_mut() {
+        match refs.iter_mut().find(|r| r.id == partner.meta.id) {
+            Some(existing) => existing.role = role.to_owned(),
+            None => refs.push(PartnerRef {
+                id: partner.meta.id.clone(),
+                name: String::new(),
+                role: role.to_owned(),
+            }),
+        }
+    }
+    resource.meta.updated = model::now();
+    let message = format!("Liée au partenaire {}", partner.title());
+    s.save_as(who, resource.clone(), base, &message)?;
+    Ok(())
+}
+
+/// An editor accepts a proposed link: it is made, in the editor's name.
+async fn accept_proposal(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    decide(state, viewer, id, true).await
+}
+
+/// An editor refuses a proposed link: it is dropped.
+async fn refuse_proposal(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    decide(state, viewer, id, false).await
+}
+
+async fn decide(
+    state: AppState,
+    viewer: Viewer,
+    id: String,
+    accept: bool,
+) -> Result<Response, AppError> {
+    require_login(&viewer, routes::REVIEW)?;
+    if !viewer.is_editor() {
+        return Err(AppError::Forbidden(
+            t(viewer.lang, "review.editors_only").into(),
+        ));
+    }
+    let who = viewer.clone();
+    state
+        .blocking(move |s| {
+            let proposal = s.store.take_link_proposal(&id)?.ok_or(AppError::NotFound)?;
+            if !accept {
+                return Ok(());
+            }
+            let reader = s.store.read()?;
+            let (Some(mut resource), Some(partner)) = (
+                reader.get(&proposal.resource)?,
+                reader.get(&proposal.partner)?,
+            ) else {
+                // Deleted meanwhile: nothing left to link.
+                return Ok(());
+            };
+            drop(reader);
+            apply_link(s, &who, &mut resource, &partner, &proposal.role)
+        })
+        .await?;
+    let said = if accept {
+        Flash::Linked
+    } else {
+        Flash::LinkRefused
+    };
+    Ok(super::flash::redirect(routes::REVIEW, said))
 }
 
 /// The page offering the resources a title that matched none exactly may mean:

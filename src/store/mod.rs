@@ -8,6 +8,7 @@
 pub mod backup;
 mod lock;
 mod packing;
+pub mod proposals;
 pub mod resets;
 mod tables;
 pub mod tokens;
@@ -266,6 +267,7 @@ impl Store {
             txn.open_table(SESSIONS)?;
             txn.open_table(API_TOKENS)?;
             txn.open_table(RESETS)?;
+            txn.open_table(LINK_PROPOSALS)?;
             txn.open_table(CONCEPT_LABELS)?;
             txn.open_multimap_table(KEYWORD_USES)?;
             txn.open_table(MOVED)?;

@@ -33,3 +33,5 @@ pub const BACKLINKS: MultimapTableDefinition<&str, &str> =
 pub const API_TOKENS: TableDefinition<&str, &[u8]> = TableDefinition::new("api_tokens");
 /// SHA-256 of a password-reset secret (hex) → the account and the expiry as JSON.
 pub const RESETS: TableDefinition<&str, &[u8]> = TableDefinition::new("password_resets");
+/// Id of a link proposed by a contributor → the proposal as JSON.
+pub const LINK_PROPOSALS: TableDefinition<&str, &[u8]> = TableDefinition::new("link_proposals");

@@ -210,6 +210,21 @@ pub struct ChangesView {
     pub heading: String,
     pub intro: String,
     pub rows: Vec<ChangeRow>,
+    /// For the review queue: links contributors proposed.
+    pub proposals: Vec<ProposalRow>,
+}
+
+/// A link a contributor proposed, as the review queue lists it.
+pub struct ProposalRow {
+    pub resource: String,
+    pub resource_url: String,
+    pub partner: String,
+    pub partner_url: String,
+    pub role: String,
+    pub by: String,
+    pub time: String,
+    pub accept_url: String,
+    pub refuse_url: String,
 }
 
 impl ChangesView {
@@ -228,6 +243,27 @@ impl ChangesView {
                         " — " (tf(lang, "changes.revision_by", &[("revision", &r.revision), ("author", &r.author)]))
                         @if r.status != "published" { " " span.status { "(" (format::status_label(lang, &r.status)) ")" } }
                         @if !r.message.is_empty() { " : " span.message { (r.message) } }
+                    }
+                }
+            }
+            @if !self.proposals.is_empty() {
+                h2 #liens { (t(lang, "review.links")) }
+                ul.proposals {
+                    @for p in &self.proposals {
+                        li {
+                            span.time { (p.time) } " "
+                            (tf(lang, "review.link_by", &[("by", &p.by)])) " "
+                            a href=(p.resource_url) { (p.resource) } " → "
+                            a href=(p.partner_url) { (p.partner) }
+                            " (" (format::role_label(lang, &p.role)) ") "
+                            form.inline action=(p.accept_url) method="post" {
+                                button type="submit" { (t(lang, "review.accept")) }
+                            }
+                            " "
+                            form.inline action=(p.refuse_url) method="post" {
+                                button.secondary type="submit" { (t(lang, "review.refuse")) }
+                            }
+                        }
                     }
                 }
             }
