@@ -165,9 +165,32 @@ fn merging_partners_moves_every_link_and_redirects_the_old_address() {
         200,
         "not merged yet"
     );
+    // The old names are offered to keep, all checked.
+    let offered: Vec<(String, bool)> = select(&asked, "fieldset.options input[name=keep]")
+        .iter()
+        .map(|i| {
+            let v = i.value();
+            (
+                v.attr("value").unwrap_or_default().to_owned(),
+                v.attr("checked").is_some(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        offered,
+        [
+            ("Réseau Ritimo".to_owned(), true),
+            ("Ritimo asso".to_owned(), true)
+        ]
+    );
     let r = eve.post(
         "/partner/reseau-ritimo/merge",
-        &[("into", "RITIMO"), ("confirm", "yes")],
+        &[
+            ("into", "RITIMO"),
+            ("confirm", "yes"),
+            ("keep", "Réseau Ritimo"),
+            ("keep", "Ritimo asso"),
+        ],
     );
     assert_eq!(r.status(), 303);
     assert_eq!(location(&r), "/partner/ritimo");

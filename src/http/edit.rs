@@ -515,6 +515,7 @@ async fn restore(
                     ],
                     confirm: tf(lang, "confirm.restore.button", &names),
                     cancel: routes::record_page(&kind, &slug, "history"),
+                    options: None,
                 })));
             }
             let mut restored = Record::from_json(old.record)

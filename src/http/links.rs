@@ -303,6 +303,14 @@ async fn merge(
                     fields: vec![("into".into(), name.to_owned())],
                     confirm: t(lang, "confirm.merge.button").into(),
                     cancel: partner.url(),
+                    options: Some((
+                        tf(lang, "confirm.merge.keep", &names),
+                        "keep".into(),
+                        match &partner.body {
+                            Body::Partner(p) => p.names().map(str::to_owned).collect(),
+                            _ => Vec::new(),
+                        },
+                    )),
                 })));
             }
             drop(reader);
@@ -311,9 +319,12 @@ async fn merge(
                 name: who.name().unwrap_or_default(),
                 message: &message,
             };
-            let survivor = s
-                .store
-                .write(|w| w.merge_partner(&partner.meta.id, &into, &author))?;
+            let survivor = s.store.write(|w| {
+                // Only the names the editor kept on the confirmation page.
+                let kept = form.all("keep");
+                let keep = |name: &str| kept.contains(&name);
+                w.merge_partner_keeping(&partner.meta.id, &into, &author, &keep)
+            })?;
             s.index_now();
             Ok(Answer::Done(survivor.url(), Flash::Merged))
         })
@@ -475,6 +486,7 @@ async fn delete_concept(
                     fields: vec![("move_to".into(), move_to.clone())],
                     confirm: t(lang, "confirm.delete.button").into(),
                     cancel: concept.url(),
+                    options: None,
                 })));
             }
             let message = format!("Terme « {} » supprimé", concept.title());

@@ -879,6 +879,19 @@ impl Writer<'_> {
     /// `into` instead (in the same role), `from`'s names become aliases of `into`,
     /// and `from`'s addresses and id lead to `into`.
     pub fn merge_partner(&mut self, from: &str, into: &str, author: &Author<'_>) -> Result<Record> {
+        self.merge_partner_keeping(from, into, author, &|_| true)
+    }
+
+    /// [`merge_partner`](Self::merge_partner), keeping as aliases only the old
+    /// partner's names that `keep` accepts (a duplicate's name may be junk:
+    /// "GéoPartagées (doublon)").
+    pub fn merge_partner_keeping(
+        &mut self,
+        from: &str,
+        into: &str,
+        author: &Author<'_>,
+        keep: &dyn Fn(&str) -> bool,
+    ) -> Result<Record> {
         let (Some(source), Some(mut target)) = (self.get(from)?, self.get(into)?) else {
             return Err(StoreError::Invalid(vec![FieldError {
                 field: "into".into(),
@@ -917,7 +930,10 @@ impl Writer<'_> {
         if let model::Body::Partner(p) = &mut target.body {
             let known: Vec<String> = p.names().map(model::name_key).collect();
             for name in old.names() {
-                if !known.contains(&model::name_key(name)) && !p.aliases.iter().any(|a| a == name) {
+                if keep(name)
+                    && !known.contains(&model::name_key(name))
+                    && !p.aliases.iter().any(|a| a == name)
+                {
                     p.aliases.push(name.to_owned());
                 }
             }

@@ -328,3 +328,38 @@ fn many_records_with_one_title_get_distinct_slugs() {
     let kept = store.write(|w| w.save(again.clone(), &ME)).expect("save");
     assert_eq!(kept.meta.slug, "compte-rendu-2");
 }
+
+#[test]
+fn a_merge_keeps_only_the_names_chosen() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("open");
+    let keep = store
+        .write(|w| w.save(partner("Géographies Partagées", "GP"), &ME))
+        .expect("save");
+    let mut junk = partner("GéoPartagées (doublon)", "");
+    if let Body::Partner(p) = &mut junk.body {
+        p.aliases = vec!["Geo Partagees".into()];
+    }
+    let junk = store.write(|w| w.save(junk, &ME)).expect("save");
+    let merged = store
+        .write(|w| {
+            w.merge_partner_keeping(&junk.meta.id, &keep.meta.id, &ME, &|n| n == "Geo Partagees")
+        })
+        .expect("merge");
+    let Body::Partner(p) = &merged.body else {
+        panic!("a partner");
+    };
+    assert_eq!(p.aliases, vec!["Geo Partagees".to_owned()]);
+    let reader = store.read().expect("read");
+    assert_eq!(
+        reader
+            .partner_by_name("GéoPartagées (doublon)")
+            .expect("lookup"),
+        None,
+        "the name left out names nobody"
+    );
+    assert_eq!(
+        reader.partner_by_name("Geo Partagees").expect("lookup"),
+        Some(keep.meta.id.clone())
+    );
+}

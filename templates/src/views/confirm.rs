@@ -19,6 +19,9 @@ pub struct ConfirmView {
     pub confirm: String,
     /// Where "Annuler" goes: the page the request came from.
     pub cancel: String,
+    /// Values to keep or leave out, each a checkbox checked at first: (legend,
+    /// field name, values).
+    pub options: Option<(String, String, Vec<String>)>,
 }
 
 impl ConfirmView {
@@ -32,6 +35,17 @@ impl ConfirmView {
                     input type="hidden" name=(name) value=(value);
                 }
                 input type="hidden" name="confirm" value="yes";
+                @if let Some((legend, name, values)) = &self.options {
+                    fieldset.options {
+                        legend { (legend) }
+                        @for (i, value) in values.iter().enumerate() {
+                            div {
+                                input type="checkbox" id=(format!("option-{i}")) name=(name) value=(value) checked;
+                                " " label for=(format!("option-{i}")) { (value) }
+                            }
+                        }
+                    }
+                }
                 button type="submit" { (self.confirm) }
                 " " a.cancel href=(self.cancel) { (t(lang, "confirm.cancel")) }
             }
