@@ -211,13 +211,7 @@ enum Outcome {
 /// The form again, with what the store refused (a problem no field check caught,
 /// such as a name another record already has).
 fn refused(mut view: RecordFormView, problems: &[model::FieldError], viewer: &Viewer) -> Outcome {
-    view.general_error = Some(
-        problems
-            .iter()
-            .map(|p| forms::field_message(viewer.lang, &p.message))
-            .collect::<Vec<_>>()
-            .join(" ; "),
-    );
+    view.general_error = Some(forms::problems_message(viewer.lang, problems));
     Outcome::Again(StatusCode::UNPROCESSABLE_ENTITY, Box::new(view))
 }
 

@@ -398,6 +398,15 @@ fn field_of(model_field: &str) -> String {
     }
 }
 
+/// What the store refused in a form, as one line in `lang`.
+pub fn problems_message(lang: Lang, problems: &[crate::model::FieldError]) -> String {
+    problems
+        .iter()
+        .map(|p| field_message(lang, &p.message))
+        .collect::<Vec<_>>()
+        .join(" ; ")
+}
+
 /// A validation message of the model (written in English for imports and the
 /// API) as the form shows it, in `lang`. An unforeseen message is shown as is.
 pub fn field_message(lang: Lang, message: &str) -> String {

@@ -107,12 +107,6 @@ async fn set_password(
             Ok(flash::redirect(routes::LOGIN, Flash::PasswordChanged))
         }
         Ok(None) => Err(AppError::NotFound),
-        Err(problems) => again(
-            problems
-                .iter()
-                .map(|p| forms::field_message(viewer.lang, &p.message))
-                .collect::<Vec<_>>()
-                .join(" ; "),
-        ),
+        Err(problems) => again(forms::problems_message(viewer.lang, &problems)),
     }
 }

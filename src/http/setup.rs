@@ -134,18 +134,6 @@ async fn create(
             tracing::info!("first administrator {name} created; the setup address is closed");
             Ok(flash::redirect(routes::LOGIN, Flash::AdminCreated))
         }
-        Some(Err(problems)) => again(
-            problems
-                .iter()
-                .map(|p| {
-                    format!(
-                        "{} : {}",
-                        p.field,
-                        forms::field_message(viewer.lang, &p.message)
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(" ; "),
-        ),
+        Some(Err(problems)) => again(forms::problems_message(viewer.lang, &problems)),
     }
 }

@@ -37,6 +37,16 @@ impl LoginView {
     }
 }
 
+/// A new password, typed twice; `failed` names the error they are described by.
+fn new_password(lang: crate::i18n::Lang, failed: Option<&str>) -> Markup {
+    html! {
+        label for="password" { (t(lang, "setup.password")) }
+        input #password type="password" name="password" autocomplete="new-password" required minlength="10" aria-describedby=[failed];
+        label for="again" { (t(lang, "setup.again")) }
+        input #again type="password" name="again" autocomplete="new-password" required minlength="10" aria-describedby=[failed];
+    }
+}
+
 /// The page that creates a new base's first administrator, at the one-time
 /// address the server prints.
 pub struct SetupView {
@@ -56,10 +66,7 @@ impl SetupView {
             form.stacked action=(self.action) method="post" {
                 label for="name" { (t(lang, "setup.name")) }
                 input #name type="text" name="name" value=(self.name) autocomplete="username" required aria-describedby=[failed];
-                label for="password" { (t(lang, "setup.password")) }
-                input #password type="password" name="password" autocomplete="new-password" required minlength="10" aria-describedby=[failed];
-                label for="again" { (t(lang, "setup.again")) }
-                input #again type="password" name="again" autocomplete="new-password" required minlength="10" aria-describedby=[failed];
+                (new_password(lang, failed))
                 button type="submit" { (t(lang, "setup.submit")) }
             }
         };
@@ -117,10 +124,7 @@ impl ResetView {
             @if let Some(e) = &self.error { p.error #reset-error role="alert" { (e) } }
             @let failed = self.error.as_ref().map(|_| "reset-error");
             form.stacked action=(self.action) method="post" {
-                label for="password" { (t(lang, "setup.password")) }
-                input #password type="password" name="password" autocomplete="new-password" required minlength="10" aria-describedby=[failed];
-                label for="again" { (t(lang, "setup.again")) }
-                input #again type="password" name="again" autocomplete="new-password" required minlength="10" aria-describedby=[failed];
+                (new_password(lang, failed))
                 button type="submit" { (t(lang, "reset.submit")) }
             }
         };
