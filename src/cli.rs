@@ -42,7 +42,7 @@ pub struct Cli {
     pub cache_mb: u32,
     /// Memory the search index may buffer while indexing, in MiB (16 per
     /// indexing thread at least) [default: 16 for `serve`, whose saves index a
-    /// few records at a time, 64 for the other commands, which load in bulk].
+    /// few records at a time, 256 for `import`, 64 for the other commands].
     #[arg(
         long,
         global = true,
@@ -138,14 +138,19 @@ pub enum UserCommand {
 /// Runs the command line; returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     // A server's writer indexes a few records per commit: one thread and a
-    // small buffer do, and each thread's buffer is memory held for good.
-    let index_memory = match cli.command {
-        Command::Serve { .. } => cli.index_memory_mb.unwrap_or(16),
-        _ => cli.index_memory_mb.unwrap_or(64),
+    // small buffer do, and each thread's buffer is memory held for good. An
+    // import already keeps both cores busy (one saves, one indexes), so its
+    // writer takes one thread, and a buffer large enough that 100 000 records
+    // make one segment: a second thread would only leave segments to merge.
+    let (index_memory, index_threads) = match cli.command {
+        Command::Serve { .. } => (cli.index_memory_mb.unwrap_or(16), 1),
+        Command::Import { .. } => (cli.index_memory_mb.unwrap_or(256), 1),
+        _ => (cli.index_memory_mb.unwrap_or(64), 4),
     };
     crate::memory::set(crate::memory::Memory::from_mib(
         cli.cache_mb as usize,
         index_memory as usize,
+        index_threads,
     ));
     let result = match cli.command {
         Command::Serve {
@@ -306,14 +311,17 @@ fn compact(data: &Path) -> Result<ExitCode> {
 }
 
 fn report_compaction(store: &Store) -> Result<()> {
-    let (before, after) = store.compact()?;
+    print_compaction(store.compact()?);
+    Ok(())
+}
+
+fn print_compaction((before, after): (u64, u64)) {
     let mb = |bytes: u64| bytes as f64 / 1e6;
     println!(
         "compacted the store: {:.1} MB → {:.1} MB",
         mb(before),
         mb(after)
     );
-    Ok(())
 }
 
 fn import_files(data: &Path, files: &[PathBuf]) -> Result<ExitCode> {
@@ -332,9 +340,17 @@ fn import_files(data: &Path, files: &[PathBuf]) -> Result<ExitCode> {
     index.set_bulk(true);
     let mut imported = 0;
     let mut rejected = Vec::new();
-    let indexed = std::thread::scope(|scope| -> Result<usize> {
+    // The follower indexes what the store saved. Once it has read the store
+    // for the last time, the store is compacted while the index writes its
+    // last segment; then segments are merged, if the load left several.
+    let (read_all, store_read) = std::sync::mpsc::channel::<()>();
+    std::thread::scope(|scope| -> Result<()> {
         let (to_index, messages) = std::sync::mpsc::sync_channel(4);
-        let follower = scope.spawn(|| search::follow(&store, &index, messages));
+        let follower = scope.spawn(|| {
+            search::follow(&store, &index, messages, move || {
+                let _ = read_all.send(());
+            })
+        });
         let result = (|| -> Result<()> {
             for (path, name) in files.iter().zip(&names) {
                 let text = match import::read_file(path) {
@@ -370,27 +386,33 @@ fn import_files(data: &Path, files: &[PathBuf]) -> Result<ExitCode> {
                 // `save` made the file's records durable: the index may commit.
                 let _ = to_index.send(search::Follow::Durable(store.read()?.last_seq()?));
             }
+            // Every record is saved: the import is complete in the store.
+            store.end_import()?;
             Ok(())
         })();
         drop(to_index);
+        // Ok once the follower is done reading, Err if it stopped before.
+        let compaction = (result.is_ok() && imported >= BULK_IMPORT && store_read.recv().is_ok())
+            .then(|| scope.spawn(|| store.compact()));
         let followed = follower
             .join()
-            .map_err(|_| anyhow::anyhow!("the indexing thread panicked"))?;
+            .map_err(|_| anyhow::anyhow!("the indexing thread panicked"));
         result?;
-        Ok(followed?)
+        // The follower indexed every change up to the store's last: a bulk load
+        // ends with the index in one segment.
+        if followed?? >= BULK_IMPORT {
+            index.merge_segments()?;
+        }
+        index.set_bulk(false);
+        if let Some(compaction) = compaction {
+            let sizes = compaction
+                .join()
+                .map_err(|_| anyhow::anyhow!("the compaction thread panicked"))??;
+            print_compaction(sizes);
+        }
+        Ok(())
     })?;
-    store.end_import()?;
-    // Whatever the follower did not see (nothing, unless it failed) is caught up
-    // here; a bulk load ends with the index in one segment.
-    let caught_up = search::catch_up(&store, &index)?;
-    if indexed + caught_up >= BULK_IMPORT {
-        index.merge_segments()?;
-    }
-    index.set_bulk(false);
     drop(index);
-    if imported >= BULK_IMPORT {
-        report_compaction(&store)?;
-    }
     for r in &rejected {
         eprintln!("rejected: {r}");
     }
@@ -447,10 +469,8 @@ fn export_to(data: &Path, format: export::Format, output: Option<&Path>) -> Resu
 
 fn reindex(data: &Path) -> Result<ExitCode> {
     let store = open_store(data)?;
-    let opened = savoirs_index::SearchIndex::open_with(
-        &data.join("index"),
-        crate::memory::get().index_writer,
-    )?;
+    let opened =
+        savoirs_index::SearchIndex::open_with(&data.join("index"), crate::memory::get().writing())?;
     if let Some(reason) = &opened.recreated {
         eprintln!("the previous index was discarded: {reason}");
     }
@@ -494,10 +514,8 @@ fn restore(data: &Path, file: &Path) -> Result<ExitCode> {
         std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
     let store = open_store(data)?;
     let header = store.restore(&mut std::io::BufReader::new(input))?;
-    let opened = savoirs_index::SearchIndex::open_with(
-        &data.join("index"),
-        crate::memory::get().index_writer,
-    )?;
+    let opened =
+        savoirs_index::SearchIndex::open_with(&data.join("index"), crate::memory::get().writing())?;
     let bar = progress_bar(header.records, "index");
     search::rebuild(&store, &opened.index, |done, _| bar.set_position(done))?;
     bar.finish_and_clear();
@@ -565,10 +583,8 @@ fn check(data: &Path) -> Result<ExitCode> {
     if !store.check_integrity()? {
         problems.push("the store file failed its integrity check and was repaired".to_owned());
     }
-    let opened = savoirs_index::SearchIndex::open_with(
-        &data.join("index"),
-        crate::memory::get().index_writer,
-    )?;
+    let opened =
+        savoirs_index::SearchIndex::open_with(&data.join("index"), crate::memory::get().writing())?;
     if let Some(reason) = &opened.recreated {
         problems.push(format!("the search index was unusable: {reason}"));
     }

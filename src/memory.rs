@@ -18,6 +18,8 @@ pub struct Memory {
     pub store_cache: usize,
     /// What the index writer may buffer before it writes a segment, in bytes.
     pub index_writer: usize,
+    /// The most threads the index writer may take.
+    pub index_threads: usize,
 }
 
 impl Default for Memory {
@@ -25,16 +27,26 @@ impl Default for Memory {
         Memory {
             store_cache: 64 * MIB,
             index_writer: 64 * MIB,
+            index_threads: 4,
         }
     }
 }
 
 impl Memory {
-    /// From the flags, in mebibytes.
-    pub fn from_mib(store_cache: usize, index_writer: usize) -> Memory {
+    /// From the flags, in mebibytes, and a number of threads.
+    pub fn from_mib(store_cache: usize, index_writer: usize, index_threads: usize) -> Memory {
         Memory {
             store_cache: store_cache * MIB,
             index_writer: index_writer * MIB,
+            index_threads,
+        }
+    }
+
+    /// How the index writer works, for [`savoirs_index::SearchIndex::open_with`].
+    pub fn writing(&self) -> savoirs_index::Writing {
+        savoirs_index::Writing {
+            memory: self.index_writer,
+            threads: self.index_threads,
         }
     }
 }

@@ -296,19 +296,29 @@ pub enum Follow {
 /// each batch is indexed from the records the import saved (the others it
 /// changed are read back), and the index commits only where the store is
 /// durable, so that its sequence number never runs ahead of the store's.
-/// Records the batch created skip the search for an older copy. Returns the
-/// number of records indexed.
+/// Records the batch created skip the search for an older copy.
+///
+/// The last commit, which writes the segment, comes after `read_all()` is
+/// called: the store is not read any more, and may be compacted meanwhile.
+/// Returns the number of records indexed.
 pub fn follow(
     store: &Store,
     index: &SearchIndex,
     messages: std::sync::mpsc::Receiver<Follow>,
+    read_all: impl FnOnce(),
 ) -> Result<usize, SyncError> {
     let mut covered = index.applied_seq()?;
     let mut committed = covered;
+    // Durable in the store, and to be committed before the next batch.
+    let mut durable = committed;
     let mut total = 0;
     for message in messages {
         match message {
             Follow::Batch(batch) => {
+                if durable > committed {
+                    index.commit_at(durable)?;
+                    committed = durable;
+                }
                 total += index_range(store, index, covered, batch.seq, batch.saved)?;
                 covered = covered.max(batch.seq);
             }
@@ -317,12 +327,13 @@ pub fn follow(
                     total += index_range(store, index, covered, seq, Vec::new())?;
                     covered = seq;
                 }
-                if seq > committed {
-                    index.commit_at(seq)?;
-                    committed = seq;
-                }
+                durable = durable.max(seq);
             }
         }
+    }
+    read_all();
+    if durable > committed {
+        index.commit_at(durable)?;
     }
     Ok(total)
 }
@@ -431,8 +442,8 @@ pub fn open_index(
     store: &Store,
     mut progress: impl FnMut(u64, u64),
 ) -> Result<SearchIndex, SyncError> {
-    let memory = crate::memory::get().index_writer;
-    let opened = SearchIndex::open_with(&store.dir().join("index"), memory)?;
+    let opened =
+        SearchIndex::open_with(&store.dir().join("index"), crate::memory::get().writing())?;
     let index = opened.index;
     if let Some(reason) = opened.recreated {
         tracing::warn!("search index rebuilt from the store: {reason}");

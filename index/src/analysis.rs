@@ -11,9 +11,10 @@
 
 use std::cell::RefCell;
 
+use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    StopWordFilter, TextAnalyzer, TokenizerManager,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter,
+    TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer, TokenizerManager,
 };
 
 /// A language Savoirs analyses text in. Records in any other language are analysed
@@ -59,12 +60,100 @@ impl Lang {
         }
     }
 
-    fn stemmer(self) -> Language {
-        match self {
-            Lang::Fr => Language::French,
-            Lang::En => Language::English,
-            Lang::Es => Language::Spanish,
+    fn stemmer(self) -> CachedStemmer {
+        CachedStemmer::new(match self {
+            Lang::Fr => frostem::Algorithm::French,
+            Lang::En => frostem::Algorithm::English,
+            Lang::Es => frostem::Algorithm::Spanish,
+        })
+    }
+}
+
+/// Tantivy's Snowball stemmer filter, with a memory of the words it stemmed.
+///
+/// Stemming was a tenth of the time of an import: words follow Zipf's law, so
+/// the same few thousand are stemmed again and again. Each analyzer (one per
+/// indexing thread) keeps its own memory, emptied when it grows past
+/// [`CachedStemmer::WORDS`] words, so it costs a few megabytes at most.
+#[derive(Clone)]
+pub struct CachedStemmer {
+    stemmer: frostem::Stemmer,
+    stems: FxHashMap<String, String>,
+}
+
+impl CachedStemmer {
+    const WORDS: usize = 50_000;
+
+    fn new(algorithm: frostem::Algorithm) -> CachedStemmer {
+        CachedStemmer {
+            stemmer: frostem::Stemmer::new(algorithm),
+            stems: FxHashMap::default(),
         }
+    }
+
+    /// Replaces `word` by its stem.
+    fn stem(&mut self, word: &mut String) {
+        if let Some(stem) = self.stems.get(word.as_str()) {
+            word.clone_from(stem);
+            return;
+        }
+        let stem = self.stemmer.stem(word).into_owned();
+        if self.stems.len() >= Self::WORDS {
+            self.stems.clear();
+        }
+        self.stems
+            .insert(std::mem::replace(word, stem.clone()), stem);
+    }
+}
+
+impl TokenFilter for CachedStemmer {
+    type Tokenizer<T: Tokenizer> = CachedStemmerFilter<T>;
+
+    fn transform<T: Tokenizer>(self, inner: T) -> CachedStemmerFilter<T> {
+        CachedStemmerFilter {
+            stemmer: self,
+            inner,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct CachedStemmerFilter<T> {
+    stemmer: CachedStemmer,
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
+    type TokenStream<'a> = CachedStemmerStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        CachedStemmerStream {
+            tail: self.inner.token_stream(text),
+            stemmer: &mut self.stemmer,
+        }
+    }
+}
+
+pub struct CachedStemmerStream<'a, T> {
+    tail: T,
+    stemmer: &'a mut CachedStemmer,
+}
+
+impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        self.stemmer.stem(&mut self.tail.token_mut().text);
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
     }
 }
 
@@ -110,7 +199,7 @@ pub fn analyzer(lang: Lang) -> TextAnalyzer {
         .filter(StopWordFilter::remove(
             stop_words(lang).iter().map(|w| (*w).to_owned()),
         ))
-        .filter(Stemmer::new(lang.stemmer()))
+        .filter(lang.stemmer())
         .build()
 }
 
@@ -188,7 +277,7 @@ fn key_analyzer(lang: Lang) -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(48))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(lang.stemmer()))
+        .filter(lang.stemmer())
         .build()
 }
 
@@ -290,5 +379,30 @@ mod tests {
     fn english_is_stemmed_as_english() {
         assert_eq!(terms(Lang::En, "Mappings"), terms(Lang::En, "mapping"));
         assert!(terms(Lang::En, "the").is_empty());
+    }
+
+    /// The stems remembered are the stemmer's own, before and after the memory
+    /// is emptied: every word is stemmed twice, more words than it holds.
+    #[test]
+    fn remembered_stems_are_the_stemmers_own() {
+        for (lang, algorithm) in [
+            (Lang::Fr, frostem::Algorithm::French),
+            (Lang::En, frostem::Algorithm::English),
+            (Lang::Es, frostem::Algorithm::Spanish),
+        ] {
+            let plain = frostem::Stemmer::new(algorithm);
+            let mut cached = lang.stemmer();
+            let suffixes = ["", "s", "ations", "ement", "ité", "ing", "es", "aient"];
+            let words = (0..CachedStemmer::WORDS + 1_000).map(|i| {
+                let root = format!("organ{}", i % 7_919);
+                format!("{root}{}", suffixes[i % suffixes.len()])
+            });
+            for word in words.clone().chain(words) {
+                let mut stemmed = word.clone();
+                cached.stem(&mut stemmed);
+                assert_eq!(stemmed, plain.stem(&word), "{word}");
+            }
+            assert!(cached.stems.len() <= CachedStemmer::WORDS);
+        }
     }
 }

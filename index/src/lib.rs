@@ -43,10 +43,27 @@ use crate::query::{Match, ParsedQuery, Piece};
 use crate::reading::Reading;
 use crate::schema::{Fields, Role};
 
-/// Memory the index writer may buffer before flushing a segment, unless told.
-const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 /// The least each writer thread may be given (tantivy's own floor, with room).
 pub const WRITER_THREAD_MEMORY: usize = 16 * 1024 * 1024;
+
+/// How the index writer works: what it may buffer before it writes a segment,
+/// split among its threads, and how many threads it may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Writing {
+    /// Bytes, [`WRITER_THREAD_MEMORY`] per thread at least.
+    pub memory: usize,
+    /// The most threads; fewer on a machine with fewer cores (and 4 at most).
+    pub threads: usize,
+}
+
+impl Default for Writing {
+    fn default() -> Writing {
+        Writing {
+            memory: 64 * 1024 * 1024,
+            threads: 4,
+        }
+    }
+}
 const SNIPPET_CHARS: usize = 220;
 /// Most values returned per facet.
 const FACET_VALUES: usize = 20;
@@ -124,12 +141,11 @@ impl SearchIndex {
     /// opened, or that was built with another schema version, is deleted and
     /// recreated empty; [`Opened::recreated`] says why.
     pub fn open(dir: &Path) -> Result<Opened> {
-        Self::open_with(dir, WRITER_MEMORY)
+        Self::open_with(dir, Writing::default())
     }
 
-    /// [`open`](Self::open), the writer buffering at most `writer_memory` bytes
-    /// (split among its threads, at least 15 MB each).
-    pub fn open_with(dir: &Path, writer_memory: usize) -> Result<Opened> {
+    /// [`open`](Self::open), the writer working as `writing` says.
+    pub fn open_with(dir: &Path, writing: Writing) -> Result<Opened> {
         let io = |source| IndexError::Io {
             path: dir.display().to_string(),
             source,
@@ -157,7 +173,7 @@ impl SearchIndex {
             Index::create_in_dir(dir, fields.schema.clone())?
         };
         Ok(Opened {
-            index: Self::from_index(index, fields, writer_memory)?,
+            index: Self::from_index(index, fields, writing)?,
             recreated,
         })
     }
@@ -166,7 +182,7 @@ impl SearchIndex {
     pub fn in_memory() -> Result<SearchIndex> {
         let fields = Fields::build();
         let index = Index::create_in_ram(fields.schema.clone());
-        Self::from_index(index, fields, WRITER_MEMORY)
+        Self::from_index(index, fields, Writing::default())
     }
 
     fn open_existing(dir: &Path, fields: &Fields) -> std::result::Result<Index, String> {
@@ -201,13 +217,14 @@ impl SearchIndex {
         Ok(index)
     }
 
-    fn from_index(index: Index, fields: Fields, memory: usize) -> Result<SearchIndex> {
+    fn from_index(index: Index, fields: Fields, writing: Writing) -> Result<SearchIndex> {
         analysis::register(index.tokenizers());
         // Each writer thread needs a buffer of its own, of 15 MB at least.
-        let memory = memory.max(WRITER_THREAD_MEMORY);
+        let memory = writing.memory.max(WRITER_THREAD_MEMORY);
         let threads = std::thread::available_parallelism()
             .map(|n| n.get().clamp(1, 4))
             .unwrap_or(1)
+            .min(writing.threads.max(1))
             .min(memory / WRITER_THREAD_MEMORY);
         let writer = index.writer_with_num_threads(threads, memory)?;
         let reader = index

@@ -14,10 +14,10 @@ mod tables;
 pub mod tokens;
 pub mod users;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::RwLock;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, RwLock};
 
 use chrono::{DateTime, Utc};
 use redb::{
@@ -147,7 +147,16 @@ pub struct Store {
     path: PathBuf,
     dir: PathBuf,
     _lock: DirLock,
+    slug_hints: SlugHints,
 }
+
+/// The number last added to a slug that several records wanted ("kind/slug"
+/// → n): the next record with that title tries n + 1 first. A hint is only a
+/// first guess, checked like any other, so a stale one costs a lookup.
+type SlugHints = Mutex<HashMap<String, u64>>;
+
+/// Hints kept at most; past that they are forgotten and learnt again.
+const SLUG_HINTS: usize = 100_000;
 
 impl Store {
     /// Opens (or creates) the store of a data directory, taking its lock.
@@ -162,6 +171,7 @@ impl Store {
             path,
             dir: dir.to_owned(),
             _lock: lock,
+            slug_hints: Mutex::default(),
         };
         store.check_format()?;
         Ok(store)
@@ -303,7 +313,11 @@ impl Store {
     ) -> Result<T> {
         let result = self.begin_write().and_then(|mut txn| {
             txn.set_durability(durability)?;
-            let mut writer = Writer { txn: &txn };
+            let mut writer = Writer {
+                txn: &txn,
+                slug_hints: &self.slug_hints,
+                logged: None,
+            };
             let out = f(&mut writer)?;
             txn.commit()?;
             Ok(out)
@@ -708,6 +722,9 @@ impl Reader {
 /// Writes inside one transaction of [`Store::write`].
 pub struct Writer<'t> {
     txn: &'t WriteTransaction,
+    slug_hints: &'t SlugHints,
+    /// The sequence number this transaction logged last, once it logged one.
+    logged: Option<u64>,
 }
 
 impl Writer<'_> {
@@ -869,6 +886,11 @@ impl Writer<'_> {
             for slug in mine {
                 slugs.remove(slug.as_str())?;
             }
+            // A freed slug is given again: no hint may skip over it.
+            self.slug_hints
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clear();
         }
         self.log_change(id)?;
         self.reindex_dependents(&record, None)?;
@@ -997,8 +1019,13 @@ impl Writer<'_> {
     }
 
     fn log_change(&mut self, id: &str) -> Result<()> {
-        let seq = self.last_seq()? + 1;
+        // Only this transaction writes the log while it lasts.
+        let seq = match self.logged {
+            Some(seq) => seq + 1,
+            None => self.last_seq()? + 1,
+        };
         self.txn.open_table(CHANGES)?.insert(seq, id)?;
+        self.logged = Some(seq);
         Ok(())
     }
 
@@ -1028,11 +1055,23 @@ impl Writer<'_> {
                 .map(|v| v.value() == id.as_str()))
         };
         // Many records may share a title (minutes of meetings, a form's name):
-        // taken suffixes are looked for by doubling, then halving, so the
-        // thousandth "compte-rendu" costs twenty lookups, not a thousand. Any
-        // free suffix will do: slugs need only be unique.
-        let (mut taken, mut free) = (0, 1);
-        loop {
+        // the number given last is tried first, then taken suffixes are looked
+        // for by doubling and halving, so the thousandth "compte-rendu" costs
+        // two lookups, twenty at worst, not a thousand. Any free suffix will
+        // do: slugs need only be unique.
+        let hint_key = format!("{kind}/{wanted}");
+        let (mut taken, mut free) = match owner(&slugs, 1)? {
+            Some(true) => return Ok(candidate(1)),
+            // Below the hint, suffixes are taken (or were): only what is above
+            // it is searched.
+            Some(false) => {
+                let hints = self.slug_hints.lock().unwrap_or_else(|e| e.into_inner());
+                let given = hints.get(&hint_key).copied().unwrap_or(1).max(1);
+                (given, given + 1)
+            }
+            None => (0, 1),
+        };
+        while taken > 0 {
             match owner(&slugs, free)? {
                 Some(true) => return Ok(candidate(free)),
                 Some(false) => {
@@ -1049,6 +1088,13 @@ impl Writer<'_> {
                 Some(false) => taken = mid,
                 None => free = mid,
             }
+        }
+        if free > 1 {
+            let mut hints = self.slug_hints.lock().unwrap_or_else(|e| e.into_inner());
+            if hints.len() >= SLUG_HINTS {
+                hints.clear();
+            }
+            hints.insert(hint_key, free);
         }
         let slug = candidate(free);
         slugs.insert(format!("{kind}/{slug}").as_str(), id.as_str())?;

@@ -327,6 +327,17 @@ fn many_records_with_one_title_get_distinct_slugs() {
     assert_eq!(again.meta.slug, "compte-rendu-2");
     let kept = store.write(|w| w.save(again.clone(), &ME)).expect("save");
     assert_eq!(kept.meta.slug, "compte-rendu-2");
+    // A transaction that did not commit leaves a number remembered for the
+    // title that no slug holds: the next record still gets a free slug.
+    let mut undone = String::new();
+    let failed = store.write(|w| {
+        undone = w.save(method(), &ME)?.meta.slug;
+        Err::<(), _>(StoreError::Invalid(Vec::new()))
+    });
+    assert!(failed.is_err());
+    let next = store.write(|w| w.save(method(), &ME)).expect("save");
+    assert!(!slugs.contains(&next.meta.slug), "{} twice", next.meta.slug);
+    assert!(next.meta.slug.starts_with("compte-rendu-") && !undone.is_empty());
 }
 
 #[test]
