@@ -19,5 +19,6 @@ pub mod http;
 pub mod import;
 pub mod memory;
 pub mod model;
+pub mod ops;
 pub mod search;
 pub mod store;

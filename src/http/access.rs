@@ -1,17 +1,11 @@
-//! Who may do what: the single place where roles meet records. The README's
-//! permission table is this module in words, and the route × role test checks
-//! the server against it.
-//!
-//! - Anonymous readers see published records only.
-//! - Contributors create action sheets, methods and resources; they see and edit
-//!   their own drafts and proposals, and propose them for publication.
-//! - Editors see and edit everything, create partners, publish, send back with a
-//!   comment, archive.
-//! - Admins can do what editors do, and manage accounts.
+//! The person making a request, as the pages see them: an account (whose
+//! rights are [`crate::ops::access`]'s), their language, the page they asked for.
 
 use savoirs_templates::Lang;
 
 use crate::model::{Kind, Record, Status};
+use crate::ops::access::Actor;
+pub use crate::ops::access::keep_hidden_links;
 use crate::store::users::{Role, User};
 
 /// The person making a request: an account, or nobody; and, for the pages they
@@ -33,8 +27,13 @@ pub struct Viewer {
 }
 
 impl Viewer {
+    /// The account acting, for the operations and the rules of access.
+    pub fn actor(&self) -> Actor<'_> {
+        Actor::new(self.user.as_ref())
+    }
+
     pub fn role(&self) -> Option<Role> {
-        self.user.as_ref().map(|u| u.role)
+        self.actor().role()
     }
 
     pub fn name(&self) -> Option<&str> {
@@ -42,81 +41,35 @@ impl Viewer {
     }
 
     pub fn is_editor(&self) -> bool {
-        self.role() >= Some(Role::Editor)
+        self.actor().is_editor()
     }
 
     pub fn is_admin(&self) -> bool {
-        self.role() == Some(Role::Admin)
-    }
-
-    fn owns(&self, record: &Record) -> bool {
-        !record.meta.owner.is_empty() && self.name() == Some(record.meta.owner.as_str())
+        self.actor().is_admin()
     }
 
     /// May read the record, its history and its diffs.
     pub fn can_view(&self, record: &Record) -> bool {
-        record.meta.status == Status::Published || self.is_editor() || self.owns(record)
+        self.actor().can_view(record)
     }
 
     /// May create records of this kind.
     pub fn can_create(&self, kind: Kind) -> bool {
-        match kind {
-            Kind::Partner | Kind::Concept => self.is_editor(),
-            _ => self.user.is_some(),
-        }
+        self.actor().can_create(kind)
     }
 
     /// May change the record's content (and restore an old revision).
     pub fn can_edit(&self, record: &Record) -> bool {
-        self.is_editor()
-            || (self.owns(record) && matches!(record.meta.status, Status::Draft | Status::Proposed))
+        self.actor().can_edit(record)
     }
 
     /// May move the record from its status to `to`.
     pub fn can_move(&self, record: &Record, to: Status) -> bool {
-        let from = record.meta.status;
-        if from == to {
-            return false;
-        }
-        if self.is_editor() {
-            // Proposing asks editors to review a draft: what is published or
-            // archived is not proposed again.
-            return !(to == Status::Proposed
-                && matches!(from, Status::Published | Status::Archived));
-        }
-        // The owner takes a draft to review, or takes it back.
-        self.owns(record)
-            && matches!(
-                (from, to),
-                (Status::Draft, Status::Proposed) | (Status::Proposed, Status::Draft)
-            )
+        self.actor().can_move(record, to)
     }
 
     /// The search filter for this viewer: (visible statuses, own records).
     pub fn visibility(&self) -> (Vec<String>, Option<String>) {
-        if self.is_editor() {
-            (Vec::new(), None)
-        } else {
-            (
-                vec![Status::Published.as_str().to_owned()],
-                self.name().map(str::to_owned),
-            )
-        }
+        self.actor().visibility()
     }
-}
-/// Puts back into `links` (partner links or relations) those of `stored` whose
-/// target the person changing the record was never shown (`hidden(id)`): a
-/// change sent by form or by API must not undo what someone else linked.
-pub fn keep_hidden_links<T: Clone, E>(
-    stored: &[T],
-    links: &mut Vec<T>,
-    id: impl Fn(&T) -> &str,
-    hidden: &mut impl FnMut(&str) -> Result<bool, E>,
-) -> Result<(), E> {
-    for link in stored {
-        if hidden(id(link))? && !links.iter().any(|l| id(l) == id(link)) {
-            links.push(link.clone());
-        }
-    }
-    Ok(())
 }

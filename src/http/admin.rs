@@ -11,6 +11,7 @@ use savoirs_templates::views::account::{AdminUsersView, UserRow};
 use super::auth::chrome;
 use super::forms::FormData;
 use super::{AppError, AppState, Routes, Viewer};
+use crate::ops::OpError;
 use crate::store::StoreError;
 use crate::store::users::Role;
 
@@ -120,9 +121,9 @@ async fn create_user(
                     "links.unknown_role",
                     &[("role", &form.get("role"))],
                 )),
-                Some(role) => match s.store.add_user(&name, role, form.get("password")) {
+                Some(role) => match s.ops(&who).add_user(&name, role, form.get("password")) {
                     Ok(_) => Ok(()),
-                    Err(StoreError::Invalid(problems)) => Err(problems
+                    Err(OpError::Store(StoreError::Invalid(problems))) => Err(problems
                         .iter()
                         .map(|p| match p.field.as_str() {
                             "password" => t(who.lang, "admin.password_short").to_owned(),
@@ -160,11 +161,6 @@ async fn update_user(
     body: Bytes,
 ) -> Result<Response, AppError> {
     require_admin(&viewer)?;
-    if viewer.name() == Some(name.as_str()) {
-        return Err(AppError::BadRequest(
-            t(viewer.lang, "admin.not_yourself").into(),
-        ));
-    }
     let form = FormData::parse(&body);
     let role = Role::parse(form.get("role")).ok_or_else(|| {
         AppError::BadRequest(tf(
@@ -174,15 +170,10 @@ async fn update_user(
         ))
     })?;
     let suspended = form.get("suspended") == "true";
+    let who = viewer.clone();
     state
         .blocking(move |s| {
-            if s.store.user(&name)?.is_none() {
-                return Err(AppError::NotFound);
-            }
-            s.store.update_user(&name, |u| {
-                u.role = role;
-                u.suspended = suspended;
-            })?;
+            s.ops(&who).update_user(&name, role, suspended)?;
             Ok(())
         })
         .await?;

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use super::access::Viewer;
 use super::public::Site;
 use super::{AppError, AppState, Routes};
+use crate::ops::{OpError, PasswordChange};
 use crate::store::StoreError;
 use crate::store::users::{MAX_NAME_BYTES, MAX_NAME_CHARS, MAX_PASSWORD};
 
@@ -279,10 +280,8 @@ async fn login(
     let old = viewer.token.clone();
     let token = state
         .blocking(move |s| {
-            if let Some(old) = old {
-                s.store.close_session(&old)?;
-            }
-            Ok(s.store.open_session(&user.name)?)
+            let nobody = Viewer::default();
+            Ok(s.ops(&nobody).open_session(&user, old.as_deref())?)
         })
         .await?;
     let max_age = crate::store::users::SESSION_DAYS * 24 * 3600;
@@ -298,9 +297,9 @@ async fn logout(
     viewer: Viewer,
     site: Site,
 ) -> Result<Response, AppError> {
-    if let Some(token) = viewer.token {
+    if let Some(token) = viewer.token.clone() {
         state
-            .blocking(move |s| Ok(s.store.close_session(&token)?))
+            .blocking(move |s| Ok(s.ops(&viewer).close_session(&token)?))
             .await?;
     }
     let mut response = Redirect::to(routes::HOME).into_response();
@@ -367,12 +366,12 @@ async fn create_token(
     axum::Form(form): axum::Form<TokenForm>,
 ) -> Result<Response, AppError> {
     require_login(&viewer, routes::ACCOUNT)?;
-    let name = viewer.name().unwrap_or_default().to_owned();
     let label = form.label.clone();
+    let who = viewer.clone();
     let created = state
-        .blocking(move |s| match s.store.create_token(&name, &label) {
-            Ok((_, secret)) => Ok(Ok(secret)),
-            Err(StoreError::Invalid(errors)) => Ok(Err(errors)),
+        .blocking(move |s| match s.ops(&who).create_token(&label) {
+            Ok(secret) => Ok(Ok(secret)),
+            Err(OpError::Store(StoreError::Invalid(errors))) => Ok(Err(errors)),
             Err(e) => Err(e.into()),
         })
         .await?;
@@ -421,13 +420,10 @@ async fn revoke_token(
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> Result<Response, AppError> {
     require_login(&viewer, routes::ACCOUNT)?;
-    let name = viewer.name().unwrap_or_default().to_owned();
-    let revoked = state
-        .blocking(move |s| Ok(s.store.revoke_token(&name, &id)?))
+    let who = viewer.clone();
+    state
+        .blocking(move |s| Ok(s.ops(&who).revoke_token(&id)?))
         .await?;
-    if !revoked {
-        return Err(AppError::NotFound);
-    }
     Ok(super::flash::redirect(
         routes::ACCOUNT,
         super::flash::Flash::TokenRevoked,
@@ -478,18 +474,19 @@ async fn change_password(
         }
     };
     let turn = state.throttle.check_turn().await;
+    let who = viewer.clone();
     let result = state
         .clone()
         .blocking(move |s| {
-            if s.store.authenticate(&name, &form.current)?.is_none() {
-                return Ok(Err(t(lang, "auth.wrong_password")));
+            let changed = s.ops(&who).change_password(&form.current, &form.new)?;
+            if changed != PasswordChange::WrongPassword {
+                s.throttle.succeeded(attempt);
             }
-            s.throttle.succeeded(attempt);
-            match s.store.set_password(&name, &form.new) {
-                Ok(_) => Ok(Ok(())),
-                Err(StoreError::Invalid(_)) => Ok(Err(t(lang, "auth.password_short"))),
-                Err(e) => Err(e.into()),
-            }
+            Ok(match changed {
+                PasswordChange::Changed => Ok(()),
+                PasswordChange::WrongPassword => Err(t(lang, "auth.wrong_password")),
+                PasswordChange::Refused => Err(t(lang, "auth.password_short")),
+            })
         })
         .await?;
     drop(turn);

@@ -19,7 +19,8 @@ use super::history::revision_diff;
 use super::records::find;
 use super::{AppError, AppState, Routes, Viewer};
 use crate::model::{self, Body, Kind, Record, Status};
-use crate::store::{Author, StoreError};
+use crate::ops::{OpError, Saving};
+use crate::store::StoreError;
 use savoirs_templates::views::confirm::ConfirmView;
 
 pub fn routes(r: &mut Routes) {
@@ -181,14 +182,20 @@ enum Intent {
     Publish,
 }
 
-/// The revision message of a record sent back to draft, before the comment.
-pub(super) const SENT_BACK: &str = "Renvoyée en brouillon";
-
 /// What a saved form says happened: an editor's "publish" publishes.
 fn saved_flash(intent: Intent, who: &Viewer) -> Flash {
     match intent {
         Intent::Publish if who.is_editor() => Flash::Published,
         _ => Flash::Saved,
+    }
+}
+
+/// The status a saved form asks for: an editor's "publish" publishes; any
+/// other save keeps the status (a new record's is `draft`).
+fn wanted_status(intent: Intent, who: &Viewer, current: Status) -> Status {
+    match intent {
+        Intent::Publish if who.is_editor() => Status::Published,
+        _ => current,
     }
 }
 
@@ -252,9 +259,6 @@ async fn create(
             record.meta.status = Status::Draft;
             let errors = forms::apply(&mut record, &form, &s.store.read()?, &who)?;
             let intent = intent(&form);
-            if intent == Intent::Publish && who.is_editor() {
-                record.meta.status = Status::Published;
-            }
             if !errors.is_empty() || intent == Intent::Preview {
                 view.values = form.values();
                 view.partners = form.partner_rows();
@@ -269,20 +273,13 @@ async fn create(
                 view.errors = errors;
                 return Ok(Outcome::Again(status, Box::new(view)));
             }
-            let message = match form.get("message").trim() {
-                "" => "Création".to_owned(),
-                m => m.to_owned(),
+            let saving = Saving {
+                status: Some(wanted_status(intent, &who, Status::Draft)),
+                message: form.get("message"),
             };
-            let author = Author {
-                name: who.name().unwrap_or_default(),
-                message: &message,
-            };
-            match s.store.write(|w| w.save(record, &author)) {
-                Ok(saved) => {
-                    s.index_now();
-                    Ok(Outcome::Saved(saved.url(), saved_flash(intent, &who)))
-                }
-                Err(StoreError::Invalid(problems)) => {
+            match s.ops(&who).create(record, &saving, |_, _| Ok(())) {
+                Ok(saved) => Ok(Outcome::Saved(saved.url(), saved_flash(intent, &who))),
+                Err(OpError::Store(StoreError::Invalid(problems))) => {
                     view.values = form.values();
                     view.partners = form.partner_rows();
                     Ok(refused(view, &problems, &who))
@@ -362,9 +359,6 @@ async fn update(
             let mut record = stored.clone();
             let errors = forms::apply(&mut record, &form, &s.store.read()?, &who)?;
             let intent = intent(&form);
-            if intent == Intent::Publish && who.is_editor() {
-                record.meta.status = Status::Published;
-            }
             let mut view = edit_view(&stored, &who);
             view.values = form.values();
             view.partners = form.partner_rows();
@@ -381,21 +375,16 @@ async fn update(
                 view.errors = errors;
                 return Ok(Outcome::Again(status, Box::new(view)));
             }
-            record.meta.updated = model::now();
-            let message = match form.get("message").trim() {
-                "" => "Modification".to_owned(),
-                m => m.to_owned(),
+            let saving = Saving {
+                status: Some(wanted_status(intent, &who, stored.meta.status)),
+                message: form.get("message"),
             };
-            let author = Author {
-                name: who.name().unwrap_or_default(),
-                message: &message,
-            };
-            match s.store.write(|w| w.save_if_current(record, base, &author)) {
-                Ok(saved) => {
-                    s.index_now();
-                    Ok(Outcome::Saved(saved.url(), saved_flash(intent, &who)))
-                }
-                Err(StoreError::Conflict { current }) => {
+            match s
+                .ops(&who)
+                .update(&stored, record, base, &saving, |_, _| Ok(()))
+            {
+                Ok(saved) => Ok(Outcome::Saved(saved.url(), saved_flash(intent, &who))),
+                Err(OpError::Store(StoreError::Conflict { current })) => {
                     // Show what changed since the edit began; keep the user's text.
                     let reader = s.store.read()?;
                     view.conflict = Some(revision_diff(
@@ -408,7 +397,9 @@ async fn update(
                     view.base_revision = current;
                     Ok(Outcome::Again(StatusCode::CONFLICT, Box::new(view)))
                 }
-                Err(StoreError::Invalid(problems)) => Ok(refused(view, &problems, &who)),
+                Err(OpError::Store(StoreError::Invalid(problems))) => {
+                    Ok(refused(view, &problems, &who))
+                }
                 Err(e) => Err(e.into()),
             }
         })
@@ -428,7 +419,7 @@ async fn change_status(
     let (url, to_status) = state
         .blocking(move |s| {
             let reader = s.store.read()?;
-            let (mut record, _) = find(&reader, &who, &kind, &slug)?.ok_or(AppError::NotFound)?;
+            let (record, _) = find(&reader, &who, &kind, &slug)?.ok_or(AppError::NotFound)?;
             drop(reader);
             require_login(&who, record.url())?;
             let to = Status::parse(form.get("status")).ok_or_else(|| {
@@ -438,30 +429,11 @@ async fn change_status(
                     &[("status", &form.get("status"))],
                 ))
             })?;
-            if !who.can_move(&record, to) {
-                return Err(AppError::Forbidden(t(who.lang, "edit.cannot_move").into()));
-            }
-            let base = record.meta.revision;
-            if let Ok(seen) = form.get("revision").parse::<u64>()
-                && seen != base
-            {
-                return Err(AppError::BadRequest(
-                    t(who.lang, "edit.changed_meanwhile").into(),
-                ));
-            }
-            let verb = match to {
-                Status::Draft => SENT_BACK,
-                Status::Proposed => "Proposée pour publication",
-                Status::Published => "Publiée",
-                Status::Archived => "Archivée",
-            };
-            let message = match form.get("comment").trim() {
-                "" => verb.to_owned(),
-                c => format!("{verb} : {c}"),
-            };
-            record.meta.status = to;
-            record.meta.updated = model::now();
-            Ok((s.save_as(&who, record, base, &message)?.url(), to))
+            let seen = form.get("revision").parse::<u64>().ok();
+            let record = s
+                .ops(&who)
+                .change_status(record, to, seen, form.get("comment"))?;
+            Ok((record.url(), to))
         })
         .await?;
     Ok(super::flash::redirect(&url, Flash::for_status(to_status)))
@@ -484,13 +456,10 @@ async fn restore(
                 .parse()
                 .map_err(|_| AppError::BadRequest(t(who.lang, "edit.bad_revision").into()))?;
             let base: u64 = form.get("current").parse().unwrap_or(stored.meta.revision);
-            let reader = s.store.read()?;
-            let old = reader
-                .revisions(&stored.meta.id)?
-                .into_iter()
-                .find(|r| r.number == number)
-                .ok_or(AppError::NotFound)?;
-            drop(reader);
+            let revisions = s.store.read()?.revisions(&stored.meta.id)?;
+            if !revisions.iter().any(|r| r.number == number) {
+                return Err(AppError::NotFound);
+            }
             if !confirmed(&form) {
                 let lang = who.lang;
                 let (n, title) = (number, stored.title().to_owned());
@@ -512,20 +481,7 @@ async fn restore(
                     options: None,
                 })));
             }
-            let mut restored = Record::from_json(old.record)
-                .map_err(|e| AppError::Internal(format!("revision {number} unreadable: {e}")))?;
-            // Content comes back; identity and workflow state stay as they are now.
-            restored.meta = stored.meta.clone();
-            restored.meta.updated = model::now();
-            let message = format!("Restauration de la révision {number}");
-            let saved = s
-                .save_as(&who, restored, base, &message)
-                .map_err(|e| match e {
-                    StoreError::Conflict { .. } => {
-                        AppError::BadRequest(t(who.lang, "edit.restore_conflict").into())
-                    }
-                    other => other.into(),
-                })?;
+            let saved = s.ops(&who).restore(&stored, number, base)?;
             Ok(Answer::Done(saved.url(), Flash::Restored))
         })
         .await?;

@@ -8,6 +8,7 @@ use savoirs_templates::i18n::t;
 use savoirs_templates::routes;
 use savoirs_templates::views::ErrorView;
 
+use crate::ops::{OpError, Refusal};
 use crate::search::SyncError;
 use crate::store::StoreError;
 
@@ -25,6 +26,9 @@ pub enum AppError {
     BadToken,
     #[error("forbidden: {0}")]
     Forbidden(String),
+    /// An operation refused: its message is said in the reader's language.
+    #[error("refused: {0:?}")]
+    Refused(Refusal),
     #[error("{0}")]
     BadRequest(String),
     #[error(transparent)]
@@ -44,12 +48,25 @@ impl From<SyncError> for AppError {
     }
 }
 
+impl From<OpError> for AppError {
+    fn from(e: OpError) -> Self {
+        match e {
+            OpError::Refused(why) => AppError::Refused(why),
+            OpError::LoginRequired => AppError::LoginRequired(String::new()),
+            OpError::NotFound => AppError::NotFound,
+            OpError::Store(e) => AppError::Store(e),
+        }
+    }
+}
+
 impl AppError {
     pub fn status_code(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::LoginRequired(_) | AppError::BadToken => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Refused(why) if why.is_bad_request() => StatusCode::BAD_REQUEST,
+            AppError::Refused(_) => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Store(StoreError::Conflict { .. }) => StatusCode::CONFLICT,
             AppError::Store(e) if e.is_disk_full() => StatusCode::SERVICE_UNAVAILABLE,
@@ -69,6 +86,7 @@ impl AppError {
             AppError::LoginRequired(_) => (t(lang, "error.login_required").into(), None),
             AppError::BadToken => (t(lang, "error.bad_token").into(), None),
             AppError::Forbidden(m) => (m.clone(), None),
+            AppError::Refused(why) => (t(lang, why.key()).into(), None),
             AppError::BadRequest(m) => (m.clone(), None),
             AppError::Store(e @ (StoreError::Conflict { .. } | StoreError::Invalid(_))) => {
                 (e.to_string(), None)
@@ -140,6 +158,7 @@ impl IntoResponse for ApiError {
             AppError::LoginRequired(_) => ("authentication required".to_owned(), None),
             AppError::BadToken => ("invalid or revoked API token".to_owned(), None),
             AppError::Forbidden(m) => (m.clone(), None),
+            AppError::Refused(why) => (t(savoirs_templates::Lang::En, why.key()).into(), None),
             AppError::BadRequest(m) => (m.clone(), None),
             AppError::Store(e @ (StoreError::Conflict { .. } | StoreError::Invalid(_))) => {
                 (e.to_string(), None)

@@ -18,10 +18,10 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::auth::chrome;
-use super::edit::SENT_BACK;
 use super::records::find;
 use super::{AppError, AppState, Routes, Viewer};
 use crate::model::{Body, Record, Status};
+use crate::ops::SENT_BACK;
 use crate::store::Reader;
 
 pub fn routes(r: &mut Routes) {

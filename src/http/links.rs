@@ -19,8 +19,9 @@ use super::auth::{chrome, require_login};
 use super::forms::FormData;
 use super::records::find;
 use super::{AppError, AppState, Routes, Viewer};
-use crate::model::{self, Body, Kind, PartnerRef, Record};
-use crate::store::{Author, Reader, StoreError};
+use crate::model::{self, Body, Kind, Record};
+use crate::ops::{ConceptDeletion, Linked};
+use crate::store::Reader;
 
 pub fn routes(r: &mut Routes) {
     r.post("/partner/{slug}/link", link_resource);
@@ -96,7 +97,7 @@ async fn link_resource(
                     &[("role", &role)],
                 )));
             }
-            let Some(mut resource) =
+            let Some(resource) =
                 by_title(&reader, Kind::Resource, title)?.filter(|r| who.can_view(r))
             else {
                 // Not a dead end: the resources the text may mean, the text to
@@ -106,21 +107,10 @@ async fn link_resource(
                 )?)));
             };
             drop(reader);
-            if !who.can_edit(&resource) {
-                // Someone who may not change the resource may still ask:
-                // the link waits for an editor in the review queue.
-                if who.user.is_some() && resource.meta.status == model::Status::Published {
-                    let by = who.name().unwrap_or_default();
-                    s.store
-                        .propose_link(&resource.meta.id, &partner.meta.id, role, by)?;
-                    return Ok(LinkAnswer::Proposed(partner.url()));
-                }
-                return Err(AppError::Forbidden(
-                    t(who.lang, "links.cannot_edit_resource").into(),
-                ));
-            }
-            apply_link(s, &who, &mut resource, &partner, role)?;
-            Ok(LinkAnswer::Done(partner.url()))
+            Ok(match s.ops(&who).link(&resource, &partner, role)? {
+                Linked::Made => LinkAnswer::Done(partner.url()),
+                Linked::Proposed => LinkAnswer::Proposed(partner.url()),
+            })
         })
         .await?;
     Ok(match answer {
@@ -138,32 +128,6 @@ enum LinkAnswer {
     Done(String),
     Proposed(String),
     Choose(Box<ChoiceView>),
-}
-
-/// Adds the partner to the resource in `role` (or changes its role there), as
-/// `who`, and makes it searchable.
-fn apply_link(
-    s: &AppState,
-    who: &Viewer,
-    resource: &mut Record,
-    partner: &Record,
-    role: &str,
-) -> Result<(), AppError> {
-    let base = resource.meta.revision;
-    if let Some(refs) = resource.partner_refs_mut() {
-        match refs.iter_mut().find(|r| r.id == partner.meta.id) {
-            Some(existing) => existing.role = role.to_owned(),
-            None => refs.push(PartnerRef {
-                id: partner.meta.id.clone(),
-                name: String::new(),
-                role: role.to_owned(),
-            }),
-        }
-    }
-    resource.meta.updated = model::now();
-    let message = format!("Liée au partenaire {}", partner.title());
-    s.save_as(who, resource.clone(), base, &message)?;
-    Ok(())
 }
 
 /// An editor accepts a proposed link: it is made, in the editor's name.
@@ -191,29 +155,9 @@ async fn decide(
     accept: bool,
 ) -> Result<Response, AppError> {
     require_login(&viewer, routes::REVIEW)?;
-    if !viewer.is_editor() {
-        return Err(AppError::Forbidden(
-            t(viewer.lang, "review.editors_only").into(),
-        ));
-    }
     let who = viewer.clone();
     state
-        .blocking(move |s| {
-            let proposal = s.store.take_link_proposal(&id)?.ok_or(AppError::NotFound)?;
-            if !accept {
-                return Ok(());
-            }
-            let reader = s.store.read()?;
-            let (Some(mut resource), Some(partner)) = (
-                reader.get(&proposal.resource)?,
-                reader.get(&proposal.partner)?,
-            ) else {
-                // Deleted meanwhile: nothing left to link.
-                return Ok(());
-            };
-            drop(reader);
-            apply_link(s, &who, &mut resource, &partner, &proposal.role)
-        })
+        .blocking(move |s| Ok(s.ops(&who).decide_link(&id, accept)?))
         .await?;
     let said = if accept {
         Flash::Linked
@@ -314,18 +258,10 @@ async fn merge(
                 })));
             }
             drop(reader);
-            let message = format!("Fusion de {} dans ce partenaire", partner.title());
-            let author = Author {
-                name: who.name().unwrap_or_default(),
-                message: &message,
-            };
-            let survivor = s.store.write(|w| {
-                // Only the names the editor kept on the confirmation page.
-                let kept = form.all("keep");
-                let keep = |name: &str| kept.contains(&name);
-                w.merge_partner_keeping(&partner.meta.id, &into, &author, &keep)
-            })?;
-            s.index_now();
+            // Only the names the editor kept on the confirmation page.
+            let kept = form.all("keep");
+            let keep = |name: &str| kept.contains(&name);
+            let survivor = s.ops(&who).merge_partners(&partner, &into, &keep)?;
             Ok(Answer::Done(survivor.url(), Flash::Merged))
         })
         .await?;
@@ -489,55 +425,13 @@ async fn delete_concept(
                     options: None,
                 })));
             }
-            let message = format!("Terme « {} » supprimé", concept.title());
-            let author = Author {
-                name: who.name().unwrap_or_default(),
-                message: &message,
-            };
-            let labels: Vec<String> = c
-                .all_labels(&concept.meta.lang)
-                .into_iter()
-                .map(|(_, l)| model::name_key(l))
-                .collect();
-            s.store.write(|w| -> Result<(), StoreError> {
-                if let Some(target) = &target {
-                    for id in &uses {
-                        let Some(mut doc) = w.get(id)? else { continue };
-                        if let Some(keywords) = doc.keywords_mut() {
-                            keywords.retain(|k| !labels.contains(&model::name_key(k)));
-                            if !keywords.iter().any(|k| *k == target.title()) {
-                                keywords.push(target.title().to_owned());
-                            }
-                        }
-                        doc.meta.updated = model::now();
-                        w.save(doc, &author)?;
-                    }
-                    for n in &narrower {
-                        let Some(mut n) = w.get(&n.meta.id)? else {
-                            continue;
-                        };
-                        if let Body::Concept(nc) = &mut n.body {
-                            for b in nc.broader.iter_mut().filter(|b| **b == concept.meta.id) {
-                                b.clone_from(&target.meta.id);
-                            }
-                            nc.broader.dedup();
-                        }
-                        w.save(n, &author)?;
-                    }
-                }
-                for r in &related_from {
-                    let Some(mut r) = w.get(&r.meta.id)? else {
-                        continue;
-                    };
-                    if let Body::Concept(rc) = &mut r.body {
-                        rc.related.retain(|id| *id != concept.meta.id);
-                    }
-                    w.save(r, &author)?;
-                }
-                w.delete(&concept.meta.id)?;
-                Ok(())
+            s.ops(&who).delete_concept(&ConceptDeletion {
+                concept: &concept,
+                target: target.as_ref(),
+                uses: &uses,
+                narrower: &narrower,
+                related_from: &related_from,
             })?;
-            s.index_now();
             Ok(Deleted::Done)
         })
         .await?;

@@ -83,35 +83,9 @@ pub fn turns_per_core() -> Arc<tokio::sync::Semaphore> {
 }
 
 impl AppState {
-    /// Saves `record` as `viewer`, if the stored one is still at revision `base`,
-    /// then brings the index up to date: the save of every form that changes one
-    /// record.
-    pub fn save_as(
-        &self,
-        viewer: &Viewer,
-        record: crate::model::Record,
-        base: u64,
-        message: &str,
-    ) -> Result<crate::model::Record, crate::store::StoreError> {
-        let author = crate::store::Author {
-            name: viewer.name().unwrap_or_default(),
-            message,
-        };
-        let saved = self
-            .store
-            .write(|w| w.save_if_current(record, base, &author))?;
-        self.index_now();
-        Ok(saved)
-    }
-
-    /// Brings the index up to date after a write, from a blocking context, so that
-    /// the page the writer sees next already reflects the write. If indexing fails
-    /// the write is still safe in the store; the background indexer retries.
-    pub fn index_now(&self) {
-        if let Err(e) = self.indexer.make_searchable() {
-            tracing::error!("indexing after a write failed, will retry: {e}");
-            self.indexer.wake();
-        }
+    /// The operations that change the base, as `viewer`'s account.
+    pub fn ops<'a>(&'a self, viewer: &'a Viewer) -> crate::ops::Ops<'a> {
+        crate::ops::Ops::new(&self.store, &self.indexer, viewer.actor())
     }
 
     /// Runs a search of the results page or the API. Searches only use the CPU:

@@ -14,6 +14,7 @@ use super::auth::chrome;
 use super::flash::{self, Flash};
 use super::forms::{self, FormData};
 use super::{AppError, AppState, Routes, Viewer};
+use crate::ops::OpError;
 use crate::store::StoreError;
 
 pub fn routes(r: &mut Routes) {
@@ -29,19 +30,10 @@ async fn make_link(
     Path(name): Path<String>,
 ) -> Result<Html<String>, AppError> {
     super::admin::require_admin(&viewer)?;
-    let who = name.clone();
+    let (who, account) = (viewer.clone(), name.clone());
     let (secret, expires) = state
-        .blocking(move |s| {
-            if s.store.user(&who)?.is_none() {
-                return Err(AppError::NotFound);
-            }
-            Ok(s.store.create_reset(&who)?)
-        })
+        .blocking(move |s| Ok(s.ops(&who).create_reset(&account)?))
         .await?;
-    tracing::info!(
-        "{} made a password-reset link for {name}",
-        viewer.name().unwrap_or_default()
-    );
     let view = ResetLinkView {
         link: format!("{}/reset/{secret}", viewer.address.origin),
         name,
@@ -93,19 +85,16 @@ async fn set_password(
     if password != form.get("again") {
         return again(t(viewer.lang, "setup.mismatch").into());
     }
-    let used = secret.clone();
+    let (used, who) = (secret.clone(), viewer.clone());
     let result = state
-        .blocking(move |s| match s.store.use_reset(&used, &password) {
+        .blocking(move |s| match s.ops(&who).use_reset(&used, &password) {
             Ok(user) => Ok(Ok(user)),
-            Err(StoreError::Invalid(problems)) => Ok(Err(problems)),
+            Err(OpError::Store(StoreError::Invalid(problems))) => Ok(Err(problems)),
             Err(e) => Err(e.into()),
         })
         .await?;
     match result {
-        Ok(Some(user)) => {
-            tracing::info!("{} chose a new password with a reset link", user.name);
-            Ok(flash::redirect(routes::LOGIN, Flash::PasswordChanged))
-        }
+        Ok(Some(_)) => Ok(flash::redirect(routes::LOGIN, Flash::PasswordChanged)),
         Ok(None) => Err(AppError::NotFound),
         Err(problems) => again(forms::problems_message(viewer.lang, &problems)),
     }

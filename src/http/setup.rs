@@ -18,7 +18,7 @@ use super::auth::chrome;
 use super::flash::{self, Flash};
 use super::forms::{self, FormData};
 use super::{AppError, AppState, Routes, Viewer};
-use crate::store::users::Role;
+use crate::ops::OpError;
 use crate::store::{Store, StoreError};
 
 pub fn routes(r: &mut Routes) {
@@ -114,26 +114,26 @@ async fn create(
             // Checked again under the lock: two people on the page at once make
             // one administrator.
             let mut secret = setup.lock();
-            if secret.is_none() || s.store.user_count()? > 0 {
-                *secret = None;
+            if secret.is_none() {
                 return Ok(None);
             }
-            match s.store.add_user(&who, Role::Admin, &password) {
-                Ok(_) => {
+            match s.ops(&Viewer::default()).add_first_admin(&who, &password) {
+                Ok(None) => {
+                    *secret = None;
+                    Ok(None)
+                }
+                Ok(Some(_)) => {
                     *secret = None;
                     Ok(Some(Ok(())))
                 }
-                Err(StoreError::Invalid(problems)) => Ok(Some(Err(problems))),
+                Err(OpError::Store(StoreError::Invalid(problems))) => Ok(Some(Err(problems))),
                 Err(e) => Err(e.into()),
             }
         })
         .await?;
     match created {
         None => Err(AppError::NotFound),
-        Some(Ok(())) => {
-            tracing::info!("first administrator {name} created; the setup address is closed");
-            Ok(flash::redirect(routes::LOGIN, Flash::AdminCreated))
-        }
+        Some(Ok(())) => Ok(flash::redirect(routes::LOGIN, Flash::AdminCreated)),
         Some(Err(problems)) => again(forms::problems_message(viewer.lang, &problems)),
     }
 }

@@ -22,7 +22,8 @@ use utoipa::{IntoParams, ToSchema};
 use super::{ApiViewer, ErrorBody, RecordValue};
 use crate::http::{ApiError, AppError, AppState, Viewer};
 use crate::model::{Body, FieldError, Kind, Record, Status};
-use crate::store::{Author, Reader, StoreError, Writer};
+use crate::ops::Saving;
+use crate::store::{Reader, StoreError, Writer};
 
 const DEFAULT_PER_PAGE: usize = 20;
 
@@ -428,13 +429,6 @@ fn keep_hidden_links(
     Ok(())
 }
 
-fn author_message(message: &str, default: &str) -> String {
-    match message.trim() {
-        "" => default.to_owned(),
-        m => m.to_owned(),
-    }
-}
-
 /// Creates a record. Contributors create action sheets, methods and resources,
 /// as drafts or proposals; editors create any kind, with any status.
 #[utoipa::path(
@@ -463,34 +457,18 @@ pub async fn create(
         return Err(ApiError(AppError::LoginRequired(String::new())));
     }
     let input = read_input(&body)?;
-    let mut record = input.record;
-    let kind = record.kind();
-    if !viewer.can_create(kind) {
-        return Err(ApiError(AppError::Forbidden(format!(
-            "only editors may create records of kind {kind}"
-        ))));
-    }
-    if !input.status_given {
-        record.meta.status = Status::Draft;
-    }
-    if !viewer.is_editor() && !matches!(record.meta.status, Status::Draft | Status::Proposed) {
-        return Err(ApiError(AppError::Forbidden(
-            "only editors may publish or archive: use draft or proposed".into(),
-        )));
-    }
-    record.meta.owner = viewer.name().unwrap_or_default().to_owned();
-    let message = author_message(&input.message, "Création");
+    let record = input.record;
+    let saving_status = input.status_given.then_some(record.meta.status);
+    let message = input.message;
     let (id, saved) = state
         .blocking(move |s| {
-            let author = Author {
-                name: viewer.name().unwrap_or_default(),
+            let saving = Saving {
+                status: saving_status,
                 message: &message,
             };
-            let saved = s.store.write(|w| {
-                resolve_links(w, &mut record, &viewer)?;
-                w.save(record, &author)
+            let saved = s.ops(&viewer).create(record, &saving, |w, record| {
+                resolve_links(w, record, &viewer)
             })?;
-            s.index_now();
             Ok((
                 saved.meta.id.clone(),
                 to_value(&saved, &s.store.read()?, &viewer)?,
@@ -540,12 +518,6 @@ pub async fn replace(
     let saved = state
         .blocking(move |s| {
             let stored = visible(s, &viewer, &id)?;
-            if !viewer.can_edit(&stored) {
-                return Err(AppError::Forbidden(
-                    "only the author (before publication) and editors may change this record"
-                        .into(),
-                ));
-            }
             let Some(base) = input.base else {
                 return Err(
                     invalid("revision", "required: the revision this change starts from").0,
@@ -555,35 +527,19 @@ pub async fn replace(
             if record.kind() != stored.kind() {
                 return Err(invalid("kind", format!("the record is of kind {}", stored.kind())).0);
             }
-            if !input.status_given {
-                record.meta.status = stored.meta.status;
-            } else if record.meta.status != stored.meta.status
-                && !viewer.can_move(&stored, record.meta.status)
-            {
-                return Err(AppError::Forbidden(format!(
-                    "you may not move this record from {} to {}",
-                    stored.meta.status.as_str(),
-                    record.meta.status.as_str()
-                )));
-            }
             if !input.lang_given {
                 record.meta.lang = stored.meta.lang.clone();
             }
-            record.meta.id = stored.meta.id.clone();
-            record.meta.slug = stored.meta.slug.clone();
-            record.meta.created = stored.meta.created;
-            record.meta.owner = stored.meta.owner.clone();
-            let message = author_message(&input.message, "Modification");
-            let author = Author {
-                name: viewer.name().unwrap_or_default(),
-                message: &message,
+            let saving = Saving {
+                status: input.status_given.then_some(record.meta.status),
+                message: &input.message,
             };
-            let saved = s.store.write(|w| {
-                resolve_links(w, &mut record, &viewer)?;
-                keep_hidden_links(w, &stored, &mut record, &viewer)?;
-                w.save_if_current(record, base, &author)
-            })?;
-            s.index_now();
+            let saved = s
+                .ops(&viewer)
+                .update(&stored, record, base, &saving, |w, record| {
+                    resolve_links(w, record, &viewer)?;
+                    keep_hidden_links(w, &stored, record, &viewer)
+                })?;
             to_value(&saved, &s.store.read()?, &viewer)
         })
         .await?;
