@@ -364,22 +364,40 @@ fn import_files(data: &Path, files: &[PathBuf]) -> Result<ExitCode> {
                         continue;
                     }
                 };
-                let (items, bad) = import::parse(name, Format::detect(path, &text), &text);
+                let format = Format::detect(path, &text);
+                // The bar grows as the parser reads; small files show none.
+                let bar = progress_bar(0, "import");
+                bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+                // Saving begins with the first batch parsed, while a thread of
+                // its own parses the rest of the file.
+                let (chunks, parsed) = std::sync::mpsc::sync_channel(4);
+                let (report, bad) = std::thread::scope(|scope| {
+                    let parser = scope.spawn(|| {
+                        // Dropped when parsing ends: the saving loop then stops.
+                        let chunks = chunks;
+                        import::parse_in_chunks(name, format, &text, import::BATCH, |chunk| {
+                            bar.inc_length(chunk.len() as u64);
+                            if bar.length() >= Some(1_000) && bar.is_hidden() {
+                                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                            }
+                            chunks.send(chunk).is_ok()
+                        })
+                    });
+                    let report = import::save(
+                        &store,
+                        name,
+                        parsed.into_iter().flatten(),
+                        &IMPORT_AUTHOR,
+                        |n| bar.inc(n as u64),
+                        // A follower that stopped has an error to tell, below.
+                        |batch| drop(to_index.send(search::Follow::Batch(batch))),
+                    );
+                    let bad = parser.join();
+                    (report, bad)
+                });
                 drop(text);
-                rejected.extend(bad);
-                let bar = progress_bar(items.len() as u64, "import");
-                if items.len() < 1_000 {
-                    bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-                }
-                let report = import::save(
-                    &store,
-                    name,
-                    items,
-                    &IMPORT_AUTHOR,
-                    |n| bar.inc(n as u64),
-                    // A follower that stopped has an error to tell, below.
-                    |batch| drop(to_index.send(search::Follow::Batch(batch))),
-                )?;
+                rejected.extend(bad.map_err(|_| anyhow::anyhow!("the parsing thread panicked"))?);
+                let report = report?;
                 bar.finish_and_clear();
                 imported += report.imported;
                 rejected.extend(report.rejected);

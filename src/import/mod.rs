@@ -17,7 +17,8 @@ use crate::store::{Author, Store, StoreError, Writer};
 
 /// Largest file accepted, so that a wrong path (a disk image, a video) fails fast.
 pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
-const BATCH: usize = 2_000;
+/// Records saved per transaction of an import.
+pub const BATCH: usize = 2_000;
 
 /// One record to import.
 #[derive(Debug, Clone)]
@@ -82,9 +83,31 @@ pub fn parse(
     text: &str,
 ) -> (Vec<(Option<usize>, Item)>, Vec<Rejection>) {
     let mut items = Vec::new();
+    let rejected = parse_in_chunks(file, format, text, usize::MAX, |chunk| {
+        items.extend(chunk);
+        true
+    });
+    (items, rejected)
+}
+
+/// Items, with the line they come from when the format has lines.
+pub type Items = Vec<(Option<usize>, Item)>;
+
+/// [`parse`], handing the items to `each` as soon as `size` of them are read
+/// (JSON Lines; the other formats are read whole), so that saving can begin
+/// while the rest of a large file is parsed. Stops early when `each` says
+/// false. Returns the lines that could not be read.
+pub fn parse_in_chunks(
+    file: &str,
+    format: Format,
+    text: &str,
+    size: usize,
+    mut each: impl FnMut(Items) -> bool,
+) -> Vec<Rejection> {
     let mut rejected = Vec::new();
     match format {
         Format::JsonLines => {
+            let mut chunk = Vec::new();
             for (i, line) in text.lines().enumerate() {
                 let line_no = i + 1;
                 let line = line.trim_start_matches('\u{feff}').trim();
@@ -92,22 +115,30 @@ pub fn parse(
                     continue;
                 }
                 match jsonl::parse_line(line) {
-                    Ok(item) => items.push((Some(line_no), item)),
+                    Ok(item) => chunk.push((Some(line_no), item)),
                     Err(reason) => rejected.push(Rejection {
                         file: file.to_owned(),
                         line: Some(line_no),
                         reason,
                     }),
                 }
+                if chunk.len() >= size && !each(std::mem::take(&mut chunk)) {
+                    return rejected;
+                }
+            }
+            if !chunk.is_empty() {
+                each(chunk);
             }
         }
         Format::Skos => {
             let (parsed, bad) = skos::parse(file, text);
-            items.extend(parsed.into_iter().map(|item| (None, item)));
+            each(parsed.into_iter().map(|item| (None, item)).collect());
             rejected.extend(bad);
         }
         Format::Sheet => match sheet::parse(text) {
-            Ok(parsed) => items.extend(parsed.into_iter().map(|item| (None, item))),
+            Ok(parsed) => {
+                each(parsed.into_iter().map(|item| (None, item)).collect());
+            }
             Err(reason) => rejected.push(Rejection {
                 file: file.to_owned(),
                 line: None,
@@ -115,7 +146,7 @@ pub fn parse(
             }),
         },
     }
-    (items, rejected)
+    rejected
 }
 
 /// Reads a file, refusing what is too large or not UTF-8.
@@ -154,7 +185,7 @@ pub struct Batch {
 pub fn save(
     store: &Store,
     file: &str,
-    items: Vec<(Option<usize>, Item)>,
+    items: impl IntoIterator<Item = (Option<usize>, Item)>,
     author: &Author<'_>,
     mut progress: impl FnMut(usize),
     mut batches: impl FnMut(Batch),
@@ -162,7 +193,10 @@ pub fn save(
     let mut report = Report::default();
     // Links to records further down the file are made once everything is saved.
     let mut deferred: Vec<Deferred> = Vec::new();
-    for batch in items.chunks(BATCH) {
+    let mut items = items.into_iter().peekable();
+    while items.peek().is_some() {
+        let batch: Items = items.by_ref().take(BATCH).collect();
+        let batch = batch.as_slice();
         let mut later = Vec::new();
         let whole = store.write_batch(|w| {
             let mut saved = Vec::with_capacity(batch.len());
