@@ -125,6 +125,7 @@ fn pages(site: &Site) -> Vec<Checked> {
         page("new-method", "/new/method".to_owned(), true),
         page("account", "/account".to_owned(), true),
         page("my-work", "/my-work".to_owned(), true),
+        page("notifications", "/notifications".to_owned(), true),
         Checked {
             status: 403,
             ..page("forbidden", "/admin/users".to_owned(), true)

@@ -9,6 +9,7 @@ mod access;
 mod accounts;
 mod api;
 mod browser;
+mod discussion;
 mod documents;
 mod durability;
 mod editing;

@@ -24,6 +24,8 @@ pub struct Viewer {
     pub flash: Option<&'static str>,
     /// For editors, the number of proposals waiting in the review queue.
     pub review_queue: Option<u64>,
+    /// For an account, the number of its unread notifications.
+    pub notifications: Option<u64>,
 }
 
 impl Viewer {

@@ -94,6 +94,9 @@ impl FromRequestParts<AppState> for Viewer {
                 role: user.role.as_str().to_owned(),
             });
         }
+        if let Some(user) = &viewer.user {
+            viewer.notifications = state.store.unread_notifications(&user.name).ok();
+        }
         if viewer.is_editor() {
             // One count of a status term in the index: cheap enough for every page.
             let links = state.store.link_proposals().map_or(0, |p| p.len() as u64);
@@ -169,6 +172,7 @@ pub fn chrome(viewer: &Viewer) -> Chrome {
         here: viewer.here.clone(),
         flash: viewer.flash,
         review_queue: viewer.review_queue,
+        notifications: viewer.notifications,
         head: HeadLinks {
             origin: viewer.address.origin.clone(),
             canonical: viewer.address.path.clone(),

@@ -33,10 +33,15 @@ pub enum Flash {
     AdminCreated,
     LinkProposed,
     LinkRefused,
+    Commented,
+    CommentEdited,
+    Followed,
+    Unfollowed,
+    NotificationsRead,
 }
 
 impl Flash {
-    const ALL: [Flash; 15] = [
+    const ALL: [Flash; 20] = [
         Flash::Saved,
         Flash::Proposed,
         Flash::Published,
@@ -52,6 +57,11 @@ impl Flash {
         Flash::AdminCreated,
         Flash::LinkProposed,
         Flash::LinkRefused,
+        Flash::Commented,
+        Flash::CommentEdited,
+        Flash::Followed,
+        Flash::Unfollowed,
+        Flash::NotificationsRead,
     ];
 
     /// Its message's key in the interface texts, also what the cookie holds.
@@ -72,6 +82,11 @@ impl Flash {
             Flash::AdminCreated => "flash.admin_created",
             Flash::LinkProposed => "flash.link_proposed",
             Flash::LinkRefused => "flash.link_refused",
+            Flash::Commented => "flash.commented",
+            Flash::CommentEdited => "flash.comment_edited",
+            Flash::Followed => "flash.followed",
+            Flash::Unfollowed => "flash.unfollowed",
+            Flash::NotificationsRead => "flash.notifications_read",
         }
     }
 

@@ -397,6 +397,7 @@ async fn my_work(State(state): State<AppState>, viewer: Viewer) -> Result<Html<S
     let Some(name) = viewer.name().map(str::to_owned) else {
         return Err(AppError::LoginRequired(routes::MY_WORK.into()));
     };
+    let who = viewer.clone();
     let view = state
         .blocking(move |s| {
             // No status is visible as such: only the account's own records.
@@ -428,6 +429,16 @@ async fn my_work(State(state): State<AppState>, viewer: Viewer) -> Result<Html<S
                     Status::Published | Status::Archived => view.published.push(row),
                 }
             }
+            for id in s.store.followed(&name)? {
+                if let Some(r) = reader.get(&id)?.filter(|r| who.can_view(r)) {
+                    view.followed.push(savoirs_templates::views::RecordLink {
+                        kind: r.kind().as_str().to_owned(),
+                        title: r.title().to_owned(),
+                        url: r.url(),
+                    });
+                }
+            }
+            view.followed.sort_by(|a, b| a.title.cmp(&b.title));
             Ok(view)
         })
         .await?;

@@ -11,6 +11,7 @@ mod auth;
 mod confirm;
 mod csrf;
 mod discovery;
+mod discussion;
 mod edit;
 mod error;
 mod exports;
@@ -170,6 +171,7 @@ fn table() -> Routes {
     auth::routes(&mut r);
     admin::routes(&mut r);
     edit::routes(&mut r);
+    discussion::routes(&mut r);
     history::routes(&mut r);
     lang::routes(&mut r);
     links::routes(&mut r);

@@ -78,12 +78,12 @@ async fn record(
                 None => None,
                 Some((record, true)) => Some(Found::Moved(record.url())),
                 Some((record, false)) => {
-                    let view = document_view(&record, &reader, &s.index, &who)?;
                     chrome.head.canonical = record.url();
                     chrome.head.feed = super::feeds::record_link(&record, who.lang);
                     // Rendered here too, off the async threads: Markdown sections
                     // are the longest work a page does.
-                    Some(Found::Page(view.render(&chrome).into_string()))
+                    let page = record_page(s, &reader, &record, &who, &chrome, None)?;
+                    Some(Found::Page(page))
                 }
             })
         })
@@ -174,6 +174,26 @@ fn section(heading: &str, markdown: &str) -> Section {
         heading: heading.to_owned(),
         markdown: markdown.to_owned(),
     }
+}
+
+/// A record's page, rendered: its content and its discussion, with a comment
+/// the viewer wrote shown again with what was wrong with it (`draft`).
+pub(super) fn record_page(
+    s: &AppState,
+    reader: &Reader,
+    record: &Record,
+    viewer: &Viewer,
+    chrome: &savoirs_templates::Chrome,
+    draft: Option<(String, String)>,
+) -> Result<String, AppError> {
+    let mut view = document_view(record, reader, &s.index, viewer)?;
+    let mut discussion = super::discussion::discussion_view(s, record, viewer)?;
+    if let Some((text, error)) = draft {
+        discussion.draft = text;
+        discussion.error = Some(error);
+    }
+    view.discussion = Some(discussion);
+    Ok(view.render(chrome).into_string())
 }
 
 /// Builds a record's page from the store.
@@ -281,6 +301,7 @@ fn document_view(
         tools: tools(record, viewer),
         partner_tools: None,
         concept: None,
+        discussion: None,
     };
     match &record.body {
         Body::Action(a) => {

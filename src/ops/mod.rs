@@ -16,6 +16,7 @@
 
 pub mod access;
 mod accounts;
+mod discussion;
 mod links;
 
 pub use accounts::PasswordChange;
@@ -52,6 +53,8 @@ pub enum Refusal {
     AdminsOnly,
     /// An administrator changing their own role or suspending themselves.
     NotYourself,
+    /// A comment changed by someone else than its author.
+    NotYourComment,
 }
 
 impl Refusal {
@@ -69,6 +72,7 @@ impl Refusal {
             Refusal::MergeSelf => "links.merge_self",
             Refusal::AdminsOnly => "admin.admins_only",
             Refusal::NotYourself => "admin.not_yourself",
+            Refusal::NotYourComment => "discussion.not_yours",
         }
     }
 
@@ -143,6 +147,10 @@ pub enum Event {
     ConceptDeleted {
         id: String,
     },
+    Commented {
+        id: String,
+        text: String,
+    },
 }
 
 /// The operations, for one acting account.
@@ -210,6 +218,10 @@ impl<'a> Ops<'a> {
 
     fn emit(&self, event: Event) {
         tracing::info!(target: "savoirs::changes", by = self.actor.name(), ?event);
+        if let Err(e) = self.notify(&event) {
+            // The change itself is made: only the telling of it failed.
+            tracing::error!("notifying {event:?} failed: {e}");
+        }
     }
 
     /// Creates a record, owned by the actor. `prepare` runs in the write, before
@@ -387,11 +399,16 @@ mod tests {
         "read",
         "authenticate",
         "backup",
+        "comments",
+        "followed",
+        "followers",
         "link_proposals",
+        "notifications",
         "reset_user",
         "session_user",
         "token_user",
         "tokens",
+        "unread_notifications",
         "user",
         "user_count",
     ];

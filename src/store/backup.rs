@@ -109,6 +109,14 @@ impl Store {
         json_table!("api_tokens", API_TOKENS);
         multimap!("backlinks", BACKLINKS);
         multimap!("keyword_uses", KEYWORD_USES);
+        multimap!("followers", FOLLOWERS);
+        for (name, table) in [("comments", COMMENTS), ("notifications", NOTIFICATIONS)] {
+            for entry in txn.open_table(table)?.iter()? {
+                let (k, v) = entry?;
+                let (key, n) = k.value();
+                line(json!({"t": name, "k": [key, n], "v": json_bytes(v.value())}))?;
+            }
+        }
         Ok(header)
     }
 
@@ -145,6 +153,9 @@ impl Store {
             let mut api_tokens = txn.open_table(API_TOKENS)?;
             let mut backlinks = txn.open_multimap_table(BACKLINKS)?;
             let mut keyword_uses = txn.open_multimap_table(KEYWORD_USES)?;
+            let mut followers = txn.open_multimap_table(FOLLOWERS)?;
+            let mut comments = txn.open_table(COMMENTS)?;
+            let mut notifications = txn.open_table(NOTIFICATIONS)?;
             for (i, line) in lines.enumerate() {
                 let n = i + 2;
                 let line = line.map_err(io)?;
@@ -204,6 +215,18 @@ impl Store {
                     }
                     "keyword_uses" => {
                         keyword_uses.insert(text(key)?.as_str(), text(value)?.as_str())?;
+                    }
+                    "followers" => {
+                        followers.insert(text(key)?.as_str(), text(value)?.as_str())?;
+                    }
+                    "comments" | "notifications" => {
+                        let owner = key[0].as_str().ok_or_else(bad)?;
+                        let number = key[1].as_u64().ok_or_else(bad)?;
+                        let target = match table {
+                            "comments" => &mut comments,
+                            _ => &mut notifications,
+                        };
+                        target.insert((owner, number), bytes(value)?.as_slice())?;
                     }
                     other => return Err(corrupt(format!("line {n}: unknown table {other:?}"))),
                 }

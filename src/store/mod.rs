@@ -6,6 +6,7 @@
 //! inside one transaction: everything it saves commits together or not at all.
 
 pub mod backup;
+pub mod discussion;
 mod lock;
 mod packing;
 pub mod proposals;
@@ -281,6 +282,9 @@ impl Store {
             txn.open_table(CONCEPT_LABELS)?;
             txn.open_multimap_table(KEYWORD_USES)?;
             txn.open_table(MOVED)?;
+            txn.open_table(COMMENTS)?;
+            txn.open_multimap_table(FOLLOWERS)?;
+            txn.open_table(NOTIFICATIONS)?;
         }
         txn.commit()?;
         Ok(())

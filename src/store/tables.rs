@@ -35,3 +35,11 @@ pub const API_TOKENS: TableDefinition<&str, &[u8]> = TableDefinition::new("api_t
 pub const RESETS: TableDefinition<&str, &[u8]> = TableDefinition::new("password_resets");
 /// Id of a link proposed by a contributor → the proposal as JSON.
 pub const LINK_PROPOSALS: TableDefinition<&str, &[u8]> = TableDefinition::new("link_proposals");
+/// (record id, comment number) → the comment, with its versions, as JSON.
+pub const COMMENTS: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("comments");
+/// Record id → the accounts that follow it.
+pub const FOLLOWERS: MultimapTableDefinition<&str, &str> =
+    MultimapTableDefinition::new("followers");
+/// (account, number) → a notification as JSON.
+pub const NOTIFICATIONS: TableDefinition<(&str, u64), &[u8]> =
+    TableDefinition::new("notifications");

@@ -22,6 +22,8 @@ pub struct Chrome {
     pub flash: Option<&'static str>,
     /// For editors, how many proposals wait in the review queue.
     pub review_queue: Option<u64>,
+    /// For an account, how many of its notifications are unread.
+    pub notifications: Option<u64>,
 }
 /// Links in the page head read by programs rather than people: the page's
 /// canonical address, its Atom feed, the OpenSearch description. Crawlers and feed
@@ -92,6 +94,12 @@ impl Page<'_> {
                                 " " a href=(routes::NEW) { (t(lang, "layout.add")) }
                                 " " a href=(routes::CHANGES) { (t(lang, "layout.changes")) }
                                 " " a href=(routes::MY_WORK) { (t(lang, "layout.my_work")) }
+                                " " a href=(routes::NOTIFICATIONS) {
+                                    (t(lang, "layout.notifications"))
+                                    @if let Some(n) = chrome.notifications.filter(|n| *n > 0) {
+                                        " " span.badge title=(crate::i18n::tf(lang, "layout.notifications_unread", &[("n", &n.to_string())])) { (n) }
+                                    }
+                                }
                                 @if chrome.is_editor() {
                                     " " a href=(routes::REVIEW) {
                                         (t(lang, "layout.review"))

@@ -25,6 +25,8 @@ pub const CHANGES: &str = "/changes";
 pub const REVIEW: &str = "/review";
 /// A writer's own drafts, proposals and what was sent back to them.
 pub const MY_WORK: &str = "/my-work";
+pub const NOTIFICATIONS: &str = "/notifications";
+pub const NOTIFICATIONS_READ: &str = "/notifications/read";
 pub const THESAURUS: &str = "/thesaurus";
 /// Choosing the interface language: `?set=en&back=/search?q=…`.
 pub const LANGUAGE: &str = "/lang";

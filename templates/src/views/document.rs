@@ -61,6 +61,8 @@ pub struct DocumentView {
     pub partner_tools: Option<PartnerTools>,
     /// On a concept page.
     pub concept: Option<ConceptBlock>,
+    /// What people said about the record, and following it.
+    pub discussion: Option<super::discussion::Discussion>,
 }
 
 pub struct PartnerTools {
@@ -317,6 +319,7 @@ impl DocumentView {
                     }
                 }
                 @if let Some(tools) = &self.partner_tools { (partner_tools(lang, tools)) }
+                @if let Some(d) = &self.discussion { (d.render(lang)) }
                 footer.record-meta {
                     p {
                         (tf(lang, "document.meta_lang", &[("lang", &format::lang_label(lang, &self.lang))]))

@@ -159,6 +159,8 @@ pub struct MyWorkView {
     pub proposed: Vec<ChangeRow>,
     pub drafts: Vec<ChangeRow>,
     pub published: Vec<ChangeRow>,
+    /// The records the writer follows.
+    pub followed: Vec<super::RecordLink>,
 }
 
 impl MyWorkView {
@@ -192,6 +194,18 @@ impl MyWorkView {
                                     }
                                 }
                             }
+                        }
+                    }
+                }
+            }
+            section.my-work #followed aria-labelledby="followed-h" {
+                h2 #followed-h { (t(lang, "my_work.followed")) " (" (self.followed.len()) ")" }
+                @if self.followed.is_empty() {
+                    p { (t(lang, "my_work.none")) }
+                } @else {
+                    ul.changes {
+                        @for r in &self.followed {
+                            li { span.kind { (format::kind_label(lang, &r.kind)) } " " a href=(r.url) { (r.title) } }
                         }
                     }
                 }

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod confirm;
+pub mod discussion;
 pub mod document;
 pub mod error;
 pub mod form;
