@@ -78,6 +78,19 @@ pub enum Command {
             value_delimiter = ','
         )]
         trusted_proxies: Vec<std::net::IpAddr>,
+        /// The SMTP server that notifications and password-reset links are
+        /// mailed through: `smtps://user:password@host`, or
+        /// `smtp://user:password@host:587?tls=required`, or `smtp://localhost:25`
+        /// for a local relay. Without it, no mail is sent.
+        #[arg(long, env = "SAVOIRS_SMTP_URL")]
+        smtp_url: Option<String>,
+        /// The sender of that mail.
+        #[arg(
+            long,
+            env = "SAVOIRS_MAIL_FROM",
+            default_value = "Savoirs <savoirs@localhost>"
+        )]
+        mail_from: String,
     },
     /// Import JSON Lines (.jsonl), plain-text action sheets (.txt) or SKOS
     /// thesauri in Turtle (.ttl). Importing the same files again changes nothing.
@@ -158,7 +171,16 @@ pub fn run(cli: Cli) -> ExitCode {
             demo,
             public_url,
             trusted_proxies,
-        } => serve(&cli.data, addr, demo, public_url, trusted_proxies),
+            smtp_url,
+            mail_from,
+        } => serve(
+            &cli.data,
+            addr,
+            demo,
+            public_url,
+            trusted_proxies,
+            smtp_url.map(|url| (url, mail_from)),
+        ),
         Command::Import { files } => import_files(&cli.data, &files),
         Command::Export { format, output } => export_to(&cli.data, format, output.as_deref()),
         Command::Reindex => reindex(&cli.data),
@@ -208,6 +230,8 @@ fn serve(
     demo: bool,
     public_url: Option<String>,
     trusted_proxies: Vec<std::net::IpAddr>,
+    // The SMTP server's address and the sender, when mail is sent.
+    smtp: Option<(String, String)>,
 ) -> Result<ExitCode> {
     let store = open_store(data)?;
     if demo && store.read()?.count()? == 0 {
@@ -247,6 +271,21 @@ fn serve(
         let store = Arc::new(store);
         let index = Arc::new(index);
         let indexer = Indexer::spawn(store.clone(), index.clone());
+        let site = public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{local}"));
+        let mailer = match smtp {
+            Some((url, from)) => {
+                let mailer = Arc::new(crate::mail::Mailer::start(&url, &from, &site)?);
+                let (store, daily) = (store.clone(), mailer.clone());
+                std::thread::Builder::new()
+                    .name("digests".into())
+                    .spawn(move || crate::mail::send_digests_forever(store, daily))?;
+                tracing::info!("mail goes out through the SMTP server given, as {from}");
+                Some(mailer)
+            }
+            None => None,
+        };
         let state = AppState {
             store,
             index,
@@ -256,6 +295,7 @@ fn serve(
             trusted_proxies: trusted_proxies.into(),
             searches: http::turns_per_core(),
             setup: setup.clone(),
+            mailer,
         };
         // Scripts and tests read this line to learn the port.
         println!("Savoirs listening on http://{local}");

@@ -17,6 +17,7 @@ pub mod export;
 pub mod group_commit;
 pub mod http;
 pub mod import;
+pub mod mail;
 pub mod memory;
 pub mod model;
 pub mod ops;

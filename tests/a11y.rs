@@ -112,6 +112,7 @@ fn pages(site: &Site) -> Vec<Checked> {
         page("document", doc.clone(), false),
         page("partner", PARTNER.to_owned(), false),
         page("login", "/login".to_owned(), false),
+        page("forgot", "/password/forgot".to_owned(), false),
         page("search-help", "/help/search".to_owned(), false),
         page("thesaurus", "/thesaurus".to_owned(), false),
         Checked {

@@ -183,3 +183,96 @@ fn a_proposal_sent_back_with_a_comment_is_discussed_and_published() {
         "sent to log in"
     );
 }
+
+#[test]
+fn notifications_and_reset_links_are_mailed_through_a_real_smtp_server() {
+    let smtp = SmtpServer::start();
+    let dir = with_example();
+    add_team(dir.path());
+    let server = Server::start_with(dir.path(), &["--smtp-url", &smtp.url()]);
+    let carl = Browser::login(&server, "carl");
+    let eve = Browser::login(&server, "eve");
+    // Each chooses: carl at once, eve never; a wrong address is refused, kept.
+    let r = carl.post(
+        "/account/mail",
+        &[("email", "carl@@exemple"), ("mail", "now")],
+    );
+    assert_eq!(r.status(), 422);
+    let page = scraper::Html::parse_document(&r.text().expect("body"));
+    assert_eq!(
+        select(&page, "input#email")[0].value().attr("value"),
+        Some("carl@@exemple")
+    );
+    let r = carl.post(
+        "/account/mail",
+        &[("email", "carl@exemple.org"), ("mail", "now")],
+    );
+    assert_eq!(r.status(), 303);
+    let r = eve.post(
+        "/account/mail",
+        &[("email", "eve@exemple.org"), ("mail", "never")],
+    );
+    assert_eq!(r.status(), 303);
+
+    let r = carl.post(
+        "/new/method",
+        &[
+            ("title", "Méthode de la chaise vide"),
+            ("summary", "Une chaise pour la personne absente."),
+            ("lang", "fr"),
+            ("base_revision", "0"),
+            ("intent", "save"),
+        ],
+    );
+    let url = location(&r);
+    carl.post(&format!("{url}/status"), &[("status", "proposed")]);
+    eve.post(
+        &format!("{url}/status"),
+        &[("status", "draft"), ("comment", "Citez la source.")],
+    );
+    let mail = smtp.wait_for(1);
+    assert_eq!(mail.len(), 1, "only carl asked for mail: {mail:?}");
+    assert!(mail[0].contains("To: carl@exemple.org"), "{}", mail[0]);
+    assert!(mail[0].contains("Subject: [Savoirs]"), "{}", mail[0]);
+    let body = mail[0].replace("=\r\n", "");
+    assert!(body.contains(&url), "the mail links to the record: {body}");
+    assert!(body.contains("Citez la source."), "{body}");
+
+    // A forgotten password: the same answer for any name, a link only to an
+    // account that has an address, and the link works once.
+    let anonymous = Browser::anonymous(&server);
+    let answer = |who: &str| {
+        let r = anonymous.post("/password/forgot", &[("who", who)]);
+        assert_eq!(r.status(), 200, "{who}");
+        let page = scraper::Html::parse_document(&r.text().expect("body"));
+        text(&select(&page, "p.notice")[0])
+    };
+    assert_eq!(answer("personne"), answer("carl@exemple.org"));
+    assert_eq!(answer("cora"), answer("personne"), "cora has no address");
+    let mail = smtp.wait_for(2);
+    assert_eq!(mail.len(), 2, "{mail:?}");
+    let body = mail[1].replace("=\r\n", "");
+    let link = body
+        .split_whitespace()
+        .find(|w| w.contains("/reset/"))
+        .expect("a reset link");
+    let path = &link[link.find("/reset/").expect("path")..];
+    let r = anonymous.post(
+        path,
+        &[
+            ("password", "un tout autre mot de passe"),
+            ("again", "un tout autre mot de passe"),
+        ],
+    );
+    assert_eq!(r.status(), 303);
+    assert_eq!(anonymous.get(path).status(), 404, "used once");
+    // Asking too often is refused for a while, like guessing passwords.
+    let refused = (0..12)
+        .map(|_| {
+            anonymous
+                .post("/password/forgot", &[("who", "carl")])
+                .status()
+        })
+        .any(|s| s == 429);
+    assert!(refused);
+}

@@ -346,3 +346,77 @@ pub fn location(response: &reqwest::blocking::Response) -> String {
         .unwrap_or_default()
         .to_owned()
 }
+
+/// An SMTP server on loopback that accepts every message and keeps it: enough
+/// of the protocol (RFC 5321) for a client that sends plain mail.
+pub struct SmtpServer {
+    pub port: u16,
+    messages: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl SmtpServer {
+    pub fn start() -> SmtpServer {
+        use std::io::Write;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind smtp");
+        let port = listener.local_addr().expect("addr").port();
+        let messages = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = messages.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let kept = kept.clone();
+                std::thread::spawn(move || {
+                    let mut out = stream.try_clone().expect("clone");
+                    let mut lines = BufReader::new(stream);
+                    let mut say = |text: &str| {
+                        let _ = out.write_all(format!("{text}\r\n").as_bytes());
+                    };
+                    say("220 localhost test SMTP");
+                    let mut line = String::new();
+                    while lines.read_line(&mut line).unwrap_or(0) > 0 {
+                        let command = line.trim_end().to_uppercase();
+                        if command.starts_with("EHLO") || command.starts_with("HELO") {
+                            say("250 localhost");
+                        } else if command.starts_with("DATA") {
+                            say("354 end with <CRLF>.<CRLF>");
+                            let mut message = String::new();
+                            let mut data = String::new();
+                            while lines.read_line(&mut data).unwrap_or(0) > 0 {
+                                if data == ".\r\n" {
+                                    break;
+                                }
+                                message.push_str(&data);
+                                data.clear();
+                            }
+                            kept.lock().expect("messages").push(message);
+                            say("250 queued");
+                        } else if command.starts_with("QUIT") {
+                            say("221 bye");
+                            break;
+                        } else {
+                            say("250 ok");
+                        }
+                        line.clear();
+                    }
+                });
+            }
+        });
+        SmtpServer { port, messages }
+    }
+
+    /// The `smtp://` address of the server, for `serve --smtp-url`.
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Waits up to five seconds for `n` messages, and returns them all.
+    pub fn wait_for(&self, n: usize) -> Vec<String> {
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            let got = self.messages.lock().expect("messages").clone();
+            if got.len() >= n || std::time::Instant::now() > deadline {
+                return got;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}

@@ -14,8 +14,9 @@ use serde::Deserialize;
 use super::access::Viewer;
 use super::public::Site;
 use super::{AppError, AppState, Routes};
-use crate::ops::{OpError, PasswordChange};
+use crate::ops::{OpError, PasswordChange, Refusal};
 use crate::store::StoreError;
+use crate::store::users::MailEvery;
 use crate::store::users::{MAX_NAME_BYTES, MAX_NAME_CHARS, MAX_PASSWORD};
 
 pub const COOKIE: &str = "savoirs_session";
@@ -27,6 +28,7 @@ pub fn routes(r: &mut Routes) {
     r.get(routes::ACCOUNT, account);
     r.post(routes::ACCOUNT_PASSWORD, change_password);
     r.post(routes::ACCOUNT_TOKENS, create_token);
+    r.post(routes::ACCOUNT_MAIL, set_mail);
     r.post(routes::ACCOUNT_TOKEN_REVOKE, revoke_token);
 }
 
@@ -230,7 +232,7 @@ struct LoginForm {
 }
 
 /// What a person told to wait reads: the wait in whole minutes, at least one.
-fn throttled(lang: savoirs_templates::Lang, wait: std::time::Duration) -> String {
+pub(super) fn throttled(lang: savoirs_templates::Lang, wait: std::time::Duration) -> String {
     let minutes = wait.as_secs().div_ceil(60).max(1);
     tf(lang, "auth.throttled", &[("minutes", &minutes)])
 }
@@ -354,7 +356,54 @@ async fn account_view(
             })
             .collect(),
         new_token: None,
+        email: viewer
+            .user
+            .as_ref()
+            .map(|u| u.email.clone())
+            .unwrap_or_default(),
+        mail: viewer
+            .user
+            .as_ref()
+            .map_or("now", |u| u.mail.as_str())
+            .to_owned(),
+        mail_enabled: state.mailer.is_some(),
     })
+}
+
+/// Where and how often notifications are mailed.
+async fn set_mail(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    body: axum::body::Bytes,
+) -> Result<Response, AppError> {
+    require_login(&viewer, routes::ACCOUNT)?;
+    let form = super::forms::FormData::parse(&body);
+    let email = form.get("email").to_owned();
+    let every = MailEvery::parse(form.get("mail")).unwrap_or_default();
+    let who = viewer.clone();
+    let typed = email.clone();
+    let saved = state
+        .blocking(move |s| match s.ops(&who).set_mail(&typed, every) {
+            Ok(_) => Ok(true),
+            Err(OpError::Refused(Refusal::BadEmail)) => Ok(false),
+            Err(e) => Err(e.into()),
+        })
+        .await?;
+    if !saved {
+        let error = t(viewer.lang, "account.bad_email").to_owned();
+        let mut view = account_view(&state, &viewer, None, Some(error)).await?;
+        view.email = email;
+        view.mail = every.as_str().to_owned();
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Html(view.render(&chrome(&viewer)).into_string()),
+        )
+            .into_response());
+    }
+    Ok(super::flash::redirect(
+        &format!("{}#courriel", routes::ACCOUNT),
+        super::flash::Flash::MailSaved,
+    ))
 }
 
 #[derive(Deserialize)]

@@ -38,10 +38,11 @@ pub enum Flash {
     Followed,
     Unfollowed,
     NotificationsRead,
+    MailSaved,
 }
 
 impl Flash {
-    const ALL: [Flash; 20] = [
+    const ALL: [Flash; 21] = [
         Flash::Saved,
         Flash::Proposed,
         Flash::Published,
@@ -62,6 +63,7 @@ impl Flash {
         Flash::Followed,
         Flash::Unfollowed,
         Flash::NotificationsRead,
+        Flash::MailSaved,
     ];
 
     /// Its message's key in the interface texts, also what the cookie holds.
@@ -87,6 +89,7 @@ impl Flash {
             Flash::Followed => "flash.followed",
             Flash::Unfollowed => "flash.unfollowed",
             Flash::NotificationsRead => "flash.notifications_read",
+            Flash::MailSaved => "account.mail_saved",
         }
     }
 

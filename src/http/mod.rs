@@ -71,6 +71,8 @@ pub struct AppState {
     pub searches: Arc<tokio::sync::Semaphore>,
     /// The one-time address that creates the first administrator.
     pub setup: Arc<Setup>,
+    /// `serve --smtp-url`: mail for notifications and password resets.
+    pub mailer: Option<Arc<crate::mail::Mailer>>,
 }
 
 /// The machine's cores: how many CPU-bound tasks may usefully run at once.
@@ -87,6 +89,7 @@ impl AppState {
     /// The operations that change the base, as `viewer`'s account.
     pub fn ops<'a>(&'a self, viewer: &'a Viewer) -> crate::ops::Ops<'a> {
         crate::ops::Ops::new(&self.store, &self.indexer, viewer.actor())
+            .mailing(self.mailer.as_deref())
     }
 
     /// Runs a search of the results page or the API. Searches only use the CPU:

@@ -8,11 +8,12 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use savoirs_templates::i18n::t;
 use savoirs_templates::routes;
-use savoirs_templates::views::account::{ResetLinkView, ResetView};
+use savoirs_templates::views::account::{ForgotView, ResetLinkView, ResetView};
 
 use super::auth::chrome;
 use super::flash::{self, Flash};
 use super::forms::{self, FormData};
+use super::public::Site;
 use super::{AppError, AppState, Routes, Viewer};
 use crate::ops::OpError;
 use crate::store::StoreError;
@@ -20,6 +21,8 @@ use crate::store::StoreError;
 pub fn routes(r: &mut Routes) {
     r.post("/admin/users/{name}/reset", make_link);
     r.get("/reset/{secret}", form);
+    r.get(routes::FORGOT, forgot_form);
+    r.post(routes::FORGOT, forgot);
     r.post("/reset/{secret}", set_password);
 }
 
@@ -98,4 +101,45 @@ async fn set_password(
         Ok(None) => Err(AppError::NotFound),
         Err(problems) => again(forms::problems_message(viewer.lang, &problems)),
     }
+}
+
+async fn forgot_form(State(state): State<AppState>, viewer: Viewer) -> Html<String> {
+    let view = ForgotView {
+        who: String::new(),
+        message: None,
+        mail_enabled: state.mailer.is_some(),
+    };
+    Html(view.render(&chrome(&viewer)).into_string())
+}
+
+/// Mails a reset link to the account named, if it has an address; answers the
+/// same whether it does or not, and as slowly as a failed login when asked too
+/// often, so that the page tells nobody who has an account.
+async fn forgot(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    site: Site,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = FormData::parse(&body);
+    let who = form.get("who").trim().to_owned();
+    let mut view = ForgotView {
+        who: who.clone(),
+        message: None,
+        mail_enabled: state.mailer.is_some(),
+    };
+    // Counted as a failed attempt whatever happens: asking is limited like
+    // guessing a password.
+    if let Err(wait) = state.throttle.begin(&who.to_lowercase(), site.client) {
+        view.message = Some(super::auth::throttled(viewer.lang, wait));
+        let html = view.render(&chrome(&viewer)).into_string();
+        return Ok((StatusCode::TOO_MANY_REQUESTS, Html(html)).into_response());
+    }
+    let asker = viewer.clone();
+    state
+        .blocking(move |s| Ok(s.ops(&asker).request_reset(&who)?))
+        .await?;
+    view.message = Some(t(viewer.lang, "forgot.sent").into());
+    view.who = String::new();
+    Ok(Html(view.render(&chrome(&viewer)).into_string()).into_response())
 }

@@ -4,7 +4,7 @@
 
 use super::{OpError, Ops, Refusal, Result, refuse};
 use crate::store::StoreError;
-use crate::store::users::{Role, User};
+use crate::store::users::{MailEvery, Role, User};
 
 /// What became of a password change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,5 +131,54 @@ impl Ops<'_> {
             tracing::info!(target: "savoirs::changes", by = user.name, "chose a new password with a reset link");
         }
         Ok(user)
+    }
+
+    /// Sets where and how often the actor's notifications are mailed. An
+    /// empty address stops the mail.
+    pub fn set_mail(&self, email: &str, every: MailEvery) -> Result<User> {
+        self.logged_in()?;
+        let email = email.trim();
+        if !email.is_empty() && !crate::mail::plausible_address(email) {
+            return refuse(Refusal::BadEmail);
+        }
+        Ok(self.store.update_user(self.actor.name(), |u| {
+            email.clone_into(&mut u.email);
+            u.mail = every;
+        })?)
+    }
+
+    /// Mails a password-reset link to the account named `who` (by its name or
+    /// its address), if it has an address and the server sends mail. Says
+    /// nothing of whether it did: the answer must not tell who has an account.
+    pub fn request_reset(&self, who: &str) -> Result<()> {
+        let who = who.trim();
+        let Some(mailer) = self.mailer else {
+            return Ok(());
+        };
+        if who.is_empty() {
+            return Ok(());
+        }
+        let user = match self.store.user(who)? {
+            Some(user) => Some(user),
+            None => self
+                .store
+                .users()?
+                .into_iter()
+                .find(|u| !u.email.is_empty() && u.email.eq_ignore_ascii_case(who)),
+        };
+        let Some(user) = user.filter(|u| !u.email.is_empty() && !u.suspended) else {
+            return Ok(());
+        };
+        let (secret, expires) = self.store.create_reset(&user.name)?;
+        let expires = expires.format("%d/%m/%Y %H:%M UTC").to_string();
+        mailer.send(crate::mail::reset_mail(
+            &mailer.site,
+            &user.email,
+            &user.name,
+            &secret,
+            &expires,
+        ));
+        tracing::info!(target: "savoirs::changes", "a password-reset link was mailed for {}", user.name);
+        Ok(())
     }
 }

@@ -8,7 +8,7 @@ use super::access::Actor;
 use super::{Event, OpError, Ops, Refusal, Result, refuse};
 use crate::model::{self, Record, Status};
 use crate::store::discussion::{Comment, Notification};
-use crate::store::users::Role;
+use crate::store::users::{MailEvery, Role};
 
 impl Ops<'_> {
     /// Adds a comment to the discussion of a record the actor may see. The
@@ -132,6 +132,20 @@ impl Ops<'_> {
                 }
                 Ok(())
             })?;
+            if let Some(mailer) = self.mailer {
+                let now = users
+                    .iter()
+                    .filter(|u| told.contains(&u.name.as_str()))
+                    .filter(|u| !u.email.is_empty() && u.mail == MailEvery::Now);
+                for user in now {
+                    mailer.send(crate::mail::notification_mail(
+                        &mailer.site,
+                        &user.email,
+                        &notification,
+                        &record.url(),
+                    ));
+                }
+            }
         }
         Ok(())
     }

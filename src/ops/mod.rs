@@ -55,6 +55,8 @@ pub enum Refusal {
     NotYourself,
     /// A comment changed by someone else than its author.
     NotYourComment,
+    /// An e-mail address that mail cannot go to.
+    BadEmail,
 }
 
 impl Refusal {
@@ -73,6 +75,7 @@ impl Refusal {
             Refusal::AdminsOnly => "admin.admins_only",
             Refusal::NotYourself => "admin.not_yourself",
             Refusal::NotYourComment => "discussion.not_yours",
+            Refusal::BadEmail => "account.bad_email",
         }
     }
 
@@ -84,6 +87,7 @@ impl Refusal {
                 | Refusal::RestoreConflict
                 | Refusal::MergeSelf
                 | Refusal::NotYourself
+                | Refusal::BadEmail
         )
     }
 }
@@ -158,6 +162,8 @@ pub struct Ops<'a> {
     store: &'a Store,
     indexer: &'a Indexer,
     actor: Actor<'a>,
+    /// Where mail goes out, if the server sends any.
+    mailer: Option<&'a crate::mail::Mailer>,
 }
 
 /// How a document is saved: its status, and the revision message.
@@ -175,7 +181,14 @@ impl<'a> Ops<'a> {
             store,
             indexer,
             actor,
+            mailer: None,
         }
+    }
+
+    /// The same operations, mailing notifications and reset links.
+    pub fn mailing(mut self, mailer: Option<&'a crate::mail::Mailer>) -> Ops<'a> {
+        self.mailer = mailer;
+        self
     }
 
     fn logged_in(&self) -> Result<()> {

@@ -49,6 +49,44 @@ pub struct User {
     pub created: DateTime<Utc>,
     /// Sessions opened before this instant are no longer valid.
     pub password_changed: DateTime<Utc>,
+    /// Where mail for the account goes; empty for none.
+    #[serde(default)]
+    pub email: String,
+    /// How often notifications are mailed.
+    #[serde(default)]
+    pub mail: MailEvery,
+    /// When the last daily digest was sent.
+    #[serde(default)]
+    pub last_digest: Option<DateTime<Utc>>,
+}
+
+/// How often an account's notifications are mailed (when it has an address
+/// and the server can send mail).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MailEvery {
+    /// Each one as it happens.
+    #[default]
+    Now,
+    /// Once a day, those of the day.
+    Daily,
+    Never,
+}
+
+impl MailEvery {
+    pub const ALL: [MailEvery; 3] = [MailEvery::Now, MailEvery::Daily, MailEvery::Never];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailEvery::Now => "now",
+            MailEvery::Daily => "daily",
+            MailEvery::Never => "never",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<MailEvery> {
+        MailEvery::ALL.into_iter().find(|m| m.as_str() == s)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -233,6 +271,9 @@ impl Store {
             suspended: false,
             created: now,
             password_changed: now,
+            email: String::new(),
+            mail: MailEvery::default(),
+            last_digest: None,
         };
         let txn = self.begin_write()?;
         {

@@ -91,6 +91,7 @@ async fn main() -> anyhow::Result<()> {
         trusted_proxies: Vec::new().into(),
         searches: http::turns_per_core(),
         setup: Default::default(),
+        mailer: None,
     };
     let (stop_server, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(http::serve(listener, state, async {

@@ -27,6 +27,7 @@ impl LoginView {
                 input #password type="password" name="password" autocomplete="current-password" required aria-describedby=[failed];
                 button type="submit" { (t(lang, "login.submit")) }
             }
+            p { a href=(routes::FORGOT) { (t(lang, "login.forgot")) } }
         };
         Page {
             title: t(lang, "login.title"),
@@ -145,6 +146,11 @@ pub struct AccountView {
     pub tokens: Vec<TokenRow>,
     /// A token just created, shown this once.
     pub new_token: Option<String>,
+    /// Where notifications are mailed, and how often (`now`, `daily`, `never`).
+    pub email: String,
+    pub mail: String,
+    /// Whether the server sends mail at all.
+    pub mail_enabled: bool,
 }
 
 /// An API token as the account page lists it (never its secret).
@@ -172,6 +178,26 @@ impl AccountView {
                 label for="confirm" { (t(lang, "account.confirm")) }
                 input #confirm type="password" name="confirm" autocomplete="new-password" required;
                 button type="submit" { (t(lang, "account.submit")) }
+            }
+            h2 #courriel { (t(lang, "account.mail")) }
+            @if self.mail_enabled {
+                p { (t(lang, "account.mail_intro")) }
+                form.stacked action=(routes::ACCOUNT_MAIL) method="post" {
+                    label for="email" { (t(lang, "account.email")) }
+                    input #email type="email" name="email" value=(self.email) autocomplete="email" maxlength="254";
+                    fieldset {
+                        legend { (t(lang, "account.mail_every")) }
+                        @for (value, key) in [("now", "account.mail_now"), ("daily", "account.mail_daily"), ("never", "account.mail_never")] {
+                            label.choice {
+                                input type="radio" name="mail" value=(value) checked[self.mail == value];
+                                " " (t(lang, key))
+                            }
+                        }
+                    }
+                    button type="submit" { (t(lang, "account.mail_save")) }
+                }
+            } @else {
+                p { (t(lang, "account.mail_off")) }
             }
             h2 #jetons { (t(lang, "tokens.title")) }
             p {
@@ -324,6 +350,40 @@ impl NewRecordView {
         };
         Page {
             title: t(lang, "new.title"),
+            query: "",
+            body,
+        }
+        .render(chrome)
+    }
+}
+
+/// Asking for a password-reset link by mail.
+pub struct ForgotView {
+    pub who: String,
+    /// What was done (the same whatever the account), once asked.
+    pub message: Option<String>,
+    pub mail_enabled: bool,
+}
+
+impl ForgotView {
+    pub fn render(&self, chrome: &Chrome) -> Markup {
+        let lang = chrome.lang;
+        let body = html! {
+            h1 { (t(lang, "forgot.title")) }
+            @if let Some(m) = &self.message { p.notice role="status" { (m) } }
+            @if self.mail_enabled {
+                p { (t(lang, "forgot.intro")) }
+                form.stacked action=(routes::FORGOT) method="post" {
+                    label for="who" { (t(lang, "forgot.who")) }
+                    input #who type="text" name="who" value=(self.who) autocomplete="username" required maxlength="254";
+                    button type="submit" { (t(lang, "forgot.submit")) }
+                }
+            } @else {
+                p { (t(lang, "forgot.no_mail")) }
+            }
+        };
+        Page {
+            title: t(lang, "forgot.title"),
             query: "",
             body,
         }
