@@ -399,3 +399,72 @@ fn search_open_a_result_log_in_edit_and_see_the_revision() {
         c.close().await.expect("close");
     });
 }
+
+#[test]
+fn partner_rows_are_added_in_place_and_every_keyword_completes() {
+    let Some(driver) = start_driver() else { return };
+    let dir = with_example();
+    add_user(dir.path(), "carl", "contributor");
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/demo.jsonl");
+    assert_success(&savoirs(
+        dir.path(),
+        &["import", demo.to_str().expect("path")],
+    ));
+    let server = Server::start(dir.path());
+    let base = server.base.clone();
+    block_on(async {
+        let c = browser(&driver, true).await;
+        c.goto(&format!("{base}/login?next=/new/method"))
+            .await
+            .expect("goto");
+        fill_login_form(&c, "carl").await;
+        wait_for_path(&c, "the new method form", |p| p == "/new/method").await;
+        let rows = async |c: &Client| {
+            c.find_all(Locator::Css("fieldset.partners .partner-row"))
+                .await
+                .map_or(0, |r| r.len())
+        };
+        assert_eq!(rows(&c).await, 2);
+        click(&c, "fieldset.partners > button", "the add-a-partner button").await;
+        click(&c, "fieldset.partners > button", "the add-a-partner button").await;
+        assert_eq!(rows(&c).await, 4, "two rows added, without a page load");
+        assert_eq!(c.current_url().await.expect("url").path(), "/new/method");
+        let label = text_of(&c, "label[for=p-name-3]").await;
+        assert_eq!(label, "Partenaire 4");
+        // The new row completes from the base, by acronym too.
+        let fourth = c
+            .find(Locator::Css("input#p-name-3"))
+            .await
+            .expect("the new row");
+        fourth.send_keys("RITIMO").await.expect("type");
+        // The second keyword is completed with the first one kept.
+        let keywords = c
+            .find(Locator::Css("input#f-keywords"))
+            .await
+            .expect("keywords");
+        keywords
+            .send_keys("forum, cartographie")
+            .await
+            .expect("type");
+        wait_for(
+            &c,
+            "the second keyword's completions",
+            async |c: &Client| {
+                c.find_all(Locator::Css("datalist#concept-labels option"))
+                    .await
+                    .ok()
+                    .is_some_and(|o| !o.is_empty())
+            },
+        )
+        .await;
+        let first = c
+            .find(Locator::Css("datalist#concept-labels option"))
+            .await
+            .expect("an option")
+            .attr("value")
+            .await
+            .expect("value")
+            .unwrap_or_default();
+        assert!(first.starts_with("forum, cartographie"), "{first}");
+    });
+}

@@ -379,3 +379,75 @@ fn editors_see_the_review_queue_count_and_records_offer_only_valid_moves() {
     assert_eq!(moves, ["draft", "archived"]);
     assert_eq!(eve.post(&status, &[("status", "proposed")]).status(), 403);
 }
+
+#[test]
+fn an_unknown_partner_never_blocks_the_preview_and_can_be_proposed() {
+    let (_dir, server) = setup();
+    let carl = Browser::login(&server, "carl");
+    let eve = Browser::login(&server, "eve");
+    let mut fields = action_form("Atelier des voisins", "Un *atelier* de quartier.", "0");
+    for f in fields.iter_mut() {
+        if f.0 == "partner_name" {
+            f.1 = "Collectif des Tilleuls";
+        }
+    }
+    let preview: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|&(k, v)| {
+            if k == "intent" {
+                (k, "preview")
+            } else {
+                (k, v)
+            }
+        })
+        .collect();
+    // The preview shows, with the unknown name said and offered as new.
+    let r = carl.post("/new/action", &preview);
+    assert_eq!(r.status(), 422);
+    let page = scraper::Html::parse_document(&r.text().expect("body"));
+    assert!(
+        select(&page, "section.preview em")
+            .iter()
+            .any(|e| text(e) == "atelier")
+    );
+    assert_eq!(select(&page, "#partners-error").len(), 1);
+    let offer = select(&page, "input[name=new_partner]");
+    assert_eq!(offer.len(), 1);
+    assert_eq!(
+        offer[0].value().attr("value"),
+        Some("Collectif des Tilleuls")
+    );
+    // The pilot is entered once, as a partner's role: no separate field.
+    assert!(select(&page, "#f-pilot").is_empty());
+
+    // Saved with the box ticked: the partner is proposed, and linked as pilot.
+    let mut save = fields.clone();
+    save.push(("new_partner", "Collectif des Tilleuls"));
+    let r = carl.post("/new/action", &save);
+    assert_eq!(r.status(), 303, "{:?}", r.text());
+    let url = location(&r);
+    let page = carl.page(&url);
+    let facts: Vec<String> = select(&page, "dl.facts dd").iter().map(text).collect();
+    assert!(
+        facts.contains(&"Collectif des Tilleuls".to_owned()),
+        "{facts:?}"
+    );
+    assert_eq!(
+        select(&page, "section.partners h3 a")
+            .iter()
+            .map(text)
+            .collect::<Vec<_>>(),
+        ["Collectif des Tilleuls"]
+    );
+    // Editors find it in the review queue and are told of it.
+    let review = eve.page("/review");
+    assert!(review.html().contains("Collectif des Tilleuls"));
+    let told = eve.page("/notifications");
+    assert!(told.html().contains("Collectif des Tilleuls"));
+    // Readers do not see it until an editor publishes it.
+    let anonymous = Browser::anonymous(&server);
+    assert_eq!(
+        anonymous.get("/partner/collectif-des-tilleuls").status(),
+        404
+    );
+}

@@ -128,6 +128,7 @@ fn blank_form(kind: Kind, heading: String, action: String, viewer: &Viewer) -> R
         can_publish: viewer.is_editor(),
         conflict: None,
         message: String::new(),
+        unknown_partners: Vec::new(),
     }
 }
 
@@ -215,6 +216,50 @@ enum Outcome {
     Again(StatusCode, Box<RecordFormView>),
 }
 
+/// Creates the new partners the form asks to propose (ticked beside a name
+/// that named none), when it is saved: they are then linked like the others,
+/// and wait for editors in the review queue.
+fn propose_partners(
+    s: &AppState,
+    who: &Viewer,
+    form: &FormData,
+    intent: Intent,
+) -> Result<(), AppError> {
+    if intent == Intent::Preview {
+        return Ok(());
+    }
+    let asked = form.all("new_partner");
+    let unknown = forms::unknown_partners(form, &s.store.read()?, who)?;
+    for name in unknown.iter().filter(|n| asked.contains(&n.as_str())) {
+        s.ops(who).propose_partner(name)?;
+    }
+    Ok(())
+}
+
+/// The form shown again: a preview always shows, whatever is still wrong (an
+/// unknown partner, a missing title), beside the problems; any problem makes
+/// the answer a 422.
+fn shown_again(
+    mut view: RecordFormView,
+    record: &Record,
+    errors: forms::Errors,
+    intent: Intent,
+    unknown_partners: Vec<String>,
+    who: &Viewer,
+) -> Outcome {
+    if intent == Intent::Preview {
+        view.preview = forms::markdown_sections(record, who.lang);
+    }
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    view.unknown_partners = unknown_partners;
+    view.errors = errors;
+    Outcome::Again(status, Box::new(view))
+}
+
 /// The form again, with what the store refused (a problem no field check caught,
 /// such as a name another record already has).
 fn refused(mut view: RecordFormView, problems: &[model::FieldError], viewer: &Viewer) -> Outcome {
@@ -257,21 +302,16 @@ async fn create(
             let mut record = empty_record(kind);
             record.meta.owner = who.name().unwrap_or_default().to_owned();
             record.meta.status = Status::Draft;
-            let errors = forms::apply(&mut record, &form, &s.store.read()?, &who)?;
             let intent = intent(&form);
+            propose_partners(s, &who, &form, intent)?;
+            let errors = forms::apply(&mut record, &form, &s.store.read()?, &who)?;
             if !errors.is_empty() || intent == Intent::Preview {
                 view.values = form.values();
                 view.partners = form.partner_rows();
                 fill_completions(&mut view, s, &who)?;
                 view.message = form.get("message").to_owned();
-                let status = if errors.is_empty() {
-                    view.preview = forms::markdown_sections(&record, who.lang);
-                    StatusCode::OK
-                } else {
-                    StatusCode::UNPROCESSABLE_ENTITY
-                };
-                view.errors = errors;
-                return Ok(Outcome::Again(status, Box::new(view)));
+                let unknown = forms::unknown_partners(&form, &s.store.read()?, &who)?;
+                return Ok(shown_again(view, &record, errors, intent, unknown, &who));
             }
             let saving = Saving {
                 status: Some(wanted_status(intent, &who, Status::Draft)),
@@ -357,8 +397,9 @@ async fn update(
                 .parse()
                 .map_err(|_| AppError::BadRequest(t(who.lang, "edit.no_base").into()))?;
             let mut record = stored.clone();
-            let errors = forms::apply(&mut record, &form, &s.store.read()?, &who)?;
             let intent = intent(&form);
+            propose_partners(s, &who, &form, intent)?;
+            let errors = forms::apply(&mut record, &form, &s.store.read()?, &who)?;
             let mut view = edit_view(&stored, &who);
             view.values = form.values();
             view.partners = form.partner_rows();
@@ -366,14 +407,8 @@ async fn update(
             view.message = form.get("message").to_owned();
             view.base_revision = base;
             if !errors.is_empty() || intent == Intent::Preview {
-                let status = if errors.is_empty() {
-                    view.preview = forms::markdown_sections(&record, who.lang);
-                    StatusCode::OK
-                } else {
-                    StatusCode::UNPROCESSABLE_ENTITY
-                };
-                view.errors = errors;
-                return Ok(Outcome::Again(status, Box::new(view)));
+                let unknown = forms::unknown_partners(&form, &s.store.read()?, &who)?;
+                return Ok(shown_again(view, &record, errors, intent, unknown, &who));
             }
             let saving = Saving {
                 status: Some(wanted_status(intent, &who, stored.meta.status)),

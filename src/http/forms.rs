@@ -113,7 +113,6 @@ pub fn values_of(
             }
             put("archive", a.archive.clone());
             put("referent", a.referent.clone());
-            put("pilot", a.pilot.clone());
             if let Some(m) = &a.amount {
                 let amount = if m.minor % 100 == 0 {
                     (m.minor / 100).to_string()
@@ -270,12 +269,24 @@ pub fn apply(
                     }
                 },
             };
+            // The pilot is entered once, as the partner in the role "pilot";
+            // a sheet imported with a pilot no partner stands for keeps it.
+            let pilot = match partners.iter().find(|p| p.role == "pilot") {
+                Some(p) => match reader.get(&p.id)?.map(|r| r.body) {
+                    Some(Body::Partner(partner)) => partner.label().to_owned(),
+                    _ => String::new(),
+                },
+                None => match &record.body {
+                    Body::Action(previous) => previous.pilot.clone(),
+                    _ => String::new(),
+                },
+            };
             record.body = Body::Action(Action {
                 title: f("title"),
                 period,
                 archive: f("archive"),
                 referent: f("referent"),
-                pilot: f("pilot"),
+                pilot,
                 amount,
                 partners,
                 keywords: keywords(form.get("keywords")),
@@ -497,6 +508,23 @@ impl Seen<'_> {
     fn id_by_slug(&self, kind: Kind, slug: &str) -> Result<Option<String>, StoreError> {
         self.visible(self.reader.id_by_slug(kind, slug)?)
     }
+}
+
+/// The partner names of the form that name no partner `who` may see: those
+/// the form offers to propose as new partners.
+pub fn unknown_partners(
+    form: &FormData,
+    reader: &Reader,
+    who: &Viewer,
+) -> Result<Vec<String>, StoreError> {
+    let seen = Seen { reader, who };
+    let mut unknown = Vec::new();
+    for (name, _) in form.partner_rows() {
+        if seen.partner_by_name(&name)?.is_none() && !unknown.contains(&name) {
+            unknown.push(name);
+        }
+    }
+    Ok(unknown)
 }
 
 fn resolve_partners(

@@ -3,7 +3,7 @@
 //! uses moved to another.
 
 use super::{Event, OpError, Ops, Refusal, Result, refuse};
-use crate::model::{self, Body, PartnerRef, Record};
+use crate::model::{self, Body, PartnerRef, Record, Status};
 use crate::store::StoreError;
 
 /// What became of a link asked for.
@@ -70,6 +70,34 @@ impl Ops<'_> {
             |saved| Event::Linked {
                 resource: saved.meta.id.clone(),
                 partner: partner.meta.id.clone(),
+            },
+        )
+    }
+
+    /// A new partner named in a document's form: proposed to editors (an
+    /// editor's is published at once), owned by the actor, who may then link
+    /// it. Anyone who writes documents may propose one.
+    pub fn propose_partner(&self, name: &str) -> Result<Record> {
+        self.logged_in()?;
+        let status = if self.actor.is_editor() {
+            Status::Published
+        } else {
+            Status::Proposed
+        };
+        let partner = Record::new(Body::Partner(model::Partner {
+            name: name.trim().to_owned(),
+            ..model::Partner::default()
+        }));
+        let mut partner = partner;
+        partner.meta.status = status;
+        partner.meta.owner = self.actor.name().to_owned();
+        let message = format!("Proposé depuis un document : {}", name.trim());
+        self.write(
+            &message,
+            |w, author| w.save(partner, author),
+            |saved| Event::Created {
+                id: saved.meta.id.clone(),
+                status: saved.meta.status,
             },
         )
     }

@@ -224,6 +224,108 @@
   }
   foldFilters();
 
+  // Record forms. Partner rows: as many as needed, added without a round
+  // trip, each completing from the base (names, acronyms, other names). The
+  // keywords field completes its last keyword, not only the first. Without
+  // this script the form keeps its empty rows and its lists of names.
+  function partnerRows(fieldset) {
+    var data = fieldset.dataset;
+    var names = document.getElementById("partner-names");
+    var button = document.createElement("button");
+    button.type = "button";
+    button.textContent = data.labelAdd || "+";
+    button.addEventListener("click", function () {
+      var rows = fieldset.querySelectorAll(".partner-row");
+      var last = rows[rows.length - 1];
+      var row = last.cloneNode(true);
+      var n = rows.length;
+      row.querySelectorAll("input, select").forEach(function (field) {
+        var base = field.id.replace(/-\d+$/, "");
+        field.id = base + "-" + n;
+        if (field.tagName === "INPUT") {
+          field.value = "";
+          completePartner(field, names);
+        } else {
+          field.selectedIndex = 0;
+        }
+      });
+      row.querySelectorAll("label").forEach(function (label) {
+        var base = label.htmlFor.replace(/-\d+$/, "");
+        label.htmlFor = base + "-" + n;
+        if (base === "p-name" && data.labelRow) {
+          label.textContent = data.labelRow.replace("{n}", n + 1);
+        }
+      });
+      last.after(row);
+      row.querySelector("input").focus();
+    });
+    fieldset.appendChild(button);
+    fieldset.querySelectorAll(".partner-row input").forEach(function (input) {
+      completePartner(input, names);
+    });
+  }
+
+  // Adds to the list of partner names those the base suggests for what is typed.
+  function completePartner(input, names) {
+    if (!names) {
+      return;
+    }
+    input.addEventListener("input", debounce(function () {
+      var q = input.value.trim();
+      if (q.length < 2) {
+        return;
+      }
+      fetch("/api/v1/suggest?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
+        .then(function (r) {
+          return r.ok ? r.json() : { suggestions: [] };
+        })
+        .then(function (data) {
+          (data.suggestions || []).forEach(function (s) {
+            var known = Array.prototype.some.call(names.options, function (o) {
+              return o.value === s.label;
+            });
+            if (s.kind === "partner" && !known) {
+              var option = document.createElement("option");
+              option.value = s.label;
+              names.appendChild(option);
+            }
+          });
+        })
+        .catch(function () {});
+    }, 150));
+  }
+
+  // The keyword list offers, for the keyword being typed, the whole field:
+  // the keywords already typed, then the label.
+  function keywordList(input) {
+    var list = document.getElementById(input.getAttribute("list"));
+    if (!list) {
+      return;
+    }
+    var labels = Array.prototype.map.call(list.options, function (o) {
+      return o.value;
+    });
+    input.addEventListener("input", function () {
+      var cut = input.value.lastIndexOf(",");
+      var before = cut < 0 ? "" : input.value.slice(0, cut + 1) + " ";
+      var typed = input.value.slice(cut + 1).trim().toLowerCase();
+      list.textContent = "";
+      labels
+        .filter(function (l) {
+          return typed.length > 0 && l.toLowerCase().indexOf(typed) >= 0;
+        })
+        .slice(0, 20)
+        .forEach(function (l) {
+          var option = document.createElement("option");
+          option.value = before.replace(/\s+$/, " ").replace(/^\s+/, "") + l;
+          list.appendChild(option);
+        });
+    });
+  }
+
+  document.querySelectorAll("fieldset.partners").forEach(partnerRows);
+  document.querySelectorAll("form.record input[name=keywords]").forEach(keywordList);
+
   document.querySelectorAll("form.search input[name=q]").forEach(function (input, n) {
     combobox(input, n);
     if (window.location.pathname === "/search" && input.id === "q") {

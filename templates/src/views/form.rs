@@ -96,7 +96,6 @@ pub fn fields_for(kind: &str) -> Vec<FieldSpec> {
             field("period_end", "field.period_end", Year, ""),
             field("archive", "field.archive", Text, "hint.archive"),
             field("referent", "field.referent", Text, ""),
-            field("pilot", "field.pilot", Text, ""),
             field("amount", "field.amount", Text, "hint.amount"),
             field("currency", "field.currency", Text, "hint.currency"),
             field("summary", "field.summary", Markdown, ""),
@@ -198,6 +197,9 @@ pub struct RecordFormView {
     /// On a conflict: what others changed since the revision the edit began from.
     pub conflict: Option<Vec<FieldDiff>>,
     pub message: String,
+    /// Partner names typed that name no known partner: each may be proposed
+    /// as a new partner, which editors then review.
+    pub unknown_partners: Vec<String>,
 }
 
 impl RecordFormView {
@@ -290,9 +292,18 @@ impl RecordFormView {
                         @if let Some(e) = error { span.field-error id=(format!("{id}-error")) { (e) } }
                     }
                     @if has_partners && spec.name == "title" {
-                        fieldset.partners aria-describedby=[self.errors.get("partners").map(|_| "partners-error")] {
+                        fieldset.partners aria-describedby=[self.errors.get("partners").map(|_| "partners-error")]
+                            data-label-add=(t(lang, "form.add_partner"))
+                            data-label-row=(t(lang, "form.partner_n")) {
                             legend { (t(lang, "document.partners")) }
                             @if let Some(e) = self.errors.get("partners") { span.field-error #partners-error { (e) } }
+                            @for (i, name) in self.unknown_partners.iter().enumerate() {
+                                div.new-partner {
+                                    input type="checkbox" id=(format!("new-partner-{i}")) name="new_partner" value=(name);
+                                    " "
+                                    label for=(format!("new-partner-{i}")) { (tf(lang, "form.new_partner", &[("name", name)])) }
+                                }
+                            }
                             datalist #partner-names { @for n in &self.partner_names { option value=(n) {} } }
                             @for (i, (name, role)) in self.partners.iter().chain(std::iter::repeat_n(&(String::new(), "partner".to_owned()), 2)).enumerate() {
                                 div.partner-row {
