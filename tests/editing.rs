@@ -279,6 +279,31 @@ fn history_diff_and_restore() {
     assert!(text(&select(&eve.page(&url), "main")[0]).contains("Une première version"));
     let changes = eve.page("/changes");
     assert!(text(&select(&changes, "ol.changes")[0]).contains("Restauration de la révision 1"));
+
+    // The page the restore leads to offers to undo it, once.
+    let session = eve.cookie().expect("session").to_owned();
+    let said = Browser::with_cookie(&server, &format!("{session}; savoirs_flash=flash.restored"));
+    let page = said.page(&url);
+    let undo = select(&page, "form.undo");
+    assert_eq!(undo.len(), 1, "an undo button beside the message");
+    assert!(select(&eve.page(&url), "form.undo").is_empty());
+    let fields: Vec<(String, String)> = select(&page, "form.undo input")
+        .iter()
+        .map(|i| {
+            let v = i.value();
+            (
+                v.attr("name").unwrap_or_default().to_owned(),
+                v.attr("value").unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r = eve.post(&format!("{url}/restore"), &fields);
+    assert_eq!(r.status(), 303);
+    assert!(text(&select(&eve.page(&url), "main")[0]).contains("Une seconde version"));
 }
 
 /// The message cookie a redirect sets, as `name=value`.

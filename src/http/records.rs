@@ -158,6 +158,9 @@ fn tools(record: &Record, viewer: &Viewer) -> RecordTools {
         markdown_url: routes::record_page(kind, slug, "markdown"),
         feed_url: super::feeds::record_link(record, viewer.lang).map(|(path, _)| path),
         transitions,
+        restore_url: viewer
+            .can_edit(record)
+            .then(|| routes::record_page(kind, slug, "restore")),
     }
 }
 

@@ -102,6 +102,8 @@ pub struct RecordTools {
     pub feed_url: Option<String>,
     /// (target status, button label) the viewer may move the record to.
     pub transitions: Vec<(String, String)>,
+    /// Where a revision is restored, for those who may.
+    pub restore_url: Option<String>,
 }
 
 /// The roles present, in a stable order.
@@ -197,6 +199,17 @@ impl DocumentView {
                     h1 lang=(self.lang) {
                         @if let Some((s, e)) = self.period { span.period { "(" (format::period(s, e)) ") " } }
                         (self.title)
+                    }
+                }
+                // Just restored: the previous revision is one click away.
+                @if chrome.flash == Some("flash.restored") && self.revision > 1 {
+                    @if let Some(url) = &self.tools.restore_url {
+                        form.undo action=(url) method="post" {
+                            input type="hidden" name="revision" value=(self.revision - 1);
+                            input type="hidden" name="current" value=(self.revision);
+                            input type="hidden" name="confirm" value="yes";
+                            button type="submit" { (t(lang, "document.undo_restore")) }
+                        }
                     }
                 }
                 @if self.tools.edit_url.is_some() || !self.tools.transitions.is_empty() {
