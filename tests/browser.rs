@@ -468,3 +468,180 @@ fn partner_rows_are_added_in_place_and_every_keyword_completes() {
         assert!(first.starts_with("forum, cartographie"), "{first}");
     });
 }
+
+/// Fills the field `css` finds with `value`, replacing what it held.
+async fn fill(c: &Client, css: &str, value: &str) {
+    let field = c
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    field.clear().await.expect("clear");
+    field.send_keys(value).await.expect("type");
+}
+
+/// The message shown once after a change, if any.
+async fn flash(c: &Client) -> String {
+    text_of(c, "main p.flash").await
+}
+
+async fn log_out_and_in(c: &Client, base: &str, name: &str, next: &str) {
+    c.goto(&format!("{base}/")).await.expect("home");
+    if c.find(Locator::Css("form.inline button.link"))
+        .await
+        .is_ok()
+    {
+        click(c, "form.inline button.link", "log out").await;
+        wait_for_path(c, "the logout", |p| p == "/").await;
+    }
+    c.goto(&format!("{base}/login?next={next}"))
+        .await
+        .expect("login");
+    fill_login_form(c, name).await;
+}
+
+#[test]
+fn a_method_goes_from_contributor_to_editor_and_back_until_published() {
+    let Some(driver) = start_driver() else { return };
+    let smtp = SmtpServer::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    add_user(dir.path(), "carl", "contributor");
+    add_user(dir.path(), "eve", "editor");
+    let server = Server::start_with(dir.path(), &["--demo", "--smtp-url", &smtp.url()]);
+    let base = server.base.clone();
+    block_on(async {
+        let c = browser(&driver, true).await;
+        // The contributor asks for mail, then writes a method through the pickers.
+        log_out_and_in(&c, &base, "carl", "/account").await;
+        fill(&c, "input#email", "carl@exemple.org").await;
+        click(
+            &c,
+            "form[action='/account/mail'] button",
+            "save the mail settings",
+        )
+        .await;
+        wait_for(&c, "the settings saved", async |c: &Client| {
+            !flash(c).await.is_empty()
+        })
+        .await;
+
+        c.goto(&format!("{base}/new/method")).await.expect("form");
+        fill(&c, "input#f-title", "Organiser une marche exploratoire").await;
+        fill(
+            &c,
+            "textarea#f-summary",
+            "Parcourir le quartier avec ses habitants.",
+        )
+        .await;
+        fill(&c, "input#p-name-0", "Géographies Partagées").await;
+        fill(&c, "input#p-name-1", "ACC").await;
+        click(&c, "fieldset.partners > button", "add a partner row").await;
+        fill(&c, "input#p-name-2", "Collectif de la Butte").await;
+        fill(
+            &c,
+            "textarea#f-related",
+            "La cartographie participative pas à pas\nPetit guide de l’intelligence collective en réunion",
+        )
+        .await;
+        fill(
+            &c,
+            "input#f-keywords",
+            "cartographie participative, démocratie participative, intelligence collective",
+        )
+        .await;
+        // The preview shows despite the unknown partner, and offers to propose it.
+        click(&c, "button[value=preview]", "preview").await;
+        wait_for(&c, "the preview", async |c: &Client| {
+            c.find(Locator::Css("section.preview")).await.is_ok()
+        })
+        .await;
+        assert!(
+            text_of(&c, "#partners-error")
+                .await
+                .contains("Collectif de la Butte")
+        );
+        click(&c, "input[name=new_partner]", "propose the new partner").await;
+        click(&c, "button[value=save]", "save").await;
+        wait_for_path(&c, "the saved method", |p| p.starts_with("/method/")).await;
+        assert_eq!(flash(&c).await, "Enregistré.");
+        let url = c.current_url().await.expect("url").path().to_owned();
+        let partners = text_of(&c, "section.partners").await;
+        for name in [
+            "Géographies Partagées",
+            "Atelier des Communs Citoyens",
+            "Collectif de la Butte",
+        ] {
+            assert!(partners.contains(name), "{name} in {partners}");
+        }
+        click(&c, "button[name=status][value=proposed]", "propose").await;
+        wait_for(&c, "the proposal said", async |c: &Client| {
+            flash(c).await.starts_with("Proposé pour publication")
+        })
+        .await;
+
+        // The editor sees the count, and sends it back with a comment.
+        log_out_and_in(&c, &base, "eve", &url).await;
+        let badge = text_of(&c, "nav.account a[href='/review'] .badge").await;
+        assert!(badge.parse::<u32>().is_ok_and(|n| n >= 2), "{badge}");
+        fill(&c, "input#comment", "Ajoutez un exemple de parcours.").await;
+        click(&c, "button[name=status][value=draft]", "send back").await;
+        wait_for(&c, "the sending back said", async |c: &Client| {
+            flash(c).await.starts_with("Renvoyé en brouillon")
+        })
+        .await;
+
+        // The contributor reads the comment on Mon travail, fixes, proposes again.
+        log_out_and_in(&c, &base, "carl", "/my-work").await;
+        assert!(
+            text_of(&c, "#sent-back")
+                .await
+                .contains("Ajoutez un exemple de parcours.")
+        );
+        let unread = text_of(&c, "nav.account a[href='/notifications'] .badge").await;
+        assert!(unread.parse::<u32>().is_ok_and(|n| n >= 1), "{unread}");
+        c.goto(&format!("{base}{url}/edit")).await.expect("edit");
+        fill(
+            &c,
+            "textarea#f-summary",
+            "Parcourir le quartier avec ses habitants, par exemple de l’école au marché.",
+        )
+        .await;
+        click(&c, "button[value=save]", "save").await;
+        wait_for(&c, "the save said", async |c: &Client| {
+            flash(c).await == "Enregistré."
+        })
+        .await;
+        click(&c, "button[name=status][value=proposed]", "propose again").await;
+        wait_for(&c, "the proposal said", async |c: &Client| {
+            flash(c).await.starts_with("Proposé pour publication")
+        })
+        .await;
+
+        // The editor publishes it.
+        log_out_and_in(&c, &base, "eve", &url).await;
+        click(&c, "button[name=status][value=published]", "publish").await;
+        wait_for(&c, "the publication said", async |c: &Client| {
+            flash(c).await.starts_with("Publié")
+        })
+        .await;
+
+        // The contributor is told in the app, and by mail.
+        log_out_and_in(&c, &base, "carl", "/notifications").await;
+        let told = text_of(&c, "ul.notifications").await;
+        assert!(told.contains("eve a publié"), "{told}");
+        assert!(told.contains("eve a renvoyé en brouillon"), "{told}");
+    });
+    let mail = smtp.wait_for(2);
+    let subjects: Vec<&str> = mail
+        .iter()
+        .filter_map(|m| m.lines().find(|l| l.starts_with("Subject:")))
+        .collect();
+    assert!(
+        mail.iter().all(|m| m.contains("To: carl@exemple.org")),
+        "{mail:?}"
+    );
+    // One for the sending back, one for the publication (subjects are
+    // encoded words: "renvoyé", "publié").
+    assert_eq!(subjects.len(), 2, "{subjects:?}");
+    assert!(subjects[0].contains("en brouillon"), "{subjects:?}");
+    assert!(subjects[1].contains("cHVibGnDqQ"), "{subjects:?}");
+}
