@@ -466,6 +466,43 @@ fn partner_rows_are_added_in_place_and_every_keyword_completes() {
             .expect("value")
             .unwrap_or_default();
         assert!(first.starts_with("forum, cartographie"), "{first}");
+        // A related document is picked by its title, its kind shown, and
+        // added as a line of the list.
+        let pick = c
+            .find(Locator::Css("input#f-related-pick"))
+            .await
+            .expect("the related documents picker");
+        let title = "La cartographie participative pas à pas";
+        pick.send_keys(title).await.expect("type");
+        wait_for(&c, "related documents offered", async |c: &Client| {
+            c.find(Locator::Css("datalist#f-related-choices option"))
+                .await
+                .is_ok()
+        })
+        .await;
+        let kind = c
+            .find(Locator::Css("datalist#f-related-choices option"))
+            .await
+            .expect("option")
+            .attr("label")
+            .await
+            .expect("label")
+            .unwrap_or_default();
+        assert!(kind.starts_with("Méthode — "), "{kind}");
+        // Choosing it (the field then holds the whole title) adds the line.
+        pick.send_keys(" ").await.expect("type");
+        pick.send_keys(&Key::Backspace.to_string())
+            .await
+            .expect("type");
+        wait_for(
+            &c,
+            "the title added to the list",
+            async |c: &Client| match c.find(Locator::Css("textarea#f-related")).await {
+                Ok(t) => t.prop("value").await.ok().flatten().unwrap_or_default() == title,
+                Err(_) => false,
+            },
+        )
+        .await;
     });
 }
 

@@ -287,6 +287,7 @@
             if (s.kind === "partner" && !known) {
               var option = document.createElement("option");
               option.value = s.label;
+              option.label = KINDS.partner + " — " + s.label;
               names.appendChild(option);
             }
           });
@@ -323,7 +324,56 @@
     });
   }
 
+  // Related documents: a field that completes titles, with their kind, and
+  // adds the one chosen as a line of the list (which stays editable).
+  function relatedPicker(textarea) {
+    var labels = textarea.form.dataset;
+    var input = document.createElement("input");
+    input.type = "text";
+    input.id = textarea.id + "-pick";
+    var list = document.createElement("datalist");
+    list.id = textarea.id + "-choices";
+    input.setAttribute("list", list.id);
+    var label = document.createElement("label");
+    label.htmlFor = input.id;
+    label.textContent = labels.labelAddRelated || "+";
+    var found = {};
+    input.addEventListener("input", debounce(function () {
+      var q = input.value.trim();
+      if (found[q]) {
+        textarea.value = (textarea.value.replace(/\s+$/, "") + "\n" + found[q]).replace(/^\n/, "");
+        input.value = "";
+        announce(found[q]);
+        return;
+      }
+      if (q.length < 2) {
+        return;
+      }
+      fetch("/api/v1/suggest?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
+        .then(function (r) {
+          return r.ok ? r.json() : { suggestions: [] };
+        })
+        .then(function (data) {
+          list.textContent = "";
+          found = {};
+          (data.suggestions || []).forEach(function (s) {
+            if (s.kind === "keyword" || s.kind === "partner") {
+              return;
+            }
+            var option = document.createElement("option");
+            option.value = s.label;
+            option.label = (KINDS[s.kind] || s.kind) + " — " + s.label;
+            list.appendChild(option);
+            found[s.label] = s.label;
+          });
+        })
+        .catch(function () {});
+    }, 150));
+    textarea.after(label, input, list);
+  }
+
   document.querySelectorAll("fieldset.partners").forEach(partnerRows);
+  document.querySelectorAll("form.record textarea[name=related]").forEach(relatedPicker);
   document.querySelectorAll("form.record input[name=keywords]").forEach(keywordList);
 
   document.querySelectorAll("form.search input[name=q]").forEach(function (input, n) {

@@ -234,7 +234,7 @@ impl RecordFormView {
                     }
                 }
             }
-            form.record.stacked action=(self.action) method="post" novalidate {
+            form.record.stacked action=(self.action) method="post" novalidate data-label-add-related=(t(lang, "form.add_related")) {
                 input type="hidden" name="base_revision" value=(self.base_revision);
                 @if fields_for(&self.kind).iter().any(|f| REQUIRED.contains(&f.name)) {
                     p.hint { (t(lang, "form.required_note")) }
