@@ -75,6 +75,35 @@ fn a_new_resource_linked_from_the_partner_page_shows_on_both_pages() {
     assert_eq!(r.status(), 303);
     let page = eve.page(&guide);
     assert_eq!(text(&select(&page, "section.partners h3 a")[0]), "RITIMO");
+    // The page the link leads to offers to undo it; undone, it is gone.
+    let back = location(&r);
+    assert!(back.starts_with("/partner/ritimo?linked="), "{back}");
+    let session = eve.cookie().expect("session").to_owned();
+    let said = Browser::with_cookie(&server, &format!("{session}; savoirs_flash=flash.linked"));
+    let page = said.page(&back);
+    let undo = select(&page, "form.undo");
+    assert_eq!(undo.len(), 1);
+    assert_eq!(
+        undo[0].value().attr("action"),
+        Some("/partner/ritimo/unlink")
+    );
+    let resource = select(&page, "form.undo input[name=resource]")[0]
+        .value()
+        .attr("value")
+        .expect("resource")
+        .to_owned();
+    assert!(
+        select(&eve.page(&back), "form.undo").is_empty(),
+        "only right after"
+    );
+    let r = eve.post("/partner/ritimo/unlink", &[("resource", &resource)]);
+    assert_eq!(r.status(), 303);
+    assert!(select(&eve.page(&guide), "section.partners h3 a").is_empty());
+    let r = eve.post(
+        "/partner/ritimo/link",
+        &[("resource", "Guide du forum"), ("role", "publisher")],
+    );
+    assert_eq!(r.status(), 303);
     let r = eve.post(
         "/partner/ritimo/link",
         &[("resource", "Inexistant"), ("role", "user")],

@@ -39,10 +39,11 @@ pub enum Flash {
     Unfollowed,
     NotificationsRead,
     MailSaved,
+    Unlinked,
 }
 
 impl Flash {
-    const ALL: [Flash; 21] = [
+    const ALL: [Flash; 22] = [
         Flash::Saved,
         Flash::Proposed,
         Flash::Published,
@@ -64,6 +65,7 @@ impl Flash {
         Flash::Unfollowed,
         Flash::NotificationsRead,
         Flash::MailSaved,
+        Flash::Unlinked,
     ];
 
     /// Its message's key in the interface texts, also what the cookie holds.
@@ -90,6 +92,7 @@ impl Flash {
             Flash::Unfollowed => "flash.unfollowed",
             Flash::NotificationsRead => "flash.notifications_read",
             Flash::MailSaved => "account.mail_saved",
+            Flash::Unlinked => "flash.unlinked",
         }
     }
 

@@ -25,6 +25,7 @@ use crate::store::Reader;
 
 pub fn routes(r: &mut Routes) {
     r.post("/partner/{slug}/link", link_resource);
+    r.post("/partner/{slug}/unlink", unlink_resource);
     r.post("/review/links/{id}/accept", accept_proposal);
     r.post("/review/links/{id}/refuse", refuse_proposal);
     r.post("/partner/{slug}/merge", merge);
@@ -108,7 +109,11 @@ async fn link_resource(
             };
             drop(reader);
             Ok(match s.ops(&who).link(&resource, &partner, role)? {
-                Linked::Made => LinkAnswer::Done(partner.url()),
+                // The page says which link was made, so that it can be undone.
+                Linked::Made => LinkAnswer::Done(routes::search_like(
+                    &partner.url(),
+                    &[("linked", &resource.meta.id)],
+                )),
                 Linked::Proposed => LinkAnswer::Proposed(partner.url()),
             })
         })
@@ -122,6 +127,31 @@ async fn link_resource(
         )
             .into_response(),
     })
+}
+
+/// Takes a resource off the partner (the undoing of a link just made).
+async fn unlink_resource(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(slug): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = FormData::parse(&body);
+    let who = viewer.clone();
+    let url = state
+        .blocking(move |s| {
+            let reader = s.store.read()?;
+            let partner = for_account(&reader, &who, "partner", &slug)?;
+            let resource = reader
+                .get(form.get("resource"))?
+                .filter(|r| who.can_view(r))
+                .ok_or(AppError::NotFound)?;
+            drop(reader);
+            s.ops(&who).unlink(&resource, &partner)?;
+            Ok(partner.url())
+        })
+        .await?;
+    Ok(super::flash::redirect(&url, Flash::Unlinked))
 }
 
 enum LinkAnswer {

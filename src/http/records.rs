@@ -1,7 +1,7 @@
 //! Record pages (`/action/…`, `/method/…`, `/resource/…`, `/partner/…`) and the
 //! helpful 404 page.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Response};
 use savoirs_index::SearchIndex;
@@ -66,7 +66,12 @@ async fn record(
     State(state): State<AppState>,
     viewer: Viewer,
     Path((kind, slug)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
+    // `?linked=ID` after a link was made: the page offers to undo it.
+    let linked = super::forms::FormData::parse(query.unwrap_or_default().as_bytes())
+        .get("linked")
+        .to_owned();
     let missing = format!("{kind} {slug}");
     let mut chrome = chrome(&viewer);
     let who = viewer.clone();
@@ -82,7 +87,15 @@ async fn record(
                     chrome.head.feed = super::feeds::record_link(&record, who.lang);
                     // Rendered here too, off the async threads: Markdown sections
                     // are the longest work a page does.
-                    let page = record_page(s, &reader, &record, &who, &chrome, None)?;
+                    let mut view = document_view(&record, &reader, &s.index, &who)?;
+                    view.discussion = Some(super::discussion::discussion_view(s, &record, &who)?);
+                    if who.flash == Some("flash.linked") && !linked.is_empty() {
+                        view.undo_link = reader
+                            .get(&linked)?
+                            .filter(|r| who.can_edit(r))
+                            .map(|r| (format!("{}/unlink", record.url()), r.meta.id));
+                    }
+                    let page = view.render(&chrome).into_string();
                     Some(Found::Page(page))
                 }
             })
@@ -305,6 +318,7 @@ fn document_view(
         partner_tools: None,
         concept: None,
         discussion: None,
+        undo_link: None,
     };
     match &record.body {
         Body::Action(a) => {

@@ -74,6 +74,28 @@ impl Ops<'_> {
         )
     }
 
+    /// Takes `partner` off `resource`'s partners (undoing a link).
+    pub fn unlink(&self, resource: &Record, partner: &Record) -> Result<Record> {
+        self.logged_in()?;
+        if !self.actor.can_edit(resource) {
+            return refuse(Refusal::CannotLinkResource);
+        }
+        let mut unlinked = resource.clone();
+        if let Some(refs) = unlinked.partner_refs_mut() {
+            refs.retain(|r| r.id != partner.meta.id);
+        }
+        unlinked.meta.updated = model::now();
+        let base = resource.meta.revision;
+        let message = format!("Lien au partenaire {} retiré", partner.title());
+        self.write(
+            &message,
+            |w, author| w.save_if_current(unlinked, base, author),
+            |saved| Event::Changed {
+                id: saved.meta.id.clone(),
+            },
+        )
+    }
+
     /// A new partner named in a document's form: proposed to editors (an
     /// editor's is published at once), owned by the actor, who may then link
     /// it. Anyone who writes documents may propose one.

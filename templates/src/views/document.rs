@@ -63,6 +63,9 @@ pub struct DocumentView {
     pub concept: Option<ConceptBlock>,
     /// What people said about the record, and following it.
     pub discussion: Option<super::discussion::Discussion>,
+    /// On a partner's page, just after a resource was linked to it: where to
+    /// undo that, and the resource's id.
+    pub undo_link: Option<(String, String)>,
 }
 
 pub struct PartnerTools {
@@ -199,6 +202,12 @@ impl DocumentView {
                     h1 lang=(self.lang) {
                         @if let Some((s, e)) = self.period { span.period { "(" (format::period(s, e)) ") " } }
                         (self.title)
+                    }
+                }
+                @if let Some((url, resource)) = &self.undo_link {
+                    form.undo action=(url) method="post" {
+                        input type="hidden" name="resource" value=(resource);
+                        button type="submit" { (t(lang, "document.undo_link")) }
                     }
                 }
                 // Just restored: the previous revision is one click away.
