@@ -374,3 +374,52 @@ fn a_merge_keeps_only_the_names_chosen() {
         Some(keep.meta.id.clone())
     );
 }
+
+#[test]
+fn a_backup_keeps_discussions_followers_and_notifications() {
+    let source = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(source.path()).expect("open");
+    let id = store
+        .write(|w| w.save(carto_commune(), &ME))
+        .expect("save")
+        .meta
+        .id;
+    store
+        .write(|w| {
+            w.add_comment(&id, "carl", "Première version")?;
+            w.edit_comment(&id, 1, "Version corrigée")?;
+            w.set_following(&id, "carl", true)?;
+            w.notify(
+                "carl",
+                crate::store::discussion::Notification {
+                    number: 0,
+                    time: crate::model::now(),
+                    what: "comment".into(),
+                    record: id.clone(),
+                    title: "Carto".into(),
+                    by: "eve".into(),
+                    text: String::new(),
+                    read: false,
+                },
+            )
+        })
+        .expect("discussion");
+    let mut snapshot = Vec::new();
+    store.backup(&mut snapshot).expect("backup");
+    let target = tempfile::tempdir().expect("tempdir");
+    let restored = Store::open(target.path()).expect("open");
+    restored.restore(&mut snapshot.as_slice()).expect("restore");
+    assert_eq!(
+        restored.comments(&id).expect("comments"),
+        store.comments(&id).expect("comments")
+    );
+    assert_eq!(
+        restored.comments(&id).expect("comments")[0].versions.len(),
+        2
+    );
+    assert_eq!(restored.followers(&id).expect("followers"), ["carl"]);
+    assert_eq!(
+        restored.notifications("carl").expect("notifications"),
+        store.notifications("carl").expect("notifications")
+    );
+}
