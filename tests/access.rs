@@ -71,6 +71,16 @@ fn expected(route: &str, who: Who, state: &str) -> Outcome {
                 }
             }
         }
+        // Whoever may read the record takes part in its discussion.
+        "comment" | "follow" => {
+            if !sees {
+                Hidden
+            } else if who == Who::Anonymous {
+                Login
+            } else {
+                Allowed
+            }
+        }
         _ => unreachable!("{route}"),
     }
 }
@@ -79,7 +89,7 @@ fn expected_page(path: &str, who: Who) -> Outcome {
     match (path, who) {
         ("/changes", _) => Allowed,
         (_, Who::Anonymous) => Login,
-        ("/new" | "/new/action" | "/account" | "/my-work", _) => Allowed,
+        ("/new" | "/new/action" | "/account" | "/my-work" | "/notifications", _) => Allowed,
         ("/new/partner" | "/review", w) => {
             if is_editor(w) {
                 Allowed
@@ -162,6 +172,7 @@ fn route_role_and_state_matrix() {
             "/admin/users",
             "/account",
             "/my-work",
+            "/notifications",
             "/changes",
         ] {
             let got = outcome(&b.get(path), path);
@@ -178,6 +189,17 @@ fn route_role_and_state_matrix() {
             ] {
                 let got = outcome(&b.get(&path), &path);
                 check(format!("GET {path}"), got, expected(route, who, state));
+            }
+            for (route, path, fields) in [
+                (
+                    "comment",
+                    format!("{shared}/comments"),
+                    [("text", "Une remarque.")],
+                ),
+                ("follow", format!("{shared}/follow"), [("follow", "1")]),
+            ] {
+                let got = outcome(&b.post(&path, &fields), &path);
+                check(format!("POST {path}"), got, expected(route, who, state));
             }
             // State-changing routes, each on a record of its own.
             let own = format!(
