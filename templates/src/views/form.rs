@@ -221,7 +221,9 @@ impl RecordFormView {
             }
             @if let Some(e) = &self.general_error { p.error role="alert" { (e) } }
             @if !self.errors.is_empty() {
-                p.error role="alert" { (t(lang, "form.not_saved")) }
+                p.error role="alert" {
+                    @if self.preview.is_empty() { (t(lang, "form.not_saved")) } @else { (t(lang, "form.preview_problems")) }
+                }
             }
             @if !self.preview.is_empty() {
                 section.preview aria-labelledby="apercu" {
