@@ -12,6 +12,7 @@ use crate::model::{
     self, Action, Amount, Body, Concept, Kind, Method, Partner, PartnerRef, Period, Record,
     Relation, Resource,
 };
+use crate::ops::names::Names;
 use crate::store::{Reader, StoreError};
 
 /// A submitted form, keeping repeated fields (`partner_name`) in order.
@@ -480,33 +481,23 @@ struct Seen<'a> {
 }
 
 impl Seen<'_> {
+    /// The shared resolver, among what the person may see.
+    fn names<T>(&self, f: impl FnOnce(&Names<'_, Reader>) -> T) -> T {
+        let visible = |r: &Record| self.who.can_view(r);
+        f(&Names::new(self.reader, &visible))
+    }
+
     fn get(&self, id: &str) -> Result<Option<Record>, StoreError> {
-        Ok(self.reader.get(id)?.filter(|r| self.who.can_view(r)))
+        self.names(|n| n.get(id))
     }
 
     /// Whether `id` names a record that exists but that the person may not see.
     fn hidden(&self, id: &str) -> Result<bool, StoreError> {
-        Ok(self.reader.get(id)?.is_some_and(|r| !self.who.can_view(&r)))
-    }
-
-    /// `found`, if it names a record the person may see.
-    fn visible(&self, found: Option<String>) -> Result<Option<String>, StoreError> {
-        Ok(match found {
-            Some(id) if self.get(&id)?.is_some() => Some(id),
-            _ => None,
-        })
+        self.names(|n| n.hidden(id))
     }
 
     fn partner_by_name(&self, name: &str) -> Result<Option<String>, StoreError> {
-        self.visible(self.reader.partner_by_name(name)?)
-    }
-
-    fn concept_by_label(&self, label: &str) -> Result<Option<String>, StoreError> {
-        self.visible(self.reader.concept_by_label(label)?)
-    }
-
-    fn id_by_slug(&self, kind: Kind, slug: &str) -> Result<Option<String>, StoreError> {
-        self.visible(self.reader.id_by_slug(kind, slug)?)
+        self.names(|n| n.partner(name))
     }
 }
 
@@ -622,26 +613,12 @@ fn resolve_related(
 
 /// A concept by id or by any of its labels.
 fn resolve_concept(reader: &Seen<'_>, text: &str) -> Result<Option<String>, StoreError> {
-    if let Some(r) = reader.get(text)?
-        && r.kind() == Kind::Concept
-    {
-        return Ok(Some(text.to_owned()));
-    }
-    reader.concept_by_label(text)
+    reader.names(|n| n.concept(text))
 }
 
-/// A record by id or exact title.
+/// A record by id, or a document by exact title.
 fn resolve_record(reader: &Seen<'_>, text: &str) -> Result<Option<String>, StoreError> {
-    if reader.get(text)?.is_some() {
-        return Ok(Some(text.to_owned()));
-    }
-    let slug = model::slugify(text);
-    for kind in [Kind::Action, Kind::Method, Kind::Resource] {
-        if let Some(id) = reader.id_by_slug(kind, &slug)? {
-            return Ok(Some(id));
-        }
-    }
-    Ok(None)
+    reader.names(|n| n.record(text, &Kind::DOCUMENTS))
 }
 
 /// The Markdown sections of a record, labelled in `lang`, for a preview.

@@ -20,6 +20,7 @@ use super::forms::FormData;
 use super::records::find;
 use super::{AppError, AppState, Routes, Viewer};
 use crate::model::{self, Body, Kind, Record};
+use crate::ops::names::Names;
 use crate::ops::{ConceptDeletion, Linked};
 use crate::store::Reader;
 
@@ -41,13 +42,17 @@ fn link(r: &Record) -> RecordLink {
     }
 }
 
-/// A document of `kind` by id or exact title.
-fn by_title(reader: &Reader, kind: Kind, text: &str) -> Result<Option<Record>, AppError> {
-    if let Some(r) = reader.get(text)?.filter(|r| r.kind() == kind) {
-        return Ok(Some(r));
-    }
-    Ok(match reader.id_by_slug(kind, &model::slugify(text))? {
-        Some(id) => reader.get(&id)?,
+/// A document of `kind` that `who` may see, by id or exact title.
+fn by_title(
+    reader: &Reader,
+    who: &Viewer,
+    kind: Kind,
+    text: &str,
+) -> Result<Option<Record>, AppError> {
+    let visible = |r: &Record| who.can_view(r) && r.kind() == kind;
+    let names = Names::new(reader, &visible);
+    Ok(match names.record(text, &[kind])? {
+        Some(id) => names.get(&id)?,
         None => None,
     })
 }
@@ -98,9 +103,7 @@ async fn link_resource(
                     &[("role", &role)],
                 )));
             }
-            let Some(resource) =
-                by_title(&reader, Kind::Resource, title)?.filter(|r| who.can_view(r))
-            else {
+            let Some(resource) = by_title(&reader, &who, Kind::Resource, title)? else {
                 // Not a dead end: the resources the text may mean, the text to
                 // correct, and a way to create the resource.
                 return Ok(LinkAnswer::Choose(Box::new(resource_choices(
@@ -252,9 +255,12 @@ async fn merge(
             let reader = s.store.read()?;
             let partner = for_editor(&reader, &who, "partner", &slug, "links.merge_editors_only")?;
             let name = form.get("into").trim();
-            let into = reader.partner_by_name(name)?.ok_or_else(|| {
-                AppError::BadRequest(tf(who.lang, "links.no_partner", &[("name", &name)]))
-            })?;
+            let visible = |r: &Record| who.can_view(r);
+            let into = Names::new(&reader, &visible)
+                .partner(name)?
+                .ok_or_else(|| {
+                    AppError::BadRequest(tf(who.lang, "links.no_partner", &[("name", &name)]))
+                })?;
             if into == partner.meta.id {
                 return Err(AppError::BadRequest(t(who.lang, "links.merge_self").into()));
             }
@@ -411,8 +417,9 @@ async fn delete_concept(
             let target = if move_to.is_empty() {
                 None
             } else {
-                let id = reader
-                    .concept_by_label(&move_to)?
+                let everything = |_: &Record| true;
+                let id = Names::new(&reader, &everything)
+                    .concept(&move_to)?
                     .filter(|id| *id != concept.meta.id);
                 match id.and_then(|id| reader.get(&id).ok().flatten()) {
                     Some(t) => Some(t),

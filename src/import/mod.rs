@@ -13,6 +13,7 @@ pub mod skos;
 use std::path::Path;
 
 use crate::model::{self, Body, Record};
+use crate::ops::names::Names;
 use crate::store::{Author, Store, StoreError, Writer};
 
 /// Largest file accepted, so that a wrong path (a disk image, a video) fails fast.
@@ -325,16 +326,7 @@ pub(crate) fn resolve_concept_among(
     i: usize,
     visible: &dyn Fn(&Record) -> bool,
 ) -> Result<String, StoreError> {
-    if let Some(r) = w.get(target)?
-        && r.kind() == model::Kind::Concept
-        && visible(&r)
-    {
-        return Ok(target.to_owned());
-    }
-    let found = match w.concept_by_label(target)? {
-        Some(id) => w.get(&id)?.filter(|r| visible(r)).map(|_| id),
-        None => None,
-    };
+    let found = Names::new(w, visible).concept(target)?;
     found.ok_or_else(|| {
         invalid(
             &format!("{field}[{i}]"),
@@ -365,8 +357,9 @@ fn save_item(
         // One record per organisation: a partner already known by one of its names
         // is completed, not duplicated.
         let mut existing = None;
+        let all = |_: &Record| true;
         for name in p.names() {
-            if let Some(id) = w.partner_by_name(name)? {
+            if let Some(id) = Names::new(&*w, &all).partner(name)? {
                 existing = Some(id);
                 break;
             }
@@ -418,7 +411,8 @@ fn save_item(
                     "needs a name or an id".into(),
                 ));
             }
-            link.id = match w.partner_by_name(name)? {
+            let all = |_: &Record| true;
+            link.id = match Names::new(&*w, &all).partner(name)? {
                 Some(id) => id,
                 None => {
                     if !created_partners.iter().any(|n| n == name) {
@@ -513,10 +507,9 @@ pub(crate) fn resolve_relation_among(
     i: usize,
     visible: &dyn Fn(&Record) -> bool,
 ) -> Result<(), StoreError> {
-    let get =
-        |id: &str| -> Result<Option<Record>, StoreError> { Ok(w.get(id)?.filter(|r| visible(r))) };
+    let names = Names::new(w, visible);
     if !relation.id.is_empty() {
-        if get(&relation.id)?.is_none() {
+        if names.get(&relation.id)?.is_none() {
             return Err(invalid(
                 &format!("related[{i}].id"),
                 format!("no record has the id {:?}", relation.id),
@@ -524,19 +517,10 @@ pub(crate) fn resolve_relation_among(
         }
         return Ok(());
     }
-    if get(&relation.title)?.is_some() {
-        relation.id = std::mem::take(&mut relation.title);
+    if let Some(id) = names.record(&relation.title, &model::Kind::DOCUMENTS)? {
+        relation.id = id;
+        relation.title.clear();
         return Ok(());
-    }
-    let slug = model::slugify(&relation.title);
-    for kind in model::Kind::DOCUMENTS {
-        if let Some(id) = w.id_by_slug(kind, &slug)?
-            && get(&id)?.is_some()
-        {
-            relation.id = id;
-            relation.title.clear();
-            return Ok(());
-        }
     }
     Err(invalid(
         &format!("related[{i}]"),

@@ -18,6 +18,7 @@ pub mod access;
 mod accounts;
 mod discussion;
 mod links;
+pub mod names;
 
 pub use accounts::PasswordChange;
 pub use links::{ConceptDeletion, Linked};

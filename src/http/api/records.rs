@@ -23,6 +23,7 @@ use super::{ApiViewer, ErrorBody, RecordValue};
 use crate::http::{ApiError, AppError, AppState, Viewer};
 use crate::model::{Body, FieldError, Kind, Record, Status};
 use crate::ops::Saving;
+use crate::ops::names::Names;
 use crate::store::{Reader, StoreError, Writer};
 
 const DEFAULT_PER_PAGE: usize = 20;
@@ -381,10 +382,7 @@ fn resolve_links(w: &Writer<'_>, record: &mut Record, viewer: &Viewer) -> Result
                     }
                 }
             }
-            let found = match w.partner_by_name(link.name.trim())? {
-                Some(id) => w.get(&id)?.filter(|r| visible(r)).map(|_| id),
-                None => None,
-            };
+            let found = Names::new(w, &visible).partner(&link.name)?;
             link.id = found.ok_or_else(|| {
                 not_found(
                     format!("partners[{i}].name"),
