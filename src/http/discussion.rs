@@ -19,6 +19,7 @@ use super::{AppError, AppState, Routes, Viewer};
 use crate::model::Record;
 use crate::ops::OpError;
 use crate::store::StoreError;
+use crate::store::discussion::Comment;
 
 pub fn routes(r: &mut Routes) {
     r.post("/{kind}/{slug}/comments", add_comment);
@@ -115,6 +116,28 @@ fn refused(
     Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page)).into_response())
 }
 
+/// The answer to a comment sent: the comment on the record's page, saying
+/// `said`; or, refused, the page again with the text and the reason.
+fn comment_answer(
+    s: &AppState,
+    who: &Viewer,
+    record: &Record,
+    text: &str,
+    done: Result<Comment, OpError>,
+    said: Flash,
+) -> Result<Response, AppError> {
+    match done {
+        Ok(c) => Ok(flash::redirect(
+            &format!("{}#c{}", record.url(), c.number),
+            said,
+        )),
+        Err(OpError::Store(StoreError::Invalid(problems))) => {
+            refused(s, who, record, text, &problems)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 async fn add_comment(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -127,16 +150,8 @@ async fn add_comment(
         .blocking(move |s| {
             let record = seen(s, &who, &kind, &slug)?;
             let text = form.get("text");
-            match s.ops(&who).comment(&record, text) {
-                Ok(c) => Ok(flash::redirect(
-                    &format!("{}#c{}", record.url(), c.number),
-                    Flash::Commented,
-                )),
-                Err(OpError::Store(StoreError::Invalid(problems))) => {
-                    refused(s, &who, &record, text, &problems)
-                }
-                Err(e) => Err(e.into()),
-            }
+            let done = s.ops(&who).comment(&record, text);
+            comment_answer(s, &who, &record, text, done, Flash::Commented)
         })
         .await
 }
@@ -154,16 +169,8 @@ async fn edit_comment(
         .blocking(move |s| {
             let record = seen(s, &who, &kind, &slug)?;
             let text = form.get("text");
-            match s.ops(&who).edit_comment(&record, number, text) {
-                Ok(c) => Ok(flash::redirect(
-                    &format!("{}#c{}", record.url(), c.number),
-                    Flash::CommentEdited,
-                )),
-                Err(OpError::Store(StoreError::Invalid(problems))) => {
-                    refused(s, &who, &record, text, &problems)
-                }
-                Err(e) => Err(e.into()),
-            }
+            let done = s.ops(&who).edit_comment(&record, number, text);
+            comment_answer(s, &who, &record, text, done, Flash::CommentEdited)
         })
         .await
 }

@@ -265,6 +265,18 @@
     });
   }
 
+  // What the base suggests for `q` (records, partners, keywords), given to `use`.
+  function suggest(q, use) {
+    fetch("/api/v1/suggest?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
+      .then(function (r) {
+        return r.ok ? r.json() : { suggestions: [] };
+      })
+      .then(function (data) {
+        use(data.suggestions || []);
+      })
+      .catch(function () {});
+  }
+
   // Adds to the list of partner names those the base suggests for what is typed.
   function completePartner(input, names) {
     if (!names) {
@@ -275,24 +287,19 @@
       if (q.length < 2) {
         return;
       }
-      fetch("/api/v1/suggest?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
-        .then(function (r) {
-          return r.ok ? r.json() : { suggestions: [] };
-        })
-        .then(function (data) {
-          (data.suggestions || []).forEach(function (s) {
-            var known = Array.prototype.some.call(names.options, function (o) {
-              return o.value === s.label;
-            });
-            if (s.kind === "partner" && !known) {
-              var option = document.createElement("option");
-              option.value = s.label;
-              option.label = KINDS.partner + " — " + s.label;
-              names.appendChild(option);
-            }
+      suggest(q, function (suggestions) {
+        suggestions.forEach(function (s) {
+          var known = Array.prototype.some.call(names.options, function (o) {
+            return o.value === s.label;
           });
-        })
-        .catch(function () {});
+          if (s.kind === "partner" && !known) {
+            var option = document.createElement("option");
+            option.value = s.label;
+            option.label = KINDS.partner + " — " + s.label;
+            names.appendChild(option);
+          }
+        });
+      });
     }, 150));
   }
 
@@ -349,25 +356,20 @@
       if (q.length < 2) {
         return;
       }
-      fetch("/api/v1/suggest?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
-        .then(function (r) {
-          return r.ok ? r.json() : { suggestions: [] };
-        })
-        .then(function (data) {
-          list.textContent = "";
-          found = {};
-          (data.suggestions || []).forEach(function (s) {
-            if (s.kind === "keyword" || s.kind === "partner") {
-              return;
-            }
-            var option = document.createElement("option");
-            option.value = s.label;
-            option.label = (KINDS[s.kind] || s.kind) + " — " + s.label;
-            list.appendChild(option);
-            found[s.label] = s.label;
-          });
-        })
-        .catch(function () {});
+      suggest(q, function (suggestions) {
+        list.textContent = "";
+        found = {};
+        suggestions.forEach(function (s) {
+          if (s.kind === "keyword" || s.kind === "partner") {
+            return;
+          }
+          var option = document.createElement("option");
+          option.value = s.label;
+          option.label = (KINDS[s.kind] || s.kind) + " — " + s.label;
+          list.appendChild(option);
+          found[s.label] = s.label;
+        });
+      });
     }, 150));
     textarea.after(label, input, list);
   }
