@@ -507,6 +507,40 @@ fn no_page_scrolls_sideways_on_a_phone_or_a_desktop() {
             status: 200,
         });
     }
+    // And every other page of the route table, its parameters filled with the
+    // example sheet or with a value that finds nothing (its 404 page then);
+    // the API, feeds, exports and files are not pages.
+    let (kind, slug) = site
+        .document
+        .trim_start_matches('/')
+        .split_once('/')
+        .expect("kind/slug");
+    let editor = Browser::login(&site.server, EDITOR);
+    for (method, pattern) in savoirs::http::route_table() {
+        let path = pattern
+            .replace("{kind}", kind)
+            .replace("{slug}", slug)
+            .replace("{secret}", "inconnu")
+            .replace("{id}", "inconnu");
+        if method != reqwest::Method::GET || all.iter().any(|p| p.path == path) {
+            continue;
+        }
+        let response = editor.get(&path);
+        let page = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("text/html"));
+        if page {
+            all.push(Checked {
+                name: pattern,
+                path,
+                as_editor: true,
+                status: response.status().as_u16(),
+            });
+        }
+    }
+    assert!(all.len() >= 30, "only {} pages", all.len());
     let failures = block_on(async {
         let c = browser(&driver, true).await;
         let mut failures = Vec::new();
