@@ -445,6 +445,47 @@ fn an_unknown_partner_never_blocks_the_preview_and_can_be_proposed() {
     // The pilot is entered once, as a partner's role: no separate field.
     assert!(select(&page, "#f-pilot").is_empty());
 
+    // A name close to a known partner's offers it; choosing it puts it in the
+    // row and shows the form again, nothing saved.
+    let mut near = preview.clone();
+    for f in near.iter_mut() {
+        if f.0 == "partner_name" {
+            f.1 = "ritimo réseau";
+        }
+    }
+    let r = carl.post("/new/action", &near);
+    assert_eq!(r.status(), 422);
+    let page = scraper::Html::parse_document(&r.text().expect("body"));
+    let offered: Vec<String> = select(&page, "p.partner-choices button")
+        .iter()
+        .map(|b| b.value().attr("value").unwrap_or_default().to_owned())
+        .collect();
+    let choice = offered
+        .iter()
+        .find(|v| v.contains("RITIMO"))
+        .unwrap_or_else(|| panic!("RITIMO offered: {offered:?}"))
+        .clone();
+    near.push(("replace_partner", &choice));
+    let r = carl.post("/new/action", &near);
+    let status = r.status();
+    let page = scraper::Html::parse_document(&r.text().expect("body"));
+    assert_eq!(
+        status,
+        200,
+        "nothing left to correct: {choice:?} {:?}",
+        select(&page, ".field-error")
+            .iter()
+            .map(text)
+            .collect::<Vec<_>>()
+    );
+    let chosen = select(&page, "input#p-name-0")[0]
+        .value()
+        .attr("value")
+        .unwrap_or_default()
+        .to_owned();
+    assert!(chosen.contains("RITIMO"), "{chosen}");
+    assert_eq!(select(&page, "section.preview").len(), 1);
+
     // Saved with the box ticked: the partner is proposed, and linked as pilot.
     let mut save = fields.clone();
     save.push(("new_partner", "Collectif des Tilleuls"));

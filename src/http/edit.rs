@@ -9,7 +9,7 @@ use axum::response::{Html, IntoResponse, Response};
 use savoirs_templates::i18n::{t, tf};
 use savoirs_templates::routes;
 use savoirs_templates::views::account::NewRecordView;
-use savoirs_templates::views::form::RecordFormView;
+use savoirs_templates::views::form::{PartnerChoices, RecordFormView};
 
 use super::auth::{chrome, require_login};
 use super::confirm::{Answer, confirmed};
@@ -236,6 +236,37 @@ fn propose_partners(
     Ok(())
 }
 
+/// For each partner name that named none, the partners it may mean (those the
+/// viewer may see whose names share its words), offered on the returned form.
+fn partner_choices(
+    s: &AppState,
+    who: &Viewer,
+    unknown: Vec<String>,
+) -> Result<Vec<PartnerChoices>, AppError> {
+    let (statuses, owner) = who.visibility();
+    let mut out = Vec::new();
+    for name in unknown {
+        let found = s.index.search(&savoirs_index::SearchRequest {
+            text: name.clone(),
+            kinds: vec![Kind::Partner.as_str().to_owned()],
+            statuses: statuses.clone(),
+            owner: owner.clone(),
+            limit: 5,
+            ..savoirs_index::SearchRequest::default()
+        })?;
+        let reader = s.store.read()?;
+        let mut choices = Vec::new();
+        for hit in found.hits {
+            // Shown as the results show it; put in the row as a name it resolves.
+            if let Some(Body::Partner(p)) = reader.get(&hit.id)?.map(|r| r.body) {
+                choices.push((hit.title, p.label().to_owned()));
+            }
+        }
+        out.push((name, choices));
+    }
+    Ok(out)
+}
+
 /// The form shown again: a preview always shows, whatever is still wrong (an
 /// unknown partner, a missing title), beside the problems; any problem makes
 /// the answer a 422.
@@ -244,7 +275,7 @@ fn shown_again(
     record: &Record,
     errors: forms::Errors,
     intent: Intent,
-    unknown_partners: Vec<String>,
+    unknown_partners: Vec<PartnerChoices>,
     who: &Viewer,
 ) -> Outcome {
     if intent == Intent::Preview {
@@ -289,7 +320,8 @@ async fn create(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let kind = creatable(&viewer, &kind)?;
-    let form = FormData::parse(&body);
+    let mut form = FormData::parse(&body);
+    form.take_partner_choice();
     let who = viewer.clone();
     let outcome = state
         .blocking(move |s| {
@@ -311,6 +343,7 @@ async fn create(
                 fill_completions(&mut view, s, &who)?;
                 view.message = form.get("message").to_owned();
                 let unknown = forms::unknown_partners(&form, &s.store.read()?, &who)?;
+                let unknown = partner_choices(s, &who, unknown)?;
                 return Ok(shown_again(view, &record, errors, intent, unknown, &who));
             }
             let saving = Saving {
@@ -387,7 +420,8 @@ async fn update(
     Path((kind, slug)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let form = FormData::parse(&body);
+    let mut form = FormData::parse(&body);
+    form.take_partner_choice();
     let who = viewer.clone();
     let outcome = state
         .blocking(move |s| {
@@ -408,6 +442,7 @@ async fn update(
             view.base_revision = base;
             if !errors.is_empty() || intent == Intent::Preview {
                 let unknown = forms::unknown_partners(&form, &s.store.read()?, &who)?;
+                let unknown = partner_choices(s, &who, unknown)?;
                 return Ok(shown_again(view, &record, errors, intent, unknown, &who));
             }
             let saving = Saving {

@@ -52,6 +52,27 @@ impl FormData {
             .collect()
     }
 
+    /// A partner chosen on the returned form in place of a name that named
+    /// none (`replace_partner` = "typed\nchosen"): the rows that held the typed
+    /// name take the chosen one, and the form is shown again as a preview.
+    pub fn take_partner_choice(&mut self) {
+        let Some(at) = self.0.iter().position(|(k, _)| k == "replace_partner") else {
+            return;
+        };
+        let (_, choice) = self.0.remove(at);
+        let Some((typed, chosen)) = choice.split_once('\n') else {
+            return;
+        };
+        let (typed, chosen) = (typed.trim_end_matches('\r').trim(), chosen.trim());
+        for (k, v) in self.0.iter_mut() {
+            if k == "partner_name" && v.trim() == typed {
+                chosen.clone_into(v);
+            } else if k == "intent" {
+                "preview".clone_into(v);
+            }
+        }
+    }
+
     /// The partner rows as typed, empty rows dropped.
     pub fn partner_rows(&self) -> Vec<(String, String)> {
         let names = self.all("partner_name");

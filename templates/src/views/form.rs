@@ -197,10 +197,15 @@ pub struct RecordFormView {
     /// On a conflict: what others changed since the revision the edit began from.
     pub conflict: Option<Vec<FieldDiff>>,
     pub message: String,
-    /// Partner names typed that name no known partner: each may be proposed
-    /// as a new partner, which editors then review.
-    pub unknown_partners: Vec<String>,
+    /// Partner names typed that name no known partner, each with the partners
+    /// it may mean: one of those may be chosen instead, or the name proposed as
+    /// a new partner, which editors then review.
+    pub unknown_partners: Vec<PartnerChoices>,
 }
+
+/// A partner name that named none, and the partners it may mean, each as
+/// (what is shown, the name put in the row).
+pub type PartnerChoices = (String, Vec<(String, String)>);
 
 impl RecordFormView {
     fn value(&self, name: &str) -> &str {
@@ -299,7 +304,16 @@ impl RecordFormView {
                             data-label-row=(t(lang, "form.partner_n")) {
                             legend { (t(lang, "document.partners")) }
                             @if let Some(e) = self.errors.get("partners") { span.field-error #partners-error { (e) } }
-                            @for (i, name) in self.unknown_partners.iter().enumerate() {
+                            @for (i, (name, choices)) in self.unknown_partners.iter().enumerate() {
+                                @if !choices.is_empty() {
+                                    p.partner-choices {
+                                        (tf(lang, "form.partner_choices", &[("name", name)])) " "
+                                        @for (shown, value) in choices {
+                                            button.link type="submit" name="replace_partner" value=(format!("{name}\n{value}")) formnovalidate { (shown) }
+                                            " "
+                                        }
+                                    }
+                                }
                                 div.new-partner {
                                     input type="checkbox" id=(format!("new-partner-{i}")) name="new_partner" value=(name);
                                     " "
