@@ -215,3 +215,35 @@ fn a_resource_web_address_survives_export_and_import() {
     assert_eq!(carto["web_address"], "https://cartocommune.example.org/");
     assert_eq!(carto["page_path"], "/resource/carto-commune");
 }
+
+#[test]
+fn an_import_meets_the_rules_of_every_change() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("records.jsonl");
+    let line = |status: &str, summary: &str| {
+        format!(
+            r#"{{"kind":"method","id":"m-regles","title":"Méthode des règles","status":"{status}","owner":"carl","summary":"{summary}"}}"#
+        )
+    };
+    std::fs::write(&file, line("published", "Première.") + "\n").expect("write");
+    let data = dir.path().join("data");
+    assert_success(&savoirs(&data, &["import", file.to_str().expect("path")]));
+    // What is published is not proposed again: the same rule as in the forms
+    // and the API, said on the line.
+    std::fs::write(&file, line("proposed", "Seconde.") + "\n").expect("write");
+    let output = savoirs(&data, &["import", file.to_str().expect("path")]);
+    assert_eq!(output.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        said.contains(":1:") && said.contains("cannot give this record that status"),
+        "{said}"
+    );
+    // The owner the file gives is kept: an import acts as an administrator.
+    let exported = savoirs(&data, &["export"]);
+    let record: serde_json::Value =
+        serde_json::from_slice(exported.stdout.split(|b| *b == b'\n').next().expect("line"))
+            .expect("json");
+    assert_eq!(record["owner"], "carl");
+    assert_eq!(record["status"], "published");
+    assert_eq!(record["summary"], "Première.");
+}

@@ -349,6 +349,7 @@ async fn create(
             let saving = Saving {
                 status: Some(wanted_status(intent, &who, Status::Draft)),
                 message: form.get("message"),
+                owner: None,
             };
             match s.ops(&who).create(record, &saving, |_, _| Ok(())) {
                 Ok(saved) => Ok(Outcome::Saved(saved.url(), saved_flash(intent, &who))),
@@ -448,6 +449,7 @@ async fn update(
             let saving = Saving {
                 status: Some(wanted_status(intent, &who, stored.meta.status)),
                 message: form.get("message"),
+                owner: None,
             };
             match s
                 .ops(&who)

@@ -13,7 +13,9 @@ pub mod skos;
 use std::path::Path;
 
 use crate::model::{self, Body, Record};
+use crate::ops::access::Actor;
 use crate::ops::names::Names;
+use crate::ops::{OpError, Ops, Saving};
 use crate::store::{Author, Store, StoreError, Writer};
 
 /// Largest file accepted, so that a wrong path (a disk image, a video) fails fast.
@@ -192,6 +194,11 @@ pub fn save(
     mut batches: impl FnMut(Batch),
 ) -> Result<Report, StoreError> {
     let mut report = Report::default();
+    // Imported records meet the rules of every change, as the person at the
+    // command line, an administrator: they keep the status and owner the file
+    // gives. Their batches are indexed by the caller.
+    let operator = crate::store::users::User::operator(author.name);
+    let rules = Ops::for_bulk(store, Actor::new(Some(&operator)));
     // Links to records further down the file are made once everything is saved.
     let mut deferred: Vec<Deferred> = Vec::new();
     let mut items = items.into_iter().peekable();
@@ -202,7 +209,14 @@ pub fn save(
         let whole = store.write_batch(|w| {
             let mut saved = Vec::with_capacity(batch.len());
             for (line, item) in batch {
-                saved.push(save_item(w, item.clone(), author, *line, &mut later)?);
+                saved.push(save_item(
+                    w,
+                    &rules,
+                    item.clone(),
+                    author,
+                    *line,
+                    &mut later,
+                )?);
             }
             Ok(Batch {
                 seq: w.last_seq()?,
@@ -220,7 +234,7 @@ pub fn save(
                 for (line, item) in batch {
                     let mut later = Vec::new();
                     let one = store.write_batch(|w| {
-                        let saved = save_item(w, item.clone(), author, *line, &mut later)?;
+                        let saved = save_item(w, &rules, item.clone(), author, *line, &mut later)?;
                         Ok(Batch {
                             seq: w.last_seq()?,
                             saved: vec![saved],
@@ -248,7 +262,7 @@ pub fn save(
         progress(batch.len());
     }
     for link in deferred {
-        let result = store.write_batch(|w| complete_link(w, &link, author));
+        let result = store.write_batch(|w| complete_link(w, &rules, &link, author));
         match result {
             Ok(()) => {}
             Err(e @ (StoreError::Invalid(_) | StoreError::Corrupt { .. })) => {
@@ -277,6 +291,7 @@ struct Deferred {
 
 fn complete_link(
     w: &mut Writer<'_>,
+    rules: &Ops<'_>,
     link: &Deferred,
     author: &Author<'_>,
 ) -> Result<(), StoreError> {
@@ -304,8 +319,43 @@ fn complete_link(
             }
         }
     }
+    admit(rules, w, &mut record, author)?;
     w.save(record, author)?;
     Ok(())
+}
+
+/// Checks an imported record against the rules of every change
+/// ([`Ops::admit_new`], [`Ops::admit_change`]), keeping the status and owner
+/// it was given; a refusal is reported on its line.
+fn admit(
+    rules: &Ops<'_>,
+    w: &Writer<'_>,
+    record: &mut Record,
+    author: &Author<'_>,
+) -> Result<(), StoreError> {
+    let owner = record.meta.owner.clone();
+    let saving = Saving {
+        status: Some(record.meta.status),
+        message: author.message,
+        owner: Some(&owner),
+    };
+    let previous = match record.meta.id.is_empty() {
+        true => None,
+        false => w.get(&record.meta.id)?,
+    };
+    let admitted = match &previous {
+        Some(stored) => rules.admit_change(stored, record, &saving),
+        None => rules.admit_new(record, &saving),
+    };
+    match admitted {
+        Ok(_) => Ok(()),
+        Err(OpError::Store(e)) => Err(e),
+        Err(OpError::Refused(why)) => Err(invalid(
+            "status",
+            savoirs_templates::i18n::t(savoirs_templates::Lang::En, why.key()).to_owned(),
+        )),
+        Err(other) => Err(invalid("status", other.to_string())),
+    }
 }
 
 pub(crate) fn resolve_concept(
@@ -345,6 +395,7 @@ fn invalid(field: &str, message: String) -> StoreError {
 /// Resolves an item's links, then saves it.
 fn save_item(
     w: &mut Writer<'_>,
+    rules: &Ops<'_>,
     item: Item,
     author: &Author<'_>,
     line: Option<usize>,
@@ -387,6 +438,7 @@ fn save_item(
                 }
             }
             current.meta.updated = model::now();
+            admit(rules, w, &mut current, author)?;
             return w.save(current, author);
         }
     }
@@ -428,6 +480,8 @@ fn save_item(
             name: name.clone(),
             ..model::Partner::default()
         }));
+        let mut partner = partner;
+        admit(rules, w, &mut partner, author)?;
         let saved = w.save(partner, author)?;
         if let Some(refs) = record.partner_refs_mut() {
             for link in refs
@@ -478,7 +532,10 @@ fn save_item(
     };
     let saved = match stored {
         Some(stored) => stored,
-        None => w.save(record, author)?,
+        None => {
+            admit(rules, w, &mut record, author)?;
+            w.save(record, author)?
+        }
     };
     deferred.extend(later.into_iter().map(|(target, relation)| Deferred {
         id: saved.meta.id.clone(),

@@ -161,7 +161,8 @@ pub enum Event {
 /// The operations, for one acting account.
 pub struct Ops<'a> {
     store: &'a Store,
-    indexer: &'a Indexer,
+    /// `None` for a bulk load, whose index follows on a thread of its own.
+    indexer: Option<&'a Indexer>,
     actor: Actor<'a>,
     /// Where mail goes out, if the server sends any.
     mailer: Option<&'a crate::mail::Mailer>,
@@ -174,13 +175,27 @@ pub struct Saving<'m> {
     pub status: Option<Status>,
     /// The author's message; empty for the default of the change.
     pub message: &'m str,
+    /// The owner of a new record as an administrator gives it (an import keeps
+    /// the file's); `None`: the account acting.
+    pub owner: Option<&'m str>,
 }
 
 impl<'a> Ops<'a> {
     pub fn new(store: &'a Store, indexer: &'a Indexer, actor: Actor<'a>) -> Ops<'a> {
         Ops {
             store,
-            indexer,
+            indexer: Some(indexer),
+            actor,
+            mailer: None,
+        }
+    }
+
+    /// The rules alone, for a bulk load that writes its batches and indexes
+    /// them itself ([`crate::import`]): see [`Ops::admit_new`].
+    pub fn for_bulk(store: &'a Store, actor: Actor<'a>) -> Ops<'a> {
+        Ops {
+            store,
+            indexer: None,
             actor,
             mailer: None,
         }
@@ -221,10 +236,12 @@ impl<'a> Ops<'a> {
             message,
         };
         let done = self.store.write(|w| f(w, &author))?;
-        if let Err(e) = self.indexer.make_searchable() {
+        if let Some(indexer) = self.indexer
+            && let Err(e) = indexer.make_searchable()
+        {
             // The write is safe in the store; the background indexer retries.
             tracing::error!("indexing after a write failed, will retry: {e}");
-            self.indexer.wake();
+            indexer.wake();
         }
         self.emit(event(&done));
         Ok(done)
@@ -238,14 +255,11 @@ impl<'a> Ops<'a> {
         }
     }
 
-    /// Creates a record, owned by the actor. `prepare` runs in the write, before
-    /// the save: for names the request gave that must become links.
-    pub fn create(
-        &self,
-        mut record: Record,
-        saving: &Saving<'_>,
-        prepare: impl FnOnce(&mut Writer<'_>, &mut Record) -> std::result::Result<(), StoreError>,
-    ) -> Result<Record> {
+    /// The rules every new record meets, whoever writes it (a form, the API,
+    /// an import): the actor may create its kind, in that status (`draft` when
+    /// none is given), owned by the actor unless an administrator gives the
+    /// owner. Returns the revision message.
+    pub fn admit_new(&self, record: &mut Record, saving: &Saving<'_>) -> Result<String> {
         self.logged_in()?;
         if !self.actor.can_create(record.kind()) {
             return refuse(Refusal::CannotCreate);
@@ -255,8 +269,49 @@ impl<'a> Ops<'a> {
             return refuse(Refusal::CannotPublish);
         }
         record.meta.status = status;
-        record.meta.owner = self.actor.name().to_owned();
-        let message = or_default(saving.message, "Création");
+        record.meta.owner = match saving.owner {
+            None => self.actor.name().to_owned(),
+            Some(owner) if self.actor.is_admin() => owner.to_owned(),
+            Some(_) => return refuse(Refusal::AdminsOnly),
+        };
+        Ok(or_default(saving.message, "Création"))
+    }
+
+    /// The rules every change to `stored` meets, whoever makes it: the actor
+    /// may change it, and move it to the status given; it keeps its identity
+    /// (id, address, creation, owner). Returns the revision message.
+    pub fn admit_change(
+        &self,
+        stored: &Record,
+        record: &mut Record,
+        saving: &Saving<'_>,
+    ) -> Result<String> {
+        self.logged_in()?;
+        if !self.actor.can_edit(stored) {
+            return refuse(Refusal::CannotEdit);
+        }
+        record.meta.status = saving.status.unwrap_or(stored.meta.status);
+        if record.meta.status != stored.meta.status
+            && !self.actor.can_move(stored, record.meta.status)
+        {
+            return refuse(Refusal::CannotMove);
+        }
+        record.meta.id.clone_from(&stored.meta.id);
+        record.meta.slug.clone_from(&stored.meta.slug);
+        record.meta.created = stored.meta.created;
+        record.meta.owner.clone_from(&stored.meta.owner);
+        Ok(or_default(saving.message, "Modification"))
+    }
+
+    /// Creates a record, owned by the actor. `prepare` runs in the write, before
+    /// the save: for names the request gave that must become links.
+    pub fn create(
+        &self,
+        mut record: Record,
+        saving: &Saving<'_>,
+        prepare: impl FnOnce(&mut Writer<'_>, &mut Record) -> std::result::Result<(), StoreError>,
+    ) -> Result<Record> {
+        let message = self.admit_new(&mut record, saving)?;
         self.write(
             &message,
             |w, author| {
@@ -281,22 +336,8 @@ impl<'a> Ops<'a> {
         saving: &Saving<'_>,
         prepare: impl FnOnce(&mut Writer<'_>, &mut Record) -> std::result::Result<(), StoreError>,
     ) -> Result<Record> {
-        self.logged_in()?;
-        if !self.actor.can_edit(stored) {
-            return refuse(Refusal::CannotEdit);
-        }
-        record.meta.status = saving.status.unwrap_or(stored.meta.status);
-        if record.meta.status != stored.meta.status
-            && !self.actor.can_move(stored, record.meta.status)
-        {
-            return refuse(Refusal::CannotMove);
-        }
-        record.meta.id.clone_from(&stored.meta.id);
-        record.meta.slug.clone_from(&stored.meta.slug);
-        record.meta.created = stored.meta.created;
-        record.meta.owner.clone_from(&stored.meta.owner);
+        let message = self.admit_change(stored, &mut record, saving)?;
         record.meta.updated = model::now();
-        let message = or_default(saving.message, "Modification");
         let moved = record.meta.status != stored.meta.status;
         self.write(
             &message,

@@ -60,6 +60,25 @@ pub struct User {
     pub last_digest: Option<DateTime<Utc>>,
 }
 
+impl User {
+    /// The person at the command line (`savoirs import` …), who holds the data
+    /// directory: an administrator, with no password and no session.
+    pub fn operator(name: &str) -> User {
+        let now = model::now();
+        User {
+            name: name.to_owned(),
+            role: Role::Admin,
+            password_hash: String::new(),
+            suspended: false,
+            created: now,
+            password_changed: now,
+            email: String::new(),
+            mail: MailEvery::Never,
+            last_digest: None,
+        }
+    }
+}
+
 /// How often an account's notifications are mailed (when it has an address
 /// and the server can send mail).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

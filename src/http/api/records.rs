@@ -463,6 +463,7 @@ pub async fn create(
             let saving = Saving {
                 status: saving_status,
                 message: &message,
+                owner: None,
             };
             let saved = s.ops(&viewer).create(record, &saving, |w, record| {
                 resolve_links(w, record, &viewer)
@@ -531,6 +532,7 @@ pub async fn replace(
             let saving = Saving {
                 status: input.status_given.then_some(record.meta.status),
                 message: &input.message,
+                owner: None,
             };
             let saved = s
                 .ops(&viewer)
