@@ -516,6 +516,39 @@ async fn fill(c: &Client, css: &str, value: &str) {
     field.send_keys(value).await.expect("type");
 }
 
+/// Picks a related document by typing its title in the picker, then waits
+/// until the list of related documents holds `lines` lines.
+async fn pick_related(c: &Client, title: &str, lines: usize) {
+    let pick = c
+        .find(Locator::Css("input#f-related-pick"))
+        .await
+        .expect("the related documents picker");
+    pick.send_keys(title).await.expect("type");
+    let offered = format!("datalist#f-related-choices option[value=\"{title}\"]");
+    wait_for(c, "the title offered", async |c: &Client| {
+        c.find(Locator::Css(&offered)).await.is_ok()
+    })
+    .await;
+    // Choosing the offered title: the field then holds it whole.
+    pick.send_keys(" ").await.expect("type");
+    pick.send_keys(&Key::Backspace.to_string())
+        .await
+        .expect("type");
+    wait_for(c, "the title added to the list", async |c: &Client| match c
+        .find(Locator::Css("textarea#f-related"))
+        .await
+    {
+        Ok(t) => t
+            .prop("value")
+            .await
+            .ok()
+            .flatten()
+            .is_some_and(|v| v.lines().count() == lines && v.contains(title)),
+        Err(_) => false,
+    })
+    .await;
+}
+
 /// The message shown once after a change, if any.
 async fn flash(c: &Client) -> String {
     text_of(c, "main p.flash").await
@@ -528,7 +561,13 @@ async fn log_out_and_in(c: &Client, base: &str, name: &str, next: &str) {
         .is_ok()
     {
         click(c, "form.inline button.link", "log out").await;
-        wait_for_path(c, "the logout", |p| p == "/").await;
+        // Logged out once the header offers to log in again.
+        wait_for(c, "the logout", async |c: &Client| {
+            c.find(Locator::Css("nav.account a[href='/login']"))
+                .await
+                .is_ok()
+        })
+        .await;
     }
     c.goto(&format!("{base}/login?next={next}"))
         .await
@@ -573,12 +612,16 @@ fn a_method_goes_from_contributor_to_editor_and_back_until_published() {
         fill(&c, "input#p-name-1", "ACC").await;
         click(&c, "fieldset.partners > button", "add a partner row").await;
         fill(&c, "input#p-name-2", "Collectif de la Butte").await;
-        fill(
-            &c,
-            "textarea#f-related",
-            "La cartographie participative pas à pas\nPetit guide de l’intelligence collective en réunion",
-        )
-        .await;
+        // Two related documents through the picker, which adds each chosen
+        // title as a line of the list.
+        let related = [
+            "La cartographie participative pas à pas",
+            "Petit guide de l’intelligence collective en réunion",
+        ];
+        for (n, title) in related.iter().enumerate() {
+            pick_related(&c, title, n + 1).await;
+        }
+        // Three keywords, the last ones completed with the first kept.
         fill(
             &c,
             "input#f-keywords",
@@ -601,6 +644,12 @@ fn a_method_goes_from_contributor_to_editor_and_back_until_published() {
         wait_for_path(&c, "the saved method", |p| p.starts_with("/method/")).await;
         assert_eq!(flash(&c).await, "Enregistré.");
         let url = c.current_url().await.expect("url").path().to_owned();
+        let related = text_of(&c, "section.related").await;
+        assert!(
+            related.contains("La cartographie participative pas à pas")
+                && related.contains("Petit guide de l’intelligence collective en réunion"),
+            "{related}"
+        );
         let partners = text_of(&c, "section.partners").await;
         for name in [
             "Géographies Partagées",
