@@ -1,6 +1,7 @@
-//! Every change to the base's content, as one account makes it. The forms, the
-//! JSON API and the review queue all call these operations; none of them writes
-//! to the store itself. Each operation:
+//! Every change to the base, as one account makes it: its content, its
+//! discussions and its accounts. The forms, the JSON API and the review queue
+//! all call these operations; none of them writes to the store itself. Each
+//! operation:
 //!
 //! - checks what the acting account may do ([`access`]), in one place;
 //! - writes, in one transaction, with the default status, owner and revision
@@ -11,8 +12,9 @@
 //!   follow the record.
 //!
 //! Bulk imports write through [`crate::import`], in batches that the index
-//! follows on its own thread; they check their records with the same rules of
-//! the store.
+//! follows on its own thread; each record they write first passes the checks
+//! and defaults of [`Ops::create`] or [`Ops::update`] ([`Ops::admit_new`],
+//! [`Ops::admit_change`]), and names resolve through [`names`] everywhere.
 
 pub mod access;
 mod accounts;
