@@ -107,6 +107,7 @@ impl Store {
         text_table!("moved", MOVED);
         json_table!("users", USERS);
         json_table!("api_tokens", API_TOKENS);
+        json_table!("link_proposals", LINK_PROPOSALS);
         multimap!("backlinks", BACKLINKS);
         multimap!("keyword_uses", KEYWORD_USES);
         multimap!("followers", FOLLOWERS);
@@ -151,6 +152,7 @@ impl Store {
             let mut moved = txn.open_table(MOVED)?;
             let mut users = txn.open_table(USERS)?;
             let mut api_tokens = txn.open_table(API_TOKENS)?;
+            let mut link_proposals = txn.open_table(LINK_PROPOSALS)?;
             let mut backlinks = txn.open_multimap_table(BACKLINKS)?;
             let mut keyword_uses = txn.open_multimap_table(KEYWORD_USES)?;
             let mut followers = txn.open_multimap_table(FOLLOWERS)?;
@@ -187,6 +189,9 @@ impl Store {
                     }
                     "api_tokens" => {
                         api_tokens.insert(text(key)?.as_str(), bytes(value)?.as_slice())?;
+                    }
+                    "link_proposals" => {
+                        link_proposals.insert(text(key)?.as_str(), bytes(value)?.as_slice())?;
                     }
                     "revisions" => {
                         let id = key[0].as_str().ok_or_else(bad)?;

@@ -376,7 +376,7 @@ fn a_merge_keeps_only_the_names_chosen() {
 }
 
 #[test]
-fn a_backup_keeps_discussions_followers_and_notifications() {
+fn a_backup_keeps_discussions_followers_notifications_and_proposals() {
     let source = tempfile::tempdir().expect("tempdir");
     let store = Store::open(source.path()).expect("open");
     let id = store
@@ -404,11 +404,19 @@ fn a_backup_keeps_discussions_followers_and_notifications() {
             )
         })
         .expect("discussion");
+    store
+        .propose_link(&id, "p-1", "user", "cora")
+        .expect("proposal");
     let mut snapshot = Vec::new();
     store.backup(&mut snapshot).expect("backup");
     let target = tempfile::tempdir().expect("tempdir");
     let restored = Store::open(target.path()).expect("open");
     restored.restore(&mut snapshot.as_slice()).expect("restore");
+    assert_eq!(
+        restored.link_proposals().expect("proposals"),
+        store.link_proposals().expect("proposals"),
+        "a proposal waiting for an editor is kept"
+    );
     assert_eq!(
         restored.comments(&id).expect("comments"),
         store.comments(&id).expect("comments")
