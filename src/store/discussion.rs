@@ -233,12 +233,22 @@ impl Store {
     }
 
     /// How many of an account's notifications are unread.
+    /// Every page an account sees asks this: the unread ones are the newest
+    /// (marking read marks them all), so they are counted from the newest back
+    /// to the first one read, without decoding the rest.
     pub fn unread_notifications(&self, account: &str) -> Result<u64> {
-        Ok(self
-            .notifications(account)?
-            .iter()
-            .filter(|n| !n.read)
-            .count() as u64)
+        let txn = self.begin_read()?;
+        let table = txn.open_table(NOTIFICATIONS)?;
+        let mut unread = 0;
+        for entry in table.range((account, 0)..=(account, u64::MAX))?.rev() {
+            let (_, v) = entry?;
+            let n: Notification = decode_json("notification", v.value())?;
+            if n.read {
+                break;
+            }
+            unread += 1;
+        }
+        Ok(unread)
     }
 }
 
@@ -291,6 +301,11 @@ mod tests {
             .expect("read");
         assert_eq!(store.unread_notifications("carl").expect("count"), 0);
         assert_eq!(store.unread_notifications("eve").expect("count"), 0);
+        // A new one after those read counts alone.
+        let mut newer = kept[0].clone();
+        newer.read = false;
+        store.write(|w| w.notify("carl", newer)).expect("notify");
+        assert_eq!(store.unread_notifications("carl").expect("count"), 1);
 
         store
             .write(|w| w.set_following("r1", "eve", true))
