@@ -91,6 +91,9 @@ pub enum Command {
             default_value = "Savoirs <savoirs@localhost>"
         )]
         mail_from: String,
+        /// Largest file that may be attached, in MiB.
+        #[arg(long, default_value_t = 50, env = "SAVOIRS_MAX_UPLOAD_MB", value_parser = clap::value_parser!(u64).range(1..=4096))]
+        max_upload: u64,
     },
     /// Import JSON Lines (.jsonl), plain-text action sheets (.txt) or SKOS
     /// thesauri in Turtle (.ttl). Importing the same files again changes nothing.
@@ -120,6 +123,10 @@ pub enum Command {
     },
     /// Load a snapshot into an empty data directory, then build its index.
     Restore { file: PathBuf },
+    /// Read the text of an attached file and print it as JSON. The server
+    /// runs this in a child process, under limits, for every file it is sent.
+    #[command(hide = true)]
+    ExtractText { file: PathBuf, media_type: String },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -160,6 +167,10 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Import { .. } => (cli.index_memory_mb.unwrap_or(256), 1),
         _ => (cli.index_memory_mb.unwrap_or(64), 4),
     };
+    if let Command::ExtractText { file, media_type } = &cli.command {
+        // Before anything else: the child must not open the store or the index.
+        return crate::files::extract::run_child(file, media_type);
+    }
     crate::memory::set(crate::memory::Memory::from_mib(
         cli.cache_mb as usize,
         index_memory as usize,
@@ -173,6 +184,7 @@ pub fn run(cli: Cli) -> ExitCode {
             trusted_proxies,
             smtp_url,
             mail_from,
+            max_upload,
         } => serve(
             &cli.data,
             addr,
@@ -180,6 +192,7 @@ pub fn run(cli: Cli) -> ExitCode {
             public_url,
             trusted_proxies,
             smtp_url.map(|url| (url, mail_from)),
+            max_upload * 1024 * 1024,
         ),
         Command::Import { files } => import_files(&cli.data, &files),
         Command::Export { format, output } => export_to(&cli.data, format, output.as_deref()),
@@ -188,6 +201,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Compact => compact(&cli.data),
         Command::Backup { output } => backup(&cli.data, output.as_deref()),
         Command::Restore { file } => restore(&cli.data, &file),
+        Command::ExtractText { .. } => Ok(ExitCode::SUCCESS),
         Command::User {
             command: UserCommand::Add { name, role },
         } => add_user(&cli.data, &name, &role),
@@ -232,6 +246,7 @@ fn serve(
     trusted_proxies: Vec<std::net::IpAddr>,
     // The SMTP server's address and the sender, when mail is sent.
     smtp: Option<(String, String)>,
+    max_upload: u64,
 ) -> Result<ExitCode> {
     let store = open_store(data)?;
     if demo && store.read()?.count()? == 0 {
@@ -296,6 +311,7 @@ fn serve(
             searches: http::turns_per_core(),
             setup: setup.clone(),
             mailer,
+            intake: Arc::new(crate::files::Intake::new(data, max_upload)?),
         };
         // Scripts and tests read this line to learn the port.
         println!("Savoirs listening on http://{local}");

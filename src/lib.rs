@@ -14,6 +14,7 @@
 
 pub mod cli;
 pub mod export;
+pub mod files;
 pub mod group_commit;
 pub mod http;
 pub mod import;

@@ -55,6 +55,13 @@ impl<'r> Lookups<'r> {
         Ok(self.records.get(id).and_then(Option::as_ref))
     }
 
+    fn file_text(
+        &self,
+        hash: &str,
+    ) -> Result<Option<crate::files::extract::Extraction>, StoreError> {
+        self.reader.file_text(hash)
+    }
+
     fn concept_by_label(&mut self, label: &str) -> Result<Option<String>, StoreError> {
         if let Some(found) = self.labels.get(label) {
             return Ok(found.clone());
@@ -138,8 +145,39 @@ pub fn index_doc(record: &Record, lookups: &mut Lookups<'_>) -> Result<IndexDoc,
             doc.partners.push(p.label().to_owned());
         }
     }
+    add_files(&mut doc, record, lookups)?;
     doc.labels.retain(|l| !l.trim().is_empty());
     Ok(doc)
+}
+
+/// The text of the record's attached files, each in its language, page by
+/// page where the file has pages (a PDF, a presentation); and their types.
+fn add_files(
+    doc: &mut IndexDoc,
+    record: &Record,
+    lookups: &mut Lookups<'_>,
+) -> Result<(), StoreError> {
+    for a in &record.meta.attachments {
+        doc.formats.push(a.format().to_owned());
+        let Some(text) = lookups.file_text(&a.file)? else {
+            continue;
+        };
+        let lang = match a.lang.as_str() {
+            "" => record.meta.lang.clone(),
+            l => l.to_owned(),
+        };
+        for (i, page) in text.pages.into_iter().enumerate() {
+            doc.files.push(savoirs_index::FilePage {
+                lang: lang.clone(),
+                file: a.name.clone(),
+                page: if a.pages.is_some() { i as u32 + 1 } else { 0 },
+                text: page,
+            });
+        }
+    }
+    doc.formats.sort();
+    doc.formats.dedup();
+    Ok(())
 }
 
 /// How deep a concept's broader chain is followed (and a guard against cycles).

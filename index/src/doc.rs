@@ -36,6 +36,32 @@ pub struct IndexDoc {
     pub updated: i64,
     /// Amount in minor units, for sorting.
     pub amount: Option<i64>,
+    /// The text of the record's attached files, page by page. Searched with a
+    /// low weight: a file never outranks the record's own title and summary.
+    pub files: Vec<FilePage>,
+    /// The short types of the attached files (`pdf`, `odt` …), for the facet.
+    pub formats: Vec<String>,
+}
+
+/// One page of an attached file's text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FilePage {
+    /// The language of the text (the attachment's, else the record's).
+    pub lang: String,
+    /// The file's name, as a hit names it.
+    pub file: String,
+    /// Its number, from 1; 0 when the file is not divided into pages.
+    pub page: u32,
+    pub text: String,
+}
+
+/// Where in an attached file a hit's excerpt comes from.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FileMatch {
+    pub file: String,
+    /// From 1; absent when the file has no pages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -88,6 +114,8 @@ pub struct SearchRequest {
     pub keywords: Vec<String>,
     pub langs: Vec<String>,
     pub years: Vec<i64>,
+    /// Types of attached files (`pdf` …).
+    pub formats: Vec<String>,
     /// Statuses the reader may see; empty means every status.
     pub statuses: Vec<String>,
     /// With `statuses`: records created by this account are visible whatever their
@@ -116,6 +144,9 @@ pub struct Hit {
     pub partners: Vec<String>,
     pub keywords: Vec<String>,
     pub period: Option<Period>,
+    /// Set when the excerpt comes from an attached file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<FileMatch>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -131,6 +162,8 @@ pub struct Facets {
     pub keyword: Vec<FacetCount>,
     pub year: Vec<FacetCount>,
     pub lang: Vec<FacetCount>,
+    /// Types of attached files.
+    pub format: Vec<FacetCount>,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -35,7 +35,8 @@ use tantivy::{
 
 pub use analysis::Lang;
 pub use doc::{
-    Completion, FacetCount, Facets, Hit, IndexDoc, Period, SearchRequest, SearchResults, Sort,
+    Completion, FacetCount, Facets, FileMatch, FilePage, Hit, IndexDoc, Period, SearchRequest,
+    SearchResults, Sort,
 };
 pub use schema::SCHEMA_VERSION;
 
@@ -446,6 +447,21 @@ impl SearchIndex {
         doc.add_i64(f.updated, d.updated);
         if let Some(a) = d.amount {
             doc.add_i64(f.amount, a);
+        }
+        // Each language's pages in its own field, and where each page comes
+        // from in the same order, so that a hit can say "dans rapport.pdf, p. 12".
+        for l in Lang::ALL {
+            for page in d.files.iter().filter(|p| Lang::from_code(&p.lang) == l) {
+                doc.add_text(f.text(l, Role::Files), &page.text);
+                let place = format!("{}\u{1f}{}\u{1f}{}", l.code(), page.page, page.file);
+                doc.add_text(f.file_where, place);
+            }
+        }
+        for format in &d.formats {
+            doc.add_facet(f.facets, query::facet("format", format));
+            if let Some(field) = f.facet_value("format") {
+                doc.add_text(field, format);
+            }
         }
         doc.add_text(f.title_sort, sort_key(&d.title));
         doc.add_text(f.title_key, analysis::key(lang, &d.title));
@@ -958,6 +974,7 @@ impl SearchIndex {
             keyword: counts("keyword"),
             year,
             lang: counts("lang"),
+            format: counts("format"),
         };
         Ok((total, addresses, facets))
     }
@@ -980,27 +997,30 @@ impl SearchIndex {
             let summary = text_value(&doc, f.text(lang, Role::Summary));
             let body = text_value(&doc, f.text(lang, Role::Body));
             // (number of highlighted matches, HTML) of the best fragment of a field.
-            let mut snippet_for = |role: Role, text: &str, max: usize| -> Result<(usize, String)> {
-                if parsed.is_empty() || text.is_empty() {
-                    return Ok((0, String::new()));
-                }
-                let position = generators
-                    .iter()
-                    .position(|(l, r, _)| *l == lang && *r == role);
-                let index = match position {
-                    Some(i) => i,
-                    None => {
-                        let g = snippet::generator(searcher, q, f.text(lang, role), lang, max)?;
-                        generators.push((lang, role, g));
-                        generators.len() - 1
+            let mut snippet_in =
+                |lang: Lang, role: Role, text: &str, max: usize| -> Result<(usize, String)> {
+                    if parsed.is_empty() || text.is_empty() {
+                        return Ok((0, String::new()));
                     }
+                    let position = generators
+                        .iter()
+                        .position(|(l, r, _)| *l == lang && *r == role);
+                    let index = match position {
+                        Some(i) => i,
+                        None => {
+                            let g = snippet::generator(searcher, q, f.text(lang, role), lang, max)?;
+                            generators.push((lang, role, g));
+                            generators.len() - 1
+                        }
+                    };
+                    let snippet = generators[index].2.snippet(text);
+                    Ok(match snippet.highlighted().len() {
+                        0 => (0, String::new()),
+                        n => (n, snippet::to_marked_html(&snippet, text.len())),
+                    })
                 };
-                let snippet = generators[index].2.snippet(text);
-                Ok(match snippet.highlighted().len() {
-                    0 => (0, String::new()),
-                    n => (n, snippet::to_marked_html(&snippet, text.len())),
-                })
-            };
+            let mut snippet_for =
+                |role: Role, text: &str, max: usize| snippet_in(lang, role, text, max);
             let title_html = match snippet_for(Role::Title, &title, 10_000)? {
                 (0, _) => snippet::leading_excerpt(&title, 10_000),
                 (_, s) => s,
@@ -1014,6 +1034,32 @@ impl SearchIndex {
             } else {
                 in_summary.1
             };
+            // Matched in none of its own texts: the record was found by its
+            // files, and the excerpt says which file and page.
+            let mut file = None;
+            if excerpt.is_empty() && !parsed.is_empty() {
+                let places = text_values(&doc, f.file_where);
+                let mut places = places.iter();
+                'files: for l in Lang::ALL {
+                    for page in doc.get_all(f.text(l, Role::Files)) {
+                        let Some(place) = places.next() else {
+                            break 'files;
+                        };
+                        let text = page.as_str().unwrap_or_default();
+                        let (n, html) = snippet_in(l, Role::Files, text, SNIPPET_CHARS)?;
+                        if n > 0 {
+                            let mut parts = place.splitn(3, '\u{1f}').skip(1);
+                            let number = parts.next().and_then(|p| p.parse().ok());
+                            file = Some(FileMatch {
+                                page: number.filter(|n| *n > 0),
+                                file: parts.next().unwrap_or_default().to_owned(),
+                            });
+                            excerpt = html;
+                            break 'files;
+                        }
+                    }
+                }
+            }
             if excerpt.is_empty() {
                 let lead = if summary.is_empty() { &body } else { &summary };
                 excerpt = snippet::leading_excerpt(lead, SNIPPET_CHARS);
@@ -1042,6 +1088,7 @@ impl SearchIndex {
                 partners: text_values(&doc, f.partners),
                 keywords: text_values(&doc, f.keywords),
                 period,
+                file,
             });
         }
         Ok(hits)

@@ -434,6 +434,7 @@ pub fn build(
         &merged(&req.keywords, &f.keywords),
     );
     add_facet_filter(&mut clauses, fields, "lang", &merged(&req.langs, &f.langs));
+    add_facet_filter(&mut clauses, fields, "format", &req.formats);
     let years: Vec<String> = req
         .years
         .iter()

@@ -17,7 +17,9 @@ use crate::analysis::{LABEL_ANALYZER, Lang, SPELL_ANALYZER};
 /// entry names only the published partners and concepts it links to.
 /// Version 6: each language's vocabulary of words as written (`words_fr` …).
 /// Version 7: the key of each title (`title_key`).
-pub const SCHEMA_VERSION: u32 = 7;
+/// Version 8: the text of attached files (`files_fr` …, `file_where`), and
+/// their types as a facet.
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// The searchable text roles of a record, from the most to the least weighty.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,10 +29,18 @@ pub enum Role {
     Labels,
     Summary,
     Body,
+    /// The text of attached files.
+    Files,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Title, Role::Labels, Role::Summary, Role::Body];
+    pub const ALL: [Role; 5] = [
+        Role::Title,
+        Role::Labels,
+        Role::Summary,
+        Role::Body,
+        Role::Files,
+    ];
 
     fn name(self) -> &'static str {
         match self {
@@ -38,6 +48,7 @@ impl Role {
             Role::Labels => "labels",
             Role::Summary => "summary",
             Role::Body => "body",
+            Role::Files => "files",
         }
     }
 
@@ -54,6 +65,9 @@ impl Role {
             Role::Labels => 1.5,
             Role::Summary => 2.0,
             Role::Body => 1.0,
+            // Long texts that the record's own words must outrank: a file
+            // full of a word scores at most about one body match.
+            Role::Files => 0.4,
         }
     }
 }
@@ -86,6 +100,9 @@ pub struct Fields {
     pub spell: Field,
     /// Titles and labels, unstemmed: what suggestions complete.
     pub complete: Field,
+    /// Per page of attached text, in the order of the `files_*` values of
+    /// each language: `lang \u{1f} page \u{1f} file name`.
+    pub file_where: Field,
     /// Columnar copies of the facet values, one field per dimension, for counting.
     pub facet_values: Vec<(&'static str, Field)>,
     text: Vec<(Lang, Role, Field)>,
@@ -113,6 +130,7 @@ impl Fields {
         let amount = b.add_i64_field("amount", FAST);
         let title_sort = b.add_text_field("title_sort", STRING | FAST);
         let title_key = b.add_text_field("title_key", STRING);
+        let file_where = b.add_text_field("file_where", STORED);
         let label_text = b.add_text_field(
             "label_text",
             TextOptions::default().set_indexing_options(
@@ -188,6 +206,7 @@ impl Fields {
             amount,
             title_sort,
             title_key,
+            file_where,
             label_text,
             spell,
             complete,

@@ -129,6 +129,7 @@ fn blank_form(kind: Kind, heading: String, action: String, viewer: &Viewer) -> R
         conflict: None,
         message: String::new(),
         unknown_partners: Vec::new(),
+        attachments: None,
     }
 }
 
@@ -366,7 +367,7 @@ async fn create(
 }
 
 /// The record at `/{kind}/{slug}` if the viewer may edit it.
-fn editable(
+pub(super) fn editable(
     state: &AppState,
     viewer: &Viewer,
     kind: &str,
@@ -409,6 +410,7 @@ async fn edit_form(
             view.partners = partners;
             fill_completions(&mut view, s, &who)?;
             view.base_revision = record.meta.revision;
+            view.attachments = Some(super::files::view(s, &s.store.read()?, &record, &who)?);
             Ok(view)
         })
         .await?;
@@ -441,6 +443,7 @@ async fn update(
             fill_completions(&mut view, s, &who)?;
             view.message = form.get("message").to_owned();
             view.base_revision = base;
+            view.attachments = Some(super::files::view(s, &s.store.read()?, &stored, &who)?);
             if !errors.is_empty() || intent == Intent::Preview {
                 let unknown = forms::unknown_partners(&form, &s.store.read()?, &who)?;
                 let unknown = partner_choices(s, &who, unknown)?;

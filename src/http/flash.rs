@@ -40,10 +40,15 @@ pub enum Flash {
     NotificationsRead,
     MailSaved,
     Unlinked,
+    Attached,
+    AttachedNoText,
+    AttachmentReplaced,
+    AttachmentRemoved,
+    AttachmentDescribed,
 }
 
 impl Flash {
-    const ALL: [Flash; 22] = [
+    const ALL: [Flash; 27] = [
         Flash::Saved,
         Flash::Proposed,
         Flash::Published,
@@ -66,6 +71,11 @@ impl Flash {
         Flash::NotificationsRead,
         Flash::MailSaved,
         Flash::Unlinked,
+        Flash::Attached,
+        Flash::AttachedNoText,
+        Flash::AttachmentReplaced,
+        Flash::AttachmentRemoved,
+        Flash::AttachmentDescribed,
     ];
 
     /// Its message's key in the interface texts, also what the cookie holds.
@@ -93,6 +103,11 @@ impl Flash {
             Flash::NotificationsRead => "flash.notifications_read",
             Flash::MailSaved => "account.mail_saved",
             Flash::Unlinked => "flash.unlinked",
+            Flash::Attached => "flash.attached",
+            Flash::AttachedNoText => "flash.attached_no_text",
+            Flash::AttachmentReplaced => "flash.attachment_replaced",
+            Flash::AttachmentRemoved => "flash.attachment_removed",
+            Flash::AttachmentDescribed => "flash.attachment_described",
         }
     }
 

@@ -16,6 +16,7 @@ mod edit;
 mod error;
 mod exports;
 mod feeds;
+mod files;
 mod flash;
 mod forms;
 mod history;
@@ -73,6 +74,8 @@ pub struct AppState {
     pub setup: Arc<Setup>,
     /// `serve --smtp-url`: mail for notifications and password resets.
     pub mailer: Option<Arc<crate::mail::Mailer>>,
+    /// Where attached files go, how large they may be, what reads their text.
+    pub intake: Arc<crate::files::Intake>,
 }
 
 /// The machine's cores: how many CPU-bound tasks may usefully run at once.
@@ -123,6 +126,9 @@ impl AppState {
 #[derive(Default)]
 pub struct Routes {
     router: Router<AppState>,
+    /// Uploads: bodies up to `serve --max-upload`, and time to receive them
+    /// and read their text.
+    uploads: Router<AppState>,
     list: Vec<(Method, &'static str)>,
 }
 
@@ -149,6 +155,12 @@ impl Routes {
                 limits::refuse_over(max, request, next)
             }));
         self.add(Method::POST, path, route);
+    }
+
+    /// A POST that receives a file: see [`Routes::uploads`].
+    pub fn upload<H: Handler<T, AppState>, T: 'static>(&mut self, path: &'static str, handler: H) {
+        self.uploads = std::mem::take(&mut self.uploads).route(path, axum::routing::post(handler));
+        self.list.push((Method::POST, path));
     }
 
     pub fn put<H: Handler<T, AppState>, T: 'static>(&mut self, path: &'static str, handler: H) {
@@ -184,6 +196,7 @@ fn table() -> Routes {
     feeds::routes(&mut r);
     discovery::routes(&mut r);
     exports::routes(&mut r);
+    files::routes(&mut r);
     r
 }
 
@@ -197,11 +210,34 @@ pub fn route_table() -> Vec<(Method, &'static str)> {
 pub const MAX_BODY: usize = 8 * 1024 * 1024;
 /// A request that takes longer is answered 408 and dropped; slow clients too.
 const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+/// An upload: a large file on a slow line, then up to a minute and a quarter
+/// of text extraction.
+const UPLOAD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
-    table()
-        .router
+    let Routes {
+        router, uploads, ..
+    } = table();
+    // The file's size is checked as it arrives (413 past the limit); the
+    // multipart framing adds a little.
+    let upload_limit = usize::try_from(state.intake.max_upload)
+        .unwrap_or(usize::MAX)
+        .saturating_add(1024 * 1024);
+    let uploads = uploads
+        .layer(axum::extract::DefaultBodyLimit::max(upload_limit))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            UPLOAD_TIMEOUT,
+        ));
+    router
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+        .layer(axum::middleware::from_fn(limits::refuse_large_bodies))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .merge(uploads)
         .fallback(records::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -212,12 +248,6 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             public::admit,
-        ))
-        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
-        .layer(axum::middleware::from_fn(limits::refuse_large_bodies))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
         ))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             limits::panic_page,
@@ -233,12 +263,15 @@ pub fn router(state: AppState) -> Router {
 /// Headers every response carries: no inline script, no framing, no sniffing.
 async fn security_headers(mut response: Response) -> Response {
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-        ),
-    );
+    // A downloaded file brings a stricter policy of its own.
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+            ),
+        );
+    }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

@@ -127,6 +127,7 @@ async fn search(
                 keywords: h.keywords.clone(),
                 period: h.period.map(|p| (p.start, p.end)),
                 lang: h.lang.clone(),
+                file: h.file.as_ref().map(|f| (f.file.clone(), f.page)),
             })
             .collect(),
         facets: vec![
@@ -135,6 +136,7 @@ async fn search(
             facet("keyword", &f.keyword),
             facet("year", &f.year),
             facet("lang", &f.lang),
+            facet("format", &f.format),
         ],
         partial: results.partial,
         matched: results.matched,

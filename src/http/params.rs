@@ -46,6 +46,8 @@ pub struct SearchParams {
     pub partners: Vec<String>,
     pub keywords: Vec<String>,
     pub langs: Vec<String>,
+    /// Types of attached files (`pdf`, `odt` …).
+    pub formats: Vec<String>,
     pub years: Vec<i64>,
     pub sort: Sort,
     pub page: usize,
@@ -88,7 +90,7 @@ impl SearchParams {
             let value = value.trim().to_owned();
             if matches!(
                 key.as_ref(),
-                "kind" | "partner" | "keyword" | "lang" | "year"
+                "kind" | "partner" | "keyword" | "lang" | "year" | "format"
             ) && value.chars().count() > MAX_FILTER_CHARS
             {
                 return Err(too_long(&key));
@@ -110,6 +112,20 @@ impl SearchParams {
                         return Err(bad("lang", &value, t(lang, "params.lang")));
                     }
                     push_new(&mut p.langs, value);
+                }
+                "format" if value.is_empty() => {}
+                "format" => {
+                    let known = crate::files::detect::ACCEPTED
+                        .iter()
+                        .any(|(_, f)| *f == value);
+                    if !known {
+                        return Err(bad(
+                            "format",
+                            &value,
+                            "pdf, odt, ods, odp, docx, xlsx, pptx, txt, md, html, csv, png, jpeg, webp",
+                        ));
+                    }
+                    push_new(&mut p.formats, value);
                 }
                 "year" if value.is_empty() => {}
                 "year" => match years(&value) {
@@ -144,9 +160,8 @@ impl SearchParams {
             }
             // Checked as values come, so that a long address is refused before
             // its values are all collected.
-            if p.kinds.len() + p.partners.len() + p.keywords.len() + p.langs.len() > MAX_FILTERS
-                || p.years.len() > 2 * MAX_YEARS
-            {
+            let values = p.kinds.len() + p.partners.len() + p.keywords.len() + p.langs.len();
+            if values + p.formats.len() > MAX_FILTERS || p.years.len() > 2 * MAX_YEARS {
                 return Err(too_many(lang));
             }
         }
@@ -168,6 +183,7 @@ impl SearchParams {
             keywords: self.keywords.clone(),
             langs: self.langs.clone(),
             years: self.years.clone(),
+            formats: self.formats.clone(),
             statuses,
             owner,
             sort: self.sort,
@@ -184,6 +200,7 @@ impl SearchParams {
             ("partner", &self.partners),
             ("keyword", &self.keywords),
             ("lang", &self.langs),
+            ("format", &self.formats),
         ] {
             out.extend(values.iter().map(|v| (name.to_owned(), v.clone())));
         }

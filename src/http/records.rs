@@ -319,6 +319,10 @@ fn document_view(
         concept: None,
         discussion: None,
         undo_link: None,
+        attachments: super::files::rows(reader, record, viewer)?,
+        attachments_url: viewer
+            .can_edit(record)
+            .then(|| format!("{}/attachments", record.url())),
     };
     match &record.body {
         Body::Action(a) => {

@@ -4,6 +4,7 @@
 //! common fields ([`Meta`]) and its kind-specific fields ([`Body`]) side by side in
 //! one flat object tagged by `"kind"`. Links to partners and other records are by id.
 
+mod attachments;
 mod fields;
 pub mod legacy;
 mod validate;
@@ -14,10 +15,11 @@ use std::fmt;
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 
+pub use attachments::{Attachment, clean_file_name};
 pub use fields::{
     Amount, PartnerRef, Period, RELATIONS, ROLES, Relation, TRANSLATION, parse_amount_value,
 };
-pub use validate::{FieldError, is_web_address, validate};
+pub use validate::{FieldError, attachment_problems, is_web_address, validate};
 
 /// The kinds of record, in the order they are exported (partners first, so that
 /// documents that name them find them on import).
@@ -119,6 +121,9 @@ pub struct Meta {
     /// Number of the record's latest revision; not part of the interchange format.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub revision: u64,
+    /// Files attached to the record.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Attachment>,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -126,8 +131,16 @@ fn is_zero(n: &u64) -> bool {
 }
 
 /// Names of [`Meta`]'s fields, used to split a flat JSON object in two.
-const META_KEYS: [&str; 8] = [
-    "id", "slug", "lang", "status", "created", "updated", "owner", "revision",
+const META_KEYS: [&str; 9] = [
+    "id",
+    "slug",
+    "lang",
+    "status",
+    "created",
+    "updated",
+    "owner",
+    "revision",
+    "attachments",
 ];
 
 /// The kind-specific part of a record.
@@ -335,6 +348,7 @@ impl Record {
                 updated: now,
                 owner: String::new(),
                 revision: 0,
+                attachments: Vec::new(),
             },
             body,
         }
@@ -447,7 +461,7 @@ impl Record {
                 out.insert(k, v);
             }
         }
-        for key in ["created", "updated", "owner", "revision"] {
+        for key in ["attachments", "created", "updated", "owner", "revision"] {
             if let Some(v) = meta.get(key) {
                 out.insert(key.into(), v.clone());
             }

@@ -25,6 +25,35 @@ const MAX_TEXT: usize = 1_000_000;
 /// still tells cents apart, so every amount accepted comes back to the cent.
 const MAX_AMOUNT_MINOR: i64 = 7_000_000_000_000_000;
 
+/// What is wrong with an attachment's description, if anything.
+pub fn attachment_problems(title: &str, description: &str, lang: &str) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let mut err = |field: &str, message: String| {
+        errors.push(FieldError {
+            field: field.to_owned(),
+            message,
+        });
+    };
+    if title.chars().count() > MAX_TITLE {
+        err("title", format!("is longer than {MAX_TITLE} characters"));
+    }
+    if description.chars().count() > MAX_FILE_DESCRIPTION {
+        err(
+            "description",
+            format!("is longer than {MAX_FILE_DESCRIPTION} characters"),
+        );
+    }
+    if !lang.is_empty() && !LANGS.contains(&lang) {
+        err(
+            "lang",
+            format!("unknown language {lang:?} (expected one of fr, en, es)"),
+        );
+    }
+    errors
+}
+
+const MAX_FILE_DESCRIPTION: usize = 5_000;
+
 /// Checks a record; an empty list means it may be stored.
 pub fn validate(record: &Record) -> Vec<FieldError> {
     let mut errors = Vec::new();
@@ -56,6 +85,24 @@ pub fn validate(record: &Record) -> Vec<FieldError> {
             title_field,
             format!("is longer than {MAX_TITLE} characters"),
         );
+    }
+    for (i, a) in record.meta.attachments.iter().enumerate() {
+        for problem in attachment_problems(&a.title, &a.description, &a.lang) {
+            err(
+                &format!("attachments[{i}].{}", problem.field),
+                problem.message,
+            );
+        }
+        let hash = a.file.len() == 64 && a.file.bytes().all(|b| b.is_ascii_hexdigit());
+        if !hash {
+            err(
+                &format!("attachments[{i}].file"),
+                "must be the SHA-256 of a stored file (or give a path to import)".into(),
+            );
+        }
+        if a.name.trim().is_empty() {
+            err(&format!("attachments[{i}].name"), "is required".into());
+        }
     }
     for (i, p) in record.partner_refs().iter().enumerate() {
         if p.id.is_empty() && p.name.trim().is_empty() {

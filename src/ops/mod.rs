@@ -19,6 +19,7 @@
 pub mod access;
 mod accounts;
 mod discussion;
+mod files;
 mod links;
 pub mod names;
 
@@ -302,6 +303,9 @@ impl<'a> Ops<'a> {
         record.meta.slug.clone_from(&stored.meta.slug);
         record.meta.created = stored.meta.created;
         record.meta.owner.clone_from(&stored.meta.owner);
+        // Attachments change through their own operation ([`Ops::set_attachments`]):
+        // a form or an API call that edits the text keeps them.
+        record.meta.attachments.clone_from(&stored.meta.attachments);
         Ok(or_default(saving.message, "Modification"))
     }
 
@@ -419,7 +423,10 @@ impl<'a> Ops<'a> {
             what: format!("revision {number} of {}", stored.meta.id),
             message: e.to_string(),
         })?;
+        // The revision's attachments come back with its content.
+        let attachments = std::mem::take(&mut restored.meta.attachments);
         restored.meta = stored.meta.clone();
+        restored.meta.attachments = attachments;
         restored.meta.updated = model::now();
         let message = format!("Restauration de la révision {number}");
         let saved = self.write(

@@ -92,7 +92,7 @@ impl StoreError {
         )
     }
 
-    fn io(path: &Path, source: std::io::Error) -> StoreError {
+    pub fn io(path: &Path, source: std::io::Error) -> StoreError {
         StoreError::Io {
             path: path.display().to_string(),
             source,
@@ -285,6 +285,7 @@ impl Store {
             txn.open_table(COMMENTS)?;
             txn.open_multimap_table(FOLLOWERS)?;
             txn.open_table(NOTIFICATIONS)?;
+            txn.open_table(FILE_TEXTS)?;
         }
         txn.commit()?;
         Ok(())
@@ -488,6 +489,7 @@ fn same_content(stored: &Record, new: &Record) -> bool {
         && a.lang == b.lang
         && a.status == b.status
         && a.owner == b.owner
+        && a.attachments == b.attachments
 }
 
 fn read_u32(bytes: &[u8]) -> u32 {
@@ -559,6 +561,22 @@ pub fn valid_id(id: &str) -> bool {
 /// Reads shared by [`Reader`] and [`Writer`]: both transactions can open tables.
 macro_rules! reads {
     () => {
+        /// The text extracted from the attached file of this hash, once read.
+        pub fn file_text(&self, hash: &str) -> Result<Option<crate::files::extract::Extraction>> {
+            let table = self.txn.open_table(FILE_TEXTS)?;
+            let Some(value) = table.get(hash)? else {
+                return Ok(None);
+            };
+            let what = format!("text of file {hash}");
+            let json = packing::unpack(&what, value.value())?;
+            serde_json::from_slice(&json)
+                .map(Some)
+                .map_err(|e| StoreError::Corrupt {
+                    what,
+                    message: e.to_string(),
+                })
+        }
+
         /// The record with this id.
         pub fn get(&self, id: &str) -> Result<Option<Record>> {
             let table = self.txn.open_table(RECORDS)?;
@@ -733,6 +751,23 @@ pub struct Writer<'t> {
 
 impl Writer<'_> {
     reads!();
+
+    /// Keeps the text extracted from the attached file of this hash.
+    pub fn put_file_text(
+        &mut self,
+        hash: &str,
+        text: &crate::files::extract::Extraction,
+    ) -> Result<()> {
+        let json = serde_json::to_vec(text).map_err(|e| StoreError::Corrupt {
+            what: format!("text of file {hash}"),
+            message: e.to_string(),
+        })?;
+        let packed = packing::pack(&json)?;
+        self.txn
+            .open_table(FILE_TEXTS)?
+            .insert(hash, packed.as_slice())?;
+        Ok(())
+    }
 
     /// Saves a record: gives it an id and a slug if it has none, validates it,
     /// writes it with a new revision, updates name and link tables and appends to

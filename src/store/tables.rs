@@ -43,3 +43,7 @@ pub const FOLLOWERS: MultimapTableDefinition<&str, &str> =
 /// (account, number) → a notification as JSON.
 pub const NOTIFICATIONS: TableDefinition<(&str, u64), &[u8]> =
     TableDefinition::new("notifications");
+/// SHA-256 of an attached file (hex) → the text extracted from it, as packed
+/// JSON ([`crate::files::extract::Extraction`]). Shared by every record that
+/// attaches the same file.
+pub const FILE_TEXTS: TableDefinition<&str, &[u8]> = TableDefinition::new("file_texts");

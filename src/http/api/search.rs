@@ -34,6 +34,9 @@ pub struct SearchQuery {
     /// A year, or a period such as `2005..2007` (at most 200 years).
     #[param(pattern = "^([0-9]{4}(\\.\\.[0-9]{4})?)?$")]
     year: Option<String>,
+    /// Type of an attached file; repeat to select several.
+    #[param(pattern = "^(pdf|odt|ods|odp|docx|xlsx|pptx|txt|md|html|csv|png|jpeg|webp)?$")]
+    format: Option<String>,
     /// Result order.
     #[param(pattern = "^(relevance|newest|oldest|title|amount)$")]
     sort: Option<String>,
@@ -89,6 +92,17 @@ pub struct ApiHit {
     keywords: Vec<String>,
     period: Option<ApiPeriod>,
     lang: String,
+    /// Set when the snippet comes from an attached file: its name, and the
+    /// page when it has pages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<ApiFileMatch>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ApiFileMatch {
+    file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page: Option<u32>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -105,6 +119,8 @@ pub struct ApiFacets {
     keyword: Vec<ApiFacetCount>,
     year: Vec<ApiFacetCount>,
     lang: Vec<ApiFacetCount>,
+    /// Types of attached files.
+    format: Vec<ApiFacetCount>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -168,6 +184,10 @@ pub async fn search(
                     end: p.end,
                 }),
                 lang: h.lang,
+                file: h.file.map(|f| ApiFileMatch {
+                    file: f.file,
+                    page: f.page,
+                }),
             })
             .collect(),
         facets: ApiFacets {
@@ -176,6 +196,7 @@ pub async fn search(
             keyword: counts(f.keyword),
             year: counts(f.year),
             lang: counts(f.lang),
+            format: counts(f.format),
         },
         suggestion: results.suggestion,
         notice: results.notice,

@@ -66,6 +66,9 @@ pub struct DocumentView {
     /// On a partner's page, just after a resource was linked to it: where to
     /// undo that, and the resource's id.
     pub undo_link: Option<(String, String)>,
+    pub attachments: Vec<super::attachments::AttachmentRow>,
+    /// Where those who may edit the record manage its attachments.
+    pub attachments_url: Option<String>,
 }
 
 pub struct PartnerTools {
@@ -340,6 +343,7 @@ impl DocumentView {
                         }
                     }
                 }
+                (super::attachments::section(lang, &self.attachments, self.attachments_url.as_deref()))
                 @if let Some(tools) = &self.partner_tools { (partner_tools(lang, tools)) }
                 @if let Some(d) = &self.discussion { (d.render(lang)) }
                 footer.record-meta {

@@ -201,6 +201,9 @@ pub struct RecordFormView {
     /// it may mean: one of those may be chosen instead, or the name proposed as
     /// a new partner, which editors then review.
     pub unknown_partners: Vec<PartnerChoices>,
+    /// Editing a stored record: its attachments, and the form that adds one
+    /// (a form of its own, after the record's). `None` for a new record.
+    pub attachments: Option<super::attachments::AttachmentsView>,
 }
 
 /// A partner name that named none, and the partners it may mean, each as
@@ -342,6 +345,16 @@ impl RecordFormView {
                     button type="submit" name="intent" value="preview" { (t(lang, "form.do_preview")) }
                     button type="submit" name="intent" value="save" { (t(lang, "form.save")) }
                     @if self.can_publish { button type="submit" name="intent" value="publish" { (t(lang, "form.save_publish")) } }
+                }
+            }
+            section.attachments aria-labelledby="fichiers" {
+                h2 #fichiers { (t(lang, "attachments.title")) }
+                @match &self.attachments {
+                    Some(a) => {
+                        (super::attachments::list(lang, &a.rows, Some(&a.manage_url)))
+                        (a.upload_form(lang))
+                    }
+                    None => p.help { (t(lang, "attachments.later")) },
                 }
             }
         };

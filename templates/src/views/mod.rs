@@ -1,6 +1,7 @@
 //! One module per page.
 
 pub mod account;
+pub mod attachments;
 pub mod confirm;
 pub mod discussion;
 pub mod document;

@@ -18,6 +18,8 @@ pub struct ResultItem {
     pub period: Option<(i64, i64)>,
     /// The record's language (`fr`, `en`, `es`).
     pub lang: String,
+    /// When the excerpt comes from an attached file: its name, and its page.
+    pub file: Option<(String, Option<u32>)>,
 }
 
 /// One facet: its parameter name (which gives its heading) and values with
@@ -171,6 +173,14 @@ impl SearchView {
                                     " " span.record-lang { (format::lang_label(lang, other)) }
                                 }
                                 h2 lang=[item_lang] { a href=(item.url) hreflang=[item_lang] { (PreEscaped(&item.title_html)) } }
+                                @if let Some((file, page)) = &item.file {
+                                    p.in-file {
+                                        @match page {
+                                            Some(page) => (tf(lang, "search.in_file_page", &[("name", file), ("page", page)])),
+                                            None => (tf(lang, "search.in_file", &[("name", file)])),
+                                        }
+                                    }
+                                }
                                 @if !item.snippet_html.is_empty() {
                                     p.snippet lang=[item_lang] { (PreEscaped(&item.snippet_html)) }
                                 }
@@ -292,6 +302,7 @@ fn facet_heading(lang: Lang, param: &str) -> &str {
         "keyword" => t(lang, "facet.keyword"),
         "year" => t(lang, "facet.year"),
         "lang" => t(lang, "facet.lang"),
+        "format" => t(lang, "facet.format"),
         other => other,
     }
 }
@@ -300,6 +311,7 @@ fn facet_value_label(lang: Lang, param: &str, value: &str) -> String {
     match param {
         "kind" => format::kind_plural(lang, value).to_owned(),
         "lang" => format::lang_label(lang, value).to_owned(),
+        "format" => value.to_uppercase(),
         _ => value.to_owned(),
     }
 }
@@ -311,6 +323,7 @@ fn filter_label(lang: Lang, param: &str, value: &str) -> String {
         "keyword" => t(lang, "filter.keyword"),
         "lang" => t(lang, "filter.lang"),
         "year" => t(lang, "filter.year"),
+        "format" => t(lang, "facet.format"),
         other => other,
     };
     tf(
