@@ -664,10 +664,49 @@ fn check(data: &Path) -> Result<ExitCode> {
     }
     let reader = store.read()?;
     let mut expected = Vec::new();
+    // Attached files, with the first record that names each.
+    let mut attached: std::collections::BTreeMap<String, (String, String)> = Default::default();
     reader.for_each(|r| {
+        for a in &r.meta.attachments {
+            attached
+                .entry(a.file.clone())
+                .or_insert_with(|| (r.url(), a.name.clone()));
+        }
         expected.push((r.meta.id, r.meta.revision));
         Ok(())
     })?;
+    let files = crate::files::Files::new(data);
+    let bar = progress_bar(attached.len() as u64, "files");
+    for (hash, (url, name)) in &attached {
+        match files.check(hash)? {
+            crate::files::FileState::Sound => {}
+            crate::files::FileState::Missing => {
+                problems.push(format!("the file {name} of {url} is missing ({hash})"))
+            }
+            crate::files::FileState::Corrupt => problems.push(format!(
+                "the file {name} of {url} is damaged: its content no longer has its hash {hash}"
+            )),
+        }
+        if reader.file_text(hash)?.is_none() {
+            problems.push(format!(
+                "the text of the file {name} of {url} was never read"
+            ));
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let unnamed = files
+        .stored()?
+        .into_iter()
+        .filter(|h| !attached.contains_key(h))
+        .count();
+    if unnamed > 0 {
+        // Kept on purpose: earlier revisions name them, and restoring one
+        // brings its files back.
+        println!(
+            "note: {unnamed} stored file(s) are attached to no current revision (earlier revisions, or an upload whose save failed)"
+        );
+    }
     let indexed = opened.index.revisions()?;
     let mut duplicates = indexed.clone();
     duplicates.dedup_by(|a, b| a.0 == b.0);

@@ -3,7 +3,9 @@
 //!
 //! A snapshot is JSON Lines: a header line with the format and the counts, then
 //! one line per table entry (`{"t": table, "k": key, "v": value}`), every table
-//! but the sessions (a restored server starts with everyone logged out).
+//! but the sessions (a restored server starts with everyone logged out); then
+//! the attached files, each in lines of base64 (`{"t": "file", "k": hash,
+//! "v": chunk}`), checked against their hash when restored.
 
 use std::io::{BufRead, Write};
 
@@ -23,7 +25,13 @@ pub struct Header {
     pub created: String,
     pub records: u64,
     pub revisions: u64,
+    /// Attached files (absent from backups made before there were any).
+    #[serde(default)]
+    pub files: u64,
 }
+
+/// Bytes of a file per backup line (4 MiB once in base64).
+const FILE_CHUNK: usize = 3 * 1024 * 1024;
 
 fn corrupt(message: impl Into<String>) -> StoreError {
     StoreError::Corrupt {
@@ -39,20 +47,54 @@ fn io(e: std::io::Error) -> StoreError {
     }
 }
 
+/// Fills `buffer` as far as the file goes; returns how much it holds.
+fn read_full(file: &mut std::fs::File, buffer: &mut [u8]) -> std::io::Result<usize> {
+    use std::io::Read;
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match file.read(&mut buffer[filled..])? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    Ok(filled)
+}
+
 fn json_bytes(bytes: &[u8]) -> Value {
     serde_json::from_slice(bytes).unwrap_or(Value::Null)
+}
+
+/// Keeps a file restored from a backup, if its content has the hash it was
+/// backed up under; returns how many files were kept.
+fn keep_file(
+    files: &crate::files::Files,
+    receiving: Option<(String, crate::files::Incoming)>,
+) -> Result<u64> {
+    let Some((hash, incoming)) = receiving else {
+        return Ok(0);
+    };
+    let kept = files.keep(incoming).map_err(io)?;
+    if kept != hash {
+        return Err(corrupt(format!(
+            "the file backed up as {hash} has another content ({kept})"
+        )));
+    }
+    Ok(1)
 }
 
 impl Store {
     /// Writes a snapshot of the whole store; returns its header.
     pub fn backup(&self, out: &mut dyn Write) -> Result<Header> {
         let txn = self.begin_read()?;
+        let files = crate::files::Files::new(&self.dir);
+        let stored = files.stored().map_err(io)?;
         let header = Header {
             savoirs_backup: 1,
             format: FORMAT,
             created: crate::model::now().to_rfc3339(),
             records: txn.open_table(RECORDS)?.len()?,
             revisions: txn.open_table(REVISIONS)?.len()?,
+            files: stored.len() as u64,
         };
         let mut line = |v: Value| -> Result<()> {
             serde_json::to_writer(&mut *out, &v).map_err(|e| io(e.into()))?;
@@ -118,6 +160,32 @@ impl Store {
                 line(json!({"t": name, "k": [key, n], "v": json_bytes(v.value())}))?;
             }
         }
+        for entry in txn.open_table(FILE_TEXTS)?.iter()? {
+            let (k, v) = entry?;
+            let hash = k.value();
+            let text = packing::unpack(&format!("text of file {hash}"), v.value())?;
+            line(json!({"t": "file_texts", "k": hash, "v": json_bytes(&text)}))?;
+        }
+        // Files are written once and never change: those listed are whole.
+        use base64::Engine;
+        let engine = base64::engine::general_purpose::STANDARD;
+        for hash in &stored {
+            let Some(path) = files.path(hash) else {
+                continue;
+            };
+            let mut file = std::fs::File::open(&path).map_err(io)?;
+            let mut chunk = vec![0u8; FILE_CHUNK];
+            loop {
+                let n = read_full(&mut file, &mut chunk).map_err(io)?;
+                if n == 0 {
+                    break;
+                }
+                line(json!({"t": "file", "k": hash, "v": engine.encode(&chunk[..n])}))?;
+                if n < FILE_CHUNK {
+                    break;
+                }
+            }
+        }
         Ok(header)
     }
 
@@ -158,6 +226,13 @@ impl Store {
             let mut followers = txn.open_multimap_table(FOLLOWERS)?;
             let mut comments = txn.open_table(COMMENTS)?;
             let mut notifications = txn.open_table(NOTIFICATIONS)?;
+            let mut file_texts = txn.open_table(FILE_TEXTS)?;
+            let files = crate::files::Files::new(&self.dir);
+            // The file being received, and its hash.
+            let mut receiving: Option<(String, crate::files::Incoming)> = None;
+            let mut restored_files = 0u64;
+            use base64::Engine;
+            let engine = base64::engine::general_purpose::STANDARD;
             for (i, line) in lines.enumerate() {
                 let n = i + 2;
                 let line = line.map_err(io)?;
@@ -233,8 +308,35 @@ impl Store {
                         };
                         target.insert((owner, number), bytes(value)?.as_slice())?;
                     }
+                    "file_texts" => {
+                        let packed = packing::pack(&bytes(value)?)?;
+                        file_texts.insert(text(key)?.as_str(), packed.as_slice())?;
+                    }
+                    "file" => {
+                        let hash = text(key)?;
+                        if receiving.as_ref().is_some_and(|(h, _)| *h != hash) {
+                            restored_files += keep_file(&files, receiving.take())?;
+                        }
+                        if receiving.is_none() {
+                            let incoming = files.receive(u64::MAX).map_err(io)?;
+                            receiving = Some((hash, incoming));
+                        }
+                        let chunk = engine
+                            .decode(value.as_str().ok_or_else(bad)?)
+                            .map_err(|e| corrupt(format!("line {n}: {e}")))?;
+                        if let Some((_, incoming)) = receiving.as_mut() {
+                            incoming.write(&chunk).map_err(io)?.map_err(|_| bad())?;
+                        }
+                    }
                     other => return Err(corrupt(format!("line {n}: unknown table {other:?}"))),
                 }
+            }
+            restored_files += keep_file(&files, receiving.take())?;
+            if restored_files != header.files {
+                return Err(corrupt(format!(
+                    "the backup is incomplete: {restored_files} files, its header says {}",
+                    header.files
+                )));
             }
             let (got_records, got_revisions) = (records.len()?, revisions.len()?);
             if (got_records, got_revisions) != (header.records, header.revisions) {
