@@ -108,6 +108,11 @@ pub enum Command {
         /// Write to this file instead of standard output.
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// With `--format jsonl`: copy the attached files into this folder,
+        /// and name each by its `path` (relative to the output file's folder),
+        /// so that importing the export into another base brings them too.
+        #[arg(long)]
+        files: Option<PathBuf>,
     },
     /// Rebuild the search index from the store.
     Reindex,
@@ -195,7 +200,11 @@ pub fn run(cli: Cli) -> ExitCode {
             max_upload * 1024 * 1024,
         ),
         Command::Import { files } => import_files(&cli.data, &files),
-        Command::Export { format, output } => export_to(&cli.data, format, output.as_deref()),
+        Command::Export {
+            format,
+            output,
+            files,
+        } => export_to(&cli.data, format, output.as_deref(), files.as_deref()),
         Command::Reindex => reindex(&cli.data),
         Command::Check => check(&cli.data),
         Command::Compact => compact(&cli.data),
@@ -391,6 +400,16 @@ fn import_files(data: &Path, files: &[PathBuf]) -> Result<ExitCode> {
     // The index starts level with the store, then follows the import on a thread
     // of its own while the store writes.
     let index = search::open_index(&store, |_, _| {})?;
+    // A folder is read through the metadata file it holds.
+    let files: Vec<PathBuf> = files
+        .iter()
+        .map(|p| metadata_file(p))
+        .collect::<Result<_>>()?;
+    let files = files.as_slice();
+    let intake = crate::files::Intake::new(data, crate::files::DEFAULT_MAX_UPLOAD)?;
+    let files_bar = progress_bar(0, "files");
+    files_bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    let mut taken_files = 0;
     let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
     store.begin_import(&names.join(", "))?;
     index.set_bulk(true);
@@ -427,11 +446,28 @@ fn import_files(data: &Path, files: &[PathBuf]) -> Result<ExitCode> {
                 // Saving begins with the first batch parsed, while a thread of
                 // its own parses the rest of the file.
                 let (chunks, parsed) = std::sync::mpsc::sync_channel(4);
+                let base = path.parent().unwrap_or(Path::new("."));
+                let mut bad_files = Vec::new();
                 let (report, bad) = std::thread::scope(|scope| {
                     let parser = scope.spawn(|| {
                         // Dropped when parsing ends: the saving loop then stops.
                         let chunks = chunks;
-                        import::parse_in_chunks(name, format, &text, import::BATCH, |chunk| {
+                        import::parse_in_chunks(name, format, &text, import::BATCH, |mut chunk| {
+                            // Files are taken in before their records are saved,
+                            // so that the index finds their text.
+                            let named = import::files::count(&chunk);
+                            if named > 0 {
+                                if files_bar.is_hidden() {
+                                    files_bar
+                                        .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                                }
+                                files_bar.inc_length(named as u64);
+                                taken_files += named;
+                                let each = || files_bar.inc(1);
+                                bad_files.extend(import::files::take_in(
+                                    &intake, &store, name, base, &mut chunk, each,
+                                ));
+                            }
                             bar.inc_length(chunk.len() as u64);
                             if bar.length() >= Some(1_000) && bar.is_hidden() {
                                 bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
@@ -453,6 +489,7 @@ fn import_files(data: &Path, files: &[PathBuf]) -> Result<ExitCode> {
                 });
                 drop(text);
                 rejected.extend(bad.map_err(|_| anyhow::anyhow!("the parsing thread panicked"))?);
+                rejected.extend(bad_files);
                 let report = report?;
                 bar.finish_and_clear();
                 imported += report.imported;
@@ -487,6 +524,10 @@ fn import_files(data: &Path, files: &[PathBuf]) -> Result<ExitCode> {
         Ok(())
     })?;
     drop(index);
+    files_bar.finish_and_clear();
+    if taken_files > 0 {
+        eprintln!("took in {taken_files} attached file(s)");
+    }
     for r in &rejected {
         eprintln!("rejected: {r}");
     }
@@ -504,6 +545,54 @@ fn import_files(data: &Path, files: &[PathBuf]) -> Result<ExitCode> {
 
 /// Opens the store for a command that only reads, pointing to the running
 /// server's own way of giving the same thing when a server holds the store.
+/// Writes the export, with copies of the attached files when `files` says
+/// where; `folder` is the output file's, which file paths are relative to.
+fn export_into(
+    reader: &crate::store::Reader,
+    format: export::Format,
+    out: &mut dyn Write,
+    data: &Path,
+    files: Option<&Path>,
+    folder: Option<&Path>,
+) -> Result<usize> {
+    let Some(dir) = files else {
+        return Ok(export::write(reader, format, out)?);
+    };
+    let here = std::env::current_dir()?;
+    let folder = match folder {
+        Some(f) if !f.as_os_str().is_empty() => std::path::absolute(f)?,
+        _ => here,
+    };
+    let dir = std::path::absolute(dir)?;
+    let stored = crate::files::Files::new(data);
+    let copies = export::FileCopies {
+        files: &stored,
+        dir: &dir,
+        relative_to: &folder,
+    };
+    let (n, copied) = export::write_jsonl_with_files(reader, out, &copies)?;
+    eprintln!("copied {copied} attached file(s) into {}", dir.display());
+    Ok(n)
+}
+
+/// The file to import for `path`: itself, or for a folder the metadata file
+/// that names its files and their records.
+fn metadata_file(path: &Path) -> Result<PathBuf> {
+    if !path.is_dir() {
+        return Ok(path.to_owned());
+    }
+    for name in ["metadata.csv", "metadata.jsonl", "metadata.ndjson"] {
+        let candidate = path.join(name);
+        if candidate.is_file() {
+            return Ok(candidate);
+        }
+    }
+    anyhow::bail!(
+        "{} is a folder without metadata.csv or metadata.jsonl: one of them must name each file and its record",
+        path.display()
+    )
+}
+
 fn open_store_to_read(data: &Path, on_the_server: &str) -> Result<Store> {
     match Store::open(data) {
         Err(e @ crate::store::StoreError::Locked { .. }) => Err(anyhow::anyhow!(
@@ -513,7 +602,15 @@ fn open_store_to_read(data: &Path, on_the_server: &str) -> Result<Store> {
     }
 }
 
-fn export_to(data: &Path, format: export::Format, output: Option<&Path>) -> Result<ExitCode> {
+fn export_to(
+    data: &Path,
+    format: export::Format,
+    output: Option<&Path>,
+    files: Option<&Path>,
+) -> Result<ExitCode> {
+    if files.is_some() && format != export::Format::Jsonl {
+        anyhow::bail!("--files goes with --format jsonl, whose lines can name files");
+    }
     let store = open_store_to_read(
         data,
         "the same exports at /export/records.jsonl and /export/actions.csv, and a \
@@ -525,14 +622,14 @@ fn export_to(data: &Path, format: export::Format, output: Option<&Path>) -> Resu
             let file = std::fs::File::create(path)
                 .with_context(|| format!("cannot create {}", path.display()))?;
             let mut out = std::io::BufWriter::new(file);
-            let n = export::write(&reader, format, &mut out)?;
+            let n = export_into(&reader, format, &mut out, data, files, path.parent())?;
             out.flush()?;
             n
         }
         None => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
-            let n = export::write(&reader, format, &mut out)?;
+            let n = export_into(&reader, format, &mut out, data, files, None)?;
             out.flush()?;
             n
         }

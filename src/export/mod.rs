@@ -160,6 +160,68 @@ pub fn write_kept(
     }
 }
 
+/// Where `export --files` puts the attached files, and how the JSON Lines
+/// name them.
+pub struct FileCopies<'a> {
+    pub files: &'a crate::files::Files,
+    /// The folder the files are copied into.
+    pub dir: &'a std::path::Path,
+    /// What `path` values are relative to: the folder of the JSON Lines file.
+    pub relative_to: &'a std::path::Path,
+}
+
+/// JSON Lines whose attachments carry a `path` to a copy of their file, so
+/// that importing them into another base brings the files too.
+pub fn write_jsonl_with_files(
+    reader: &Reader,
+    out: &mut dyn Write,
+    copies: &FileCopies<'_>,
+) -> Result<(usize, usize), ExportError> {
+    std::fs::create_dir_all(copies.dir)?;
+    let mut copied: std::collections::HashMap<String, String> = Default::default();
+    let mut taken_names: std::collections::HashSet<String> = Default::default();
+    let records = ordered(reader)?;
+    for record in &records {
+        let mut line = interchange_kept(record, reader, &|_| true)?;
+        if let Some(list) = line.get_mut("attachments").and_then(|a| a.as_array_mut()) {
+            for a in list.iter_mut() {
+                let hash = a["file"].as_str().unwrap_or_default().to_owned();
+                let name = a["name"].as_str().unwrap_or("fichier").to_owned();
+                let path = match copied.get(&hash) {
+                    Some(p) => p.clone(),
+                    None => {
+                        // The same name for two different files gets the
+                        // start of the hash in front.
+                        let mut file_name = crate::model::clean_file_name(&name);
+                        if !taken_names.insert(file_name.clone()) {
+                            file_name = format!("{}-{file_name}", &hash[..hash.len().min(12)]);
+                            taken_names.insert(file_name.clone());
+                        }
+                        let source = copies.files.path(&hash).ok_or_else(|| {
+                            std::io::Error::other(format!("bad file hash {hash:?}"))
+                        })?;
+                        let target = copies.dir.join(&file_name);
+                        std::fs::copy(&source, &target).map_err(|e| {
+                            std::io::Error::other(format!("{}: {e}", source.display()))
+                        })?;
+                        let shown = match target.strip_prefix(copies.relative_to) {
+                            Ok(relative) => relative.to_path_buf(),
+                            Err(_) => std::path::absolute(&target)?,
+                        };
+                        let shown = shown.to_string_lossy().replace('\\', "/");
+                        copied.insert(hash.clone(), shown.clone());
+                        shown
+                    }
+                };
+                a["path"] = serde_json::Value::String(path);
+            }
+        }
+        serde_json::to_writer(&mut *out, &line).map_err(std::io::Error::other)?;
+        out.write_all(b"\n")?;
+    }
+    Ok((records.len(), copied.len()))
+}
+
 fn partner_names(
     record: &Record,
     reader: &Reader,

@@ -48,6 +48,9 @@ struct MetaLine {
     /// Written by older exports; the store numbers revisions itself.
     #[allow(dead_code)]
     revision: Option<u64>,
+    /// Files, each by `path` (relative to the JSON Lines file) or by the
+    /// `file` hash of a file this base already holds.
+    attachments: Option<Vec<model::Attachment>>,
 }
 
 fn apply_meta(
@@ -76,6 +79,9 @@ fn apply_meta(
     }
     if let Some(owner) = line.owner {
         meta.owner = owner;
+    }
+    if let Some(attachments) = line.attachments {
+        meta.attachments = attachments;
     }
     Ok(())
 }

@@ -6,6 +6,8 @@
 //! one record fails is retried record by record, so no record is ever half-written
 //! and no good record is lost because of a bad neighbour.
 
+pub mod csv;
+pub mod files;
 pub mod jsonl;
 pub mod sheet;
 pub mod skos;
@@ -63,6 +65,9 @@ pub enum Format {
     Sheet,
     /// A SKOS thesaurus in Turtle.
     Skos,
+    /// A spreadsheet whose header row names JSON Lines fields (`metadata.csv`
+    /// of a folder of files).
+    Csv,
 }
 
 impl Format {
@@ -72,6 +77,7 @@ impl Format {
             Some("jsonl" | "ndjson" | "json") => Format::JsonLines,
             Some("txt") => Format::Sheet,
             Some("ttl") => Format::Skos,
+            Some("csv") => Format::Csv,
             _ if text.trim_start().starts_with('{') => Format::JsonLines,
             _ => Format::Sheet,
         }
@@ -132,6 +138,11 @@ pub fn parse_in_chunks(
             if !chunk.is_empty() {
                 each(chunk);
             }
+        }
+        Format::Csv => {
+            let (parsed, bad) = csv::parse(file, text);
+            each(parsed);
+            rejected.extend(bad);
         }
         Format::Skos => {
             let (parsed, bad) = skos::parse(file, text);
@@ -334,6 +345,9 @@ fn admit(
     author: &Author<'_>,
 ) -> Result<(), StoreError> {
     let owner = record.meta.owner.clone();
+    // A line that names files replaces the record's; one that names none
+    // keeps those it has (see `Ops::admit_change`).
+    let attachments = std::mem::take(&mut record.meta.attachments);
     let saving = Saving {
         status: Some(record.meta.status),
         message: author.message,
@@ -347,6 +361,9 @@ fn admit(
         Some(stored) => rules.admit_change(stored, record, &saving),
         None => rules.admit_new(record, &saving),
     };
+    if !attachments.is_empty() {
+        record.meta.attachments = attachments;
+    }
     match admitted {
         Ok(_) => Ok(()),
         Err(OpError::Store(e)) => Err(e),
