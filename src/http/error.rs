@@ -31,6 +31,9 @@ pub enum AppError {
     Refused(Refusal),
     #[error("{0}")]
     BadRequest(String),
+    /// A body over a limit, with the message that says which.
+    #[error("{0}")]
+    TooLarge(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -68,6 +71,7 @@ impl AppError {
             AppError::Refused(why) if why.is_bad_request() => StatusCode::BAD_REQUEST,
             AppError::Refused(_) => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Store(StoreError::Conflict { .. }) => StatusCode::CONFLICT,
             AppError::Store(e) if e.is_disk_full() => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Store(StoreError::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -87,7 +91,7 @@ impl AppError {
             AppError::BadToken => (t(lang, "error.bad_token").into(), None),
             AppError::Forbidden(m) => (m.clone(), None),
             AppError::Refused(why) => (t(lang, why.key()).into(), None),
-            AppError::BadRequest(m) => (m.clone(), None),
+            AppError::BadRequest(m) | AppError::TooLarge(m) => (m.clone(), None),
             AppError::Store(e @ (StoreError::Conflict { .. } | StoreError::Invalid(_))) => {
                 (e.to_string(), None)
             }
@@ -159,7 +163,7 @@ impl IntoResponse for ApiError {
             AppError::BadToken => ("invalid or revoked API token".to_owned(), None),
             AppError::Forbidden(m) => (m.clone(), None),
             AppError::Refused(why) => (t(savoirs_templates::Lang::En, why.key()).into(), None),
-            AppError::BadRequest(m) => (m.clone(), None),
+            AppError::BadRequest(m) | AppError::TooLarge(m) => (m.clone(), None),
             AppError::Store(e @ (StoreError::Conflict { .. } | StoreError::Invalid(_))) => {
                 (e.to_string(), None)
             }

@@ -138,168 +138,181 @@ fn again(
 
 /// What an upload form sent besides the file.
 #[derive(Default)]
-struct UploadForm {
+pub(super) struct UploadForm {
+    /// The revision the form showed (`base`; `revision` in the API).
     base: Option<u64>,
+    /// The hash of the attachment the file replaces, if it replaces one.
     replace: String,
     typed: Typed,
 }
 
-/// Takes a file sent to a record: streams it to disk under the size limit,
-/// checks its type, reads its text in a child process, and attaches it (or
-/// replaces the attachment named by `replace`) as a new revision.
-async fn upload(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path((kind, slug)): Path<(String, String)>,
-    headers: HeaderMap,
+/// Why an upload was not attached, for the page or the API to say.
+pub(super) enum Failure {
+    TooLarge(String),
+    /// No file, a refused type, a bad description.
+    Invalid(String),
+    /// The attachment to replace is gone.
+    Gone(String),
+}
+
+impl Failure {
+    fn status(&self) -> StatusCode {
+        match self {
+            Failure::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Failure::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Failure::Gone(_) => StatusCode::CONFLICT,
+        }
+    }
+
+    pub(super) fn into_error(self) -> AppError {
+        match self {
+            Failure::TooLarge(m) => AppError::TooLarge(m),
+            Failure::Invalid(m) => AppError::Store(crate::store::StoreError::Invalid(vec![
+                crate::model::FieldError {
+                    field: "file".into(),
+                    message: m,
+                },
+            ])),
+            Failure::Gone(_) => AppError::Refused(crate::ops::Refusal::ChangedMeanwhile),
+        }
+    }
+}
+
+/// A multipart upload, read: the file on disk, the other fields.
+pub(super) struct Upload {
+    form: UploadForm,
+    file: Option<(Incoming, String)>,
+}
+
+/// Reads a multipart upload, streaming its file to disk under the size limit.
+pub(super) async fn read_upload(
+    state: &AppState,
+    lang: savoirs_templates::Lang,
+    headers: &HeaderMap,
     mut multipart: Multipart,
-) -> Result<Response, AppError> {
-    let who = viewer.clone();
-    let (k, sl) = (kind.clone(), slug.clone());
-    let stored = state
-        .blocking(move |s| editable(s, &who, &k, &sl, "attachments"))
-        .await?;
-    let lang = viewer.lang;
+) -> Result<Result<Upload, (Failure, Typed)>, AppError> {
     let limit = state.intake.max_upload;
-    let too_large = tf(
-        lang,
-        "attachments.too_large",
-        &[("max", &human_size(limit))],
-    );
+    let too_large = || {
+        Failure::TooLarge(tf(
+            lang,
+            "attachments.too_large",
+            &[("max", &human_size(limit))],
+        ))
+    };
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     // Form fields and multipart framing add a little to the file itself.
     if declared.is_some_and(|n| n > limit + 1024 * 1024) {
-        let typed = Typed::default();
-        return again_async(
-            &state,
-            &viewer,
-            stored,
-            StatusCode::PAYLOAD_TOO_LARGE,
-            too_large,
-            typed,
-        )
-        .await;
+        return Ok(Err((too_large(), Typed::default())));
     }
     let mut form = UploadForm::default();
-    let mut received: Option<(Incoming, String)> = None;
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => return Err(AppError::BadRequest(format!("multipart: {e}"))),
-        };
+    let mut file = None;
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        AppError::BadRequest(format!("multipart: {e}"))
+    };
+    while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
         let name = field.name().unwrap_or_default().to_owned();
-        if name == "file" {
-            let file_name = clean_file_name(field.file_name().unwrap_or_default());
-            let mut incoming = state.intake.files.receive(limit).map_err(io_error)?;
-            let mut field = field;
-            let mut over = false;
-            loop {
-                match field.chunk().await {
-                    Ok(Some(chunk)) => {
-                        if incoming.write(&chunk).map_err(io_error)?.is_err() {
-                            over = true;
-                            break;
-                        }
-                    }
-                    Ok(None) => break,
-                    Err(e) => return Err(AppError::BadRequest(format!("multipart: {e}"))),
-                }
-            }
-            if over {
-                return again_async(
-                    &state,
-                    &viewer,
-                    stored,
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    too_large,
-                    form.typed,
-                )
-                .await;
-            }
-            if incoming.size() > 0 || !file_name.is_empty() {
-                received = Some((incoming, file_name));
+        if name != "file" {
+            let value = field.text().await.unwrap_or_default();
+            let value = value.trim().to_owned();
+            match name.as_str() {
+                "base" | "revision" => form.base = value.parse().ok(),
+                "replace" => form.replace = value,
+                "title" => form.typed.title = value,
+                "description" => form.typed.description = value,
+                "lang" => form.typed.lang = value,
+                _ => {}
             }
             continue;
         }
-        let value = field.text().await.unwrap_or_default();
-        match name.as_str() {
-            "base" => form.base = value.trim().parse().ok(),
-            "replace" => form.replace = value.trim().to_owned(),
-            "title" => form.typed.title = value.trim().to_owned(),
-            "description" => form.typed.description = value.trim().to_owned(),
-            "lang" => form.typed.lang = value.trim().to_owned(),
-            _ => {}
-        }
-    }
-    let who = viewer.clone();
-    let outcome = state
-        .blocking(move |s| {
-            let base = form
-                .base
-                .ok_or_else(|| AppError::BadRequest(t(who.lang, "edit.no_base").into()))?;
-            let Some((incoming, name)) = received.filter(|(i, _)| i.size() > 0) else {
-                let message = t(who.lang, "attachments.no_file").to_owned();
-                return again(
-                    s,
-                    &who,
-                    &stored,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    message,
-                    form.typed,
-                );
-            };
-            if let Some(problem) = described_problem(&form.typed, who.lang) {
-                return again(
-                    s,
-                    &who,
-                    &stored,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    problem,
-                    form.typed,
-                );
+        let file_name = clean_file_name(field.file_name().unwrap_or_default());
+        let mut incoming = state.intake.files.receive(limit).map_err(io_error)?;
+        while let Some(chunk) = field.chunk().await.map_err(bad)? {
+            if incoming.write(&chunk).map_err(io_error)?.is_err() {
+                return Ok(Err((too_large(), form.typed)));
             }
-            let store = s.store.clone();
-            let taken = s
-                .intake
-                .take(incoming, &name, |hash| {
-                    store.read().ok()?.file_text(hash).ok()?
-                })
-                .map_err(io_error)?;
-            let got = match taken {
-                Ok(got) => got,
-                Err(refused) => {
-                    let message = refused.message();
-                    return again(
-                        s,
-                        &who,
-                        &stored,
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        message,
-                        form.typed,
-                    );
-                }
-            };
-            attach(s, &who, &stored, base, name, form, got)
-        })
-        .await?;
-    Ok(outcome)
+        }
+        file = Some((incoming, file_name));
+    }
+    Ok(Ok(Upload { form, file }))
 }
 
-async fn again_async(
-    state: &AppState,
-    viewer: &Viewer,
-    record: Record,
-    status: StatusCode,
-    error: String,
-    typed: Typed,
+/// Takes the uploaded file in (type, storage, text) and attaches it to
+/// `stored`, or puts it in place of the attachment it replaces.
+pub(super) fn store_upload(
+    s: &AppState,
+    who: &Viewer,
+    stored: &Record,
+    upload: Upload,
+) -> Result<Result<(Record, Flash), (Failure, Typed)>, AppError> {
+    let Upload { form, file } = upload;
+    let base = form
+        .base
+        .ok_or_else(|| AppError::BadRequest(t(who.lang, "edit.no_base").into()))?;
+    let Some((incoming, name)) = file.filter(|(i, _)| i.size() > 0) else {
+        let message = t(who.lang, "attachments.no_file").to_owned();
+        return Ok(Err((Failure::Invalid(message), form.typed)));
+    };
+    if let Some(problem) = described_problem(&form.typed, who.lang) {
+        return Ok(Err((Failure::Invalid(problem), form.typed)));
+    }
+    if !form.replace.is_empty()
+        && !stored
+            .meta
+            .attachments
+            .iter()
+            .any(|a| a.file == form.replace)
+    {
+        let message = t(who.lang, "attachments.unknown_file").to_owned();
+        return Ok(Err((Failure::Gone(message), Typed::default())));
+    }
+    let store = s.store.clone();
+    let taken = s
+        .intake
+        .take(incoming, &name, |hash| {
+            store.read().ok()?.file_text(hash).ok()?
+        })
+        .map_err(io_error)?;
+    let got = match taken {
+        Ok(got) => got,
+        Err(refused) => return Ok(Err((Failure::Invalid(refused.message()), form.typed))),
+    };
+    attach(s, who, stored, base, name, form, got).map(Ok)
+}
+
+/// Takes a file sent to a record from its attachments page or edit page.
+async fn upload(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((kind, slug)): Path<(String, String)>,
+    headers: HeaderMap,
+    multipart: Multipart,
 ) -> Result<Response, AppError> {
     let who = viewer.clone();
+    let stored = state
+        .blocking(move |s| editable(s, &who, &kind, &slug, "attachments"))
+        .await?;
+    let upload = read_upload(&state, viewer.lang, &headers, multipart).await?;
+    let who = viewer.clone();
     state
-        .blocking(move |s| again(s, &who, &record, status, error, typed))
+        .blocking(move |s| {
+            let done = match upload {
+                Ok(upload) => store_upload(s, &who, &stored, upload)?,
+                Err(failed) => Err(failed),
+            };
+            match done {
+                Ok((saved, said)) => {
+                    Ok(flash::redirect(&format!("{}#fichiers", saved.url()), said))
+                }
+                Err((failure, typed)) => {
+                    let status = failure.status();
+                    let (Failure::TooLarge(m) | Failure::Invalid(m) | Failure::Gone(m)) = failure;
+                    again(s, &who, &stored, status, m, typed)
+                }
+            }
+        })
         .await
 }
 
@@ -326,7 +339,7 @@ fn attach(
     name: String,
     form: UploadForm,
     got: Received,
-) -> Result<Response, AppError> {
+) -> Result<(Record, Flash), AppError> {
     let pages = match got.media_type {
         "application/pdf"
         | "application/vnd.oasis.opendocument.presentation"
@@ -348,8 +361,9 @@ fn attach(
         pages,
         path: None,
     };
-    let (message, said) = match attachments.iter().position(|a| a.file == form.replace) {
-        Some(i) if !form.replace.is_empty() => {
+    let replaced = attachments.iter().position(|a| a.file == form.replace);
+    let (message, said) = match replaced.filter(|_| !form.replace.is_empty()) {
+        Some(i) => {
             let old = &attachments[i];
             // A replacement keeps what described the file it replaces, unless
             // something else was typed.
@@ -366,17 +380,6 @@ fn attach(
             attachments[i] = attachment;
             (message, Flash::AttachmentReplaced)
         }
-        _ if !form.replace.is_empty() => {
-            let message = t(who.lang, "attachments.unknown_file").to_owned();
-            return again(
-                s,
-                who,
-                stored,
-                StatusCode::CONFLICT,
-                message,
-                Typed::default(),
-            );
-        }
         _ => {
             attachments.retain(|a| a.file != got.hash);
             attachments.push(attachment);
@@ -391,7 +394,7 @@ fn attach(
     let saved = s
         .ops(who)
         .set_attachments(stored, attachments, texts, base, &message)?;
-    Ok(flash::redirect(&format!("{}#fichiers", saved.url()), said))
+    Ok((saved, said))
 }
 
 /// Changes an attachment's title, description and language.

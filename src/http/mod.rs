@@ -16,7 +16,7 @@ mod edit;
 mod error;
 mod exports;
 mod feeds;
-mod files;
+pub(super) mod files;
 mod flash;
 mod forms;
 mod history;

@@ -35,6 +35,7 @@ pub fn routes(r: &mut Routes) {
     r.get("/api/v1/records/{id}", records::get);
     r.put("/api/v1/records/{id}", records::replace);
     r.get("/api/v1/records/{id}/revisions", records::revisions);
+    r.upload("/api/v1/records/{id}/attachments", records::attach);
 }
 
 /// The caller, with errors answered in JSON (an unknown token gets 401 JSON, not
@@ -104,6 +105,7 @@ impl ErrorBody {
         records::get,
         records::replace,
         records::revisions,
+        records::attach,
     ),
     components(schemas(ErrorBody, FieldProblem)),
     modifiers(&Components),

@@ -33,7 +33,16 @@ pub const PAGE_PATH: &str = "page_path";
 
 /// Fields the server keeps: a record read may be sent back with them, and they
 /// are ignored.
-pub const SERVER_FIELDS: [&str; 6] = ["id", "slug", "created", "updated", "owner", PAGE_PATH];
+/// `attachments` change through their own address (`…/attachments`).
+pub const SERVER_FIELDS: [&str; 7] = [
+    "id",
+    "slug",
+    "created",
+    "updated",
+    "owner",
+    PAGE_PATH,
+    "attachments",
+];
 const MAX_PER_PAGE: usize = 100;
 
 /// A record as the API writes it for `viewer`: the interchange object plus its
@@ -43,6 +52,17 @@ fn to_value(record: &Record, reader: &Reader, viewer: &Viewer) -> Result<RecordV
     crate::export::drop_hidden_links(&mut record, reader, &|r| viewer.can_view(r))?;
     let mut object = record.to_json();
     object.insert(PAGE_PATH.into(), record.url().into());
+    // Each file says where it downloads.
+    if let Some(Value::Array(list)) = object.get_mut("attachments") {
+        for (value, a) in list.iter_mut().zip(&record.meta.attachments) {
+            if let Value::Object(o) = value {
+                o.insert(
+                    "download_path".into(),
+                    crate::http::files::file_url(&record, a).into(),
+                );
+            }
+        }
+    }
     Ok(RecordValue(object))
 }
 
@@ -541,6 +561,78 @@ pub async fn replace(
                     keep_hidden_links(w, &stored, record, &viewer)
                 })?;
             to_value(&saved, &s.store.read()?, &viewer)
+        })
+        .await?;
+    Ok(Json(saved))
+}
+
+/// A file sent to a record, as `multipart/form-data`.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct AttachmentUpload {
+    /// The file. Its type is read from its content: PDF, ODT, ODS, ODP, DOCX,
+    /// XLSX, PPTX, plain text, Markdown, HTML, CSV, PNG, JPEG or WebP.
+    #[schema(format = Binary, content_media_type = "application/octet-stream")]
+    file: String,
+    /// The revision the change starts from.
+    #[schema(minimum = 0)]
+    revision: u64,
+    title: Option<String>,
+    description: Option<String>,
+    /// The language of the file's text; the record's when absent.
+    #[schema(pattern = "^(fr|en|es)?$")]
+    lang: Option<String>,
+    /// The `file` hash of an attachment this file replaces.
+    replace: Option<String>,
+}
+
+/// Attach a file to a record, or replace one of its files. The file is
+/// stored, its text read and indexed with the record; the answer is the
+/// record, whose `attachments` list it.
+#[utoipa::path(
+    post,
+    path = "/api/v1/records/{id}/attachments",
+    tag = "records",
+    params(("id" = String, Path, description = "The record's id")),
+    request_body(content = AttachmentUpload, content_type = "multipart/form-data"),
+    security(("token" = [])),
+    responses(
+        (status = 200, description = "Attached; the record as it now is", body = RecordValue),
+        (status = 400, description = "Not a multipart body, or no `revision`", body = ErrorBody),
+        (status = 401, description = "No valid API token or session", body = ErrorBody),
+        (status = 403, description = "The caller may not edit the record, or it changed since `revision`", body = ErrorBody),
+        (status = 404, description = "No such record, or hidden from the caller", body = ErrorBody),
+        (status = 413, description = "The file is larger than the server allows (`serve --max-upload`)", body = ErrorBody),
+        (status = 422, description = "No file, a type Savoirs does not take, or a bad description", body = ErrorBody),
+        (status = 503, description = "The disk is full; nothing was saved", body = ErrorBody),
+    )
+)]
+pub async fn attach(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
+    multipart: axum::extract::Multipart,
+) -> Result<Json<RecordValue>, ApiError> {
+    if viewer.user.is_none() {
+        return Err(ApiError(AppError::LoginRequired(String::new())));
+    }
+    let who = viewer.clone();
+    let stored = state.blocking(move |s| visible(s, &who, &id)).await?;
+    if !viewer.can_edit(&stored) {
+        return Err(ApiError(AppError::Refused(crate::ops::Refusal::CannotEdit)));
+    }
+    let upload = crate::http::files::read_upload(&state, viewer.lang, &headers, multipart).await?;
+    let saved = state
+        .blocking(move |s| {
+            let done = match upload {
+                Ok(upload) => crate::http::files::store_upload(s, &viewer, &stored, upload)?,
+                Err(failed) => Err(failed),
+            };
+            match done {
+                Ok((saved, _)) => to_value(&saved, &s.store.read()?, &viewer),
+                Err((failure, _)) => Err(failure.into_error()),
+            }
         })
         .await?;
     Ok(Json(saved))

@@ -163,6 +163,40 @@ fn output(kind: Kind) -> Object {
         string("Path of the record's page on this site, e.g. `/resource/carto-commune`"),
         true,
     );
+    add(
+        &mut o,
+        "attachments",
+        utoipa::openapi::schema::ArrayBuilder::new()
+            .items(
+                ObjectBuilder::new()
+                    .property("file", string("SHA-256 of the content, in hexadecimal"))
+                    .property("name", string("The file's name"))
+                    .property("media_type", string("The type read from the content"))
+                    .property(
+                        "size",
+                        ObjectBuilder::new()
+                            .schema_type(Type::Integer)
+                            .minimum(Some(0)),
+                    )
+                    .property("title", string("Its title"))
+                    .property("description", string("What it holds"))
+                    .property(
+                        "lang",
+                        string("The language of its text, when not the record's"),
+                    )
+                    .property(
+                        "pages",
+                        ObjectBuilder::new()
+                            .schema_type(Type::Integer)
+                            .minimum(Some(1)),
+                    )
+                    .property("download_path", string("Where it downloads on this site"))
+                    .required("file")
+                    .required("name"),
+            )
+            .description(Some("Files attached to the record")),
+        false,
+    );
     o
 }
 
@@ -210,14 +244,16 @@ fn input(kind: Kind) -> Object {
         false,
     );
     for key in super::records::SERVER_FIELDS {
-        add(
-            &mut o,
-            key,
-            string(
-                "Kept by the server: accepted, so that a record read can be sent back, and ignored",
-            ),
-            false,
-        );
+        let kept =
+            "Kept by the server: accepted, so that a record read can be sent back, and ignored";
+        let schema = match key {
+            // Any shape: what a read gave back, whatever it is.
+            "attachments" => ObjectBuilder::new().description(Some(
+                "Changed through `/api/v1/records/{id}/attachments`: accepted, so that a record read can be sent back, and ignored",
+            )),
+            _ => string(kept),
+        };
+        add(&mut o, key, schema, false);
     }
     // What versions up to format 1 wrote: the page path, for every kind, and a
     // resource's web address too. Still read, so that older scripts keep working.
