@@ -15,6 +15,7 @@ mod durability;
 mod editing;
 mod exports;
 mod feeds;
+mod files;
 mod i18n;
 mod import_export;
 mod linking;

@@ -323,6 +323,27 @@ impl Browser {
             .unwrap_or_else(|e| panic!("POST {path}: {e}"))
     }
 
+    /// POSTs a multipart form: text fields, then a file as `(field, name, bytes)`,
+    /// with `extra` headers.
+    pub fn upload(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: (&str, &str, &[u8]),
+        extra: &[(&str, &str)],
+    ) -> reqwest::blocking::Response {
+        let (content_type, body) = multipart_body(fields, file);
+        let mut r = self
+            .request(reqwest::Method::POST, path)
+            .header("content-type", content_type);
+        for (name, value) in extra {
+            r = r.header(*name, *value);
+        }
+        r.body(body)
+            .send()
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"))
+    }
+
     /// GETs a page that must answer 200.
     pub fn page(&self, path: &str) -> scraper::Html {
         let response = self.get(path);
@@ -335,6 +356,38 @@ impl Browser {
         assert_eq!(response.status(), 200, "GET {path}");
         response.json().expect("json")
     }
+}
+
+/// A `multipart/form-data` body and its content type: text fields, then one file.
+pub fn multipart_body(fields: &[(&str, &str)], file: (&str, &str, &[u8])) -> (String, Vec<u8>) {
+    let boundary = "----savoirs-test-boundary-7d1f";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    let (field, name, bytes) = file;
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// A fixture file of the attachment tests (`tests/fixtures/files`).
+pub fn fixture_file(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/files")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// Where a redirect goes.

@@ -300,6 +300,7 @@ pub fn human_size(bytes: u64) -> String {
         } else {
             format!("{mib:.0}")
         };
+        let text = text.strip_suffix(".0").unwrap_or(&text);
         format!("{} Mio", text.replace('.', ","))
     }
 }

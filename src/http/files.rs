@@ -296,6 +296,12 @@ async fn upload(
         .await?;
     let upload = read_upload(&state, viewer.lang, &headers, multipart).await?;
     let who = viewer.clone();
+    // The page's script sends the form itself, to show progress, and asks for
+    // where to go next rather than a redirect it would follow unseen.
+    let scripted = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
     state
         .blocking(move |s| {
             let done = match upload {
@@ -304,7 +310,11 @@ async fn upload(
             };
             match done {
                 Ok((saved, said)) => {
-                    Ok(flash::redirect(&format!("{}#fichiers", saved.url()), said))
+                    let to = format!("{}#fichiers", saved.url());
+                    Ok(match scripted {
+                        true => flash::json_redirect(&to, said),
+                        false => flash::redirect(&to, said),
+                    })
                 }
                 Err((failure, typed)) => {
                     let status = failure.status();

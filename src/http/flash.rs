@@ -139,6 +139,19 @@ pub fn redirect(to: &str, flash: Flash) -> Response {
     response
 }
 
+/// The answer to a form sent by script (an upload with its progress bar):
+/// where to go next, as JSON, with the same message waiting there.
+pub fn json_redirect(to: &str, flash: Flash) -> Response {
+    let mut response = axum::Json(serde_json::json!({ "location": to })).into_response();
+    if let Ok(value) = HeaderValue::from_str(&format!(
+        "{COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={MAX_AGE}",
+        flash.key()
+    )) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
 /// The message this request should show, as its text key.
 pub fn pending(headers: &axum::http::HeaderMap) -> Option<&'static str> {
     super::auth::cookie_value(headers, COOKIE)

@@ -374,6 +374,77 @@
     textarea.after(label, input, list);
   }
 
+  // Attaching a file: dropped on its field as well as chosen, and sent with a
+  // progress bar. The server answers where to go next; a refusal comes back
+  // as the page, with what was typed and why.
+  function uploadForm(form) {
+    var input = form.querySelector("input[type=file]");
+    var zone = form.querySelector(".dropzone");
+    var bar = form.querySelector("progress");
+    if (!input || !zone || !bar || !window.FormData) {
+      return;
+    }
+    zone.addEventListener("dragover", function (e) {
+      e.preventDefault();
+      zone.classList.add("dragging");
+    });
+    zone.addEventListener("dragleave", function () {
+      zone.classList.remove("dragging");
+    });
+    zone.addEventListener("drop", function (e) {
+      e.preventDefault();
+      zone.classList.remove("dragging");
+      if (e.dataTransfer && e.dataTransfer.files.length) {
+        input.files = e.dataTransfer.files;
+      }
+    });
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var button = form.querySelector("button[type=submit]");
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      xhr.setRequestHeader("Accept", "application/json");
+      bar.hidden = false;
+      bar.value = 0;
+      if (button) {
+        button.disabled = true;
+      }
+      xhr.upload.addEventListener("progress", function (p) {
+        if (p.lengthComputable) {
+          bar.value = Math.round((100 * p.loaded) / p.total);
+        }
+      });
+      xhr.addEventListener("load", function () {
+        var type = xhr.getResponseHeader("Content-Type") || "";
+        if (xhr.status === 200 && type.indexOf("application/json") === 0) {
+          window.location.assign(JSON.parse(xhr.responseText).location);
+          return;
+        }
+        var page = new DOMParser().parseFromString(xhr.responseText, "text/html");
+        var main = page.querySelector("main");
+        var here = document.querySelector("main");
+        if (main && here) {
+          here.replaceWith(main);
+          main.querySelectorAll("form.upload").forEach(uploadForm);
+          var alert = main.querySelector("[role=alert]");
+          if (alert) {
+            alert.scrollIntoView();
+          }
+        } else {
+          window.location.reload();
+        }
+      });
+      xhr.addEventListener("error", function () {
+        bar.hidden = true;
+        if (button) {
+          button.disabled = false;
+        }
+      });
+      xhr.send(new FormData(form));
+    });
+  }
+
+  document.querySelectorAll("form.upload").forEach(uploadForm);
   document.querySelectorAll("fieldset.partners").forEach(partnerRows);
   document.querySelectorAll("form.record textarea[name=related]").forEach(relatedPicker);
   document.querySelectorAll("form.record input[name=keywords]").forEach(keywordList);

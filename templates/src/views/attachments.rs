@@ -124,11 +124,6 @@ impl AttachmentsView {
             form.upload action=(self.upload_url) method="post" enctype="multipart/form-data" data-max-bytes=(self.max_bytes) {
                 input type="hidden" name="base" value=(self.base);
                 @if let Some(e) = &self.error { p.error role="alert" #upload-error { (e) } }
-                div.field.dropzone {
-                    label for="a-file" { (t(lang, "attachments.file")) }
-                    input #a-file type="file" name="file" required aria-describedby="a-file-help";
-                    p.help #a-file-help { (tf(lang, "attachments.file_help", &[("max", &self.max_upload)])) }
-                }
                 div.field {
                     label for="a-title" { (t(lang, "attachments.file_title")) }
                     input #a-title type="text" name="title" value=(self.typed.title) maxlength="500";
@@ -144,6 +139,13 @@ impl AttachmentsView {
                             option value=(code) selected[code == chosen.as_str()] { (crate::format::lang_label(lang, code)) }
                         }
                     }
+                }
+                // Last, so that what was typed above arrives before the file:
+                // a file over the limit still gets its description back.
+                div.field.dropzone {
+                    label for="a-file" { (t(lang, "attachments.file")) }
+                    input #a-file type="file" name="file" required aria-describedby="a-file-help";
+                    p.help #a-file-help { (tf(lang, "attachments.file_help", &[("max", &self.max_upload)])) }
                 }
                 progress.upload-progress hidden max="100" value="0" {}
                 button type="submit" { (t(lang, "attachments.add")) }
