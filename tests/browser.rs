@@ -731,3 +731,118 @@ fn a_method_goes_from_contributor_to_editor_and_back_until_published() {
     assert!(subjects[0].contains("en brouillon"), "{subjects:?}");
     assert!(subjects[1].contains("cHVibGnDqQ"), "{subjects:?}");
 }
+
+/// Attaches a fixture file from the edit page's upload form, as a person
+/// would: a title typed, the file chosen, the form sent (by the page's script,
+/// with its progress bar); waits for the record's page and its message.
+async fn attach_in_browser(c: &Client, base: &str, url: &str, file: &str, title: &str) {
+    c.goto(&format!("{base}{url}/edit"))
+        .await
+        .expect("edit page");
+    fill(c, "form.upload input#a-title", title).await;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/files")
+        .join(file);
+    c.find(Locator::Css("form.upload input#a-file"))
+        .await
+        .expect("file input")
+        .send_keys(&path.display().to_string())
+        .await
+        .expect("choose the file");
+    click(c, "form.upload button[type=submit]", "attach").await;
+    wait_for(c, "the file attached", async |c: &Client| {
+        flash(c).await.starts_with("Fichier joint")
+    })
+    .await;
+}
+
+#[test]
+fn a_pdf_and_an_odt_attached_in_the_browser_are_found_downloaded_and_restored() {
+    let Some(driver) = start_driver() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    add_user(dir.path(), "carl", "contributor");
+    let server = Server::start_with(dir.path(), &["--demo"]);
+    let base = server.base.clone();
+    let url = block_on(async {
+        let c = browser(&driver, true).await;
+        log_out_and_in(&c, &base, "carl", "/new/method").await;
+        fill(&c, "input#f-title", "Lire la ville avec ses rivières").await;
+        fill(&c, "textarea#f-summary", "Un atelier de cartographie.").await;
+        click(&c, "button[value=save]", "save").await;
+        wait_for_path(&c, "the new method", |p| p.starts_with("/method/")).await;
+        let url = c.current_url().await.expect("url").path().to_owned();
+
+        attach_in_browser(&c, &base, &url, "compte-rendu-atelier.pdf", "Compte rendu").await;
+        attach_in_browser(&c, &base, &url, "carnet-de-bord.odt", "Carnet de bord").await;
+        let listed = text_of(&c, "section.attachments ul.files").await;
+        assert!(
+            listed.contains("Compte rendu") && listed.contains("3 pages"),
+            "{listed}"
+        );
+        assert!(
+            listed.contains("Carnet de bord") && listed.contains("ODT"),
+            "{listed}"
+        );
+
+        // A word only inside the PDF finds the method, saying where.
+        c.goto(&format!("{base}/search?q=hydrographie"))
+            .await
+            .expect("search");
+        assert_eq!(
+            text_of(&c, "ol.hits p.in-file").await,
+            "dans compte-rendu-atelier.pdf, p. 2"
+        );
+        assert!(text_of(&c, "p.snippet mark").await.contains("hydrographie"));
+
+        // Removing the ODT is a revision, which the history restores.
+        c.goto(&format!("{base}{url}/attachments"))
+            .await
+            .expect("manage");
+        click(
+            &c,
+            "section.file-card:nth-of-type(2) form.inline button",
+            "remove the ODT",
+        )
+        .await;
+        wait_for(&c, "the file removed", async |c: &Client| {
+            flash(c).await.starts_with("Fichier retiré")
+        })
+        .await;
+        c.goto(&format!("{base}{url}/history"))
+            .await
+            .expect("history");
+        // The revision before the removal: the second row from the top.
+        click(
+            &c,
+            "table tbody tr:nth-child(2) form.inline button",
+            "restore",
+        )
+        .await;
+        click(&c, "form.confirm button[type=submit]", "confirm").await;
+        wait_for(&c, "restored", async |c: &Client| {
+            flash(c).await.starts_with("Révision restaurée")
+        })
+        .await;
+        assert!(
+            text_of(&c, "section.attachments ul.files")
+                .await
+                .contains("Carnet de bord")
+        );
+        c.close().await.expect("close");
+        url
+    });
+    // Both files download as they were sent.
+    let carl = Browser::login(&server, "carl");
+    let page = carl.page(&url);
+    for name in ["compte-rendu-atelier.pdf", "carnet-de-bord.odt"] {
+        let link = select(&page, &format!("section.attachments a[download='{name}']"))[0]
+            .value()
+            .attr("href")
+            .expect("href")
+            .to_owned();
+        let got = carl.get(&link).bytes().expect("bytes");
+        assert_eq!(got.as_ref(), fixture_file(name).as_slice(), "{name}");
+    }
+    let found = carl.json("/api/v1/search?q=ethnobotanique");
+    assert_eq!(found["hits"][0]["url"], url.as_str());
+}

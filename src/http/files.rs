@@ -268,11 +268,10 @@ pub(super) fn store_upload(
         let message = t(who.lang, "attachments.unknown_file").to_owned();
         return Ok(Err((Failure::Gone(message), Typed::default())));
     }
-    let store = s.store.clone();
     let taken = s
         .intake
         .take(incoming, &name, |hash| {
-            store.read().ok()?.file_text(hash).ok()?
+            s.store.read().ok()?.file_text(hash).ok()?
         })
         .map_err(io_error)?;
     let got = match taken {

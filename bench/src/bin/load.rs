@@ -80,6 +80,7 @@ async fn main() -> anyhow::Result<()> {
     let index = search::open_index(&store, |_, _| {})?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
+    let intake = savoirs::files::Intake::new(store.dir(), savoirs::files::DEFAULT_MAX_UPLOAD)?;
     let store = Arc::new(store);
     let index = Arc::new(index);
     let state = AppState {
@@ -92,6 +93,7 @@ async fn main() -> anyhow::Result<()> {
         searches: http::turns_per_core(),
         setup: Default::default(),
         mailer: None,
+        intake: Arc::new(intake),
     };
     let (stop_server, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(http::serve(listener, state, async {
