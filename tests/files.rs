@@ -346,7 +346,7 @@ fn scripts_attach_files_through_the_api_with_clear_errors() {
     let server = Server::start_with(dir.path(), &["--max-upload", "1"]);
     let carl = Browser::login(&server, "carl");
     let url = new_method(&carl, "Par l'API");
-    let record = carl.json(&format!("/api/v1/records?kind=method"));
+    let record = carl.json("/api/v1/records?kind=method");
     let id = record["records"][0]["id"].as_str().expect("id").to_owned();
     let client = reqwest::blocking::Client::new();
     let send = |fields: &[(&str, &str)], file: (&str, &str, &[u8])| {

@@ -197,7 +197,7 @@ mod tests {
     fn identical_files_are_kept_once_and_damage_is_seen() {
         let dir = tempfile::tempdir().expect("temp dir");
         let files = Files::new(dir.path());
-        let mut keep = |bytes: &[u8]| {
+        let keep = |bytes: &[u8]| {
             let mut incoming = files.receive(100).expect("receive");
             incoming.write(bytes).expect("write").expect("small");
             files.keep(incoming).expect("keep")

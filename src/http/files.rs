@@ -178,6 +178,10 @@ impl Failure {
     }
 }
 
+/// What became of an upload: attached (the record saved, the message to
+/// show), or not, why, and what was typed.
+pub(super) type Outcome<T> = Result<T, (Failure, Typed)>;
+
 /// A multipart upload, read: the file on disk, the other fields.
 pub(super) struct Upload {
     form: UploadForm,
@@ -190,7 +194,7 @@ pub(super) async fn read_upload(
     lang: savoirs_templates::Lang,
     headers: &HeaderMap,
     mut multipart: Multipart,
-) -> Result<Result<Upload, (Failure, Typed)>, AppError> {
+) -> Result<Outcome<Upload>, AppError> {
     let limit = state.intake.max_upload;
     let too_large = || {
         Failure::TooLarge(tf(
@@ -246,7 +250,7 @@ pub(super) fn store_upload(
     who: &Viewer,
     stored: &Record,
     upload: Upload,
-) -> Result<Result<(Record, Flash), (Failure, Typed)>, AppError> {
+) -> Result<Outcome<(Record, Flash)>, AppError> {
     let Upload { form, file } = upload;
     let base = form
         .base
