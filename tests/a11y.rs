@@ -123,6 +123,7 @@ fn pages(site: &Site) -> Vec<Checked> {
         page("partner-editor", PARTNER.to_owned(), true),
         page("edit", format!("{doc}/edit"), true),
         page("history", format!("{doc}/history"), true),
+        page("attachments", format!("{doc}/attachments"), true),
         page("new-method", "/new/method".to_owned(), true),
         page("account", "/account".to_owned(), true),
         page("my-work", "/my-work".to_owned(), true),
