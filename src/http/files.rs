@@ -291,8 +291,9 @@ async fn upload(
     viewer: Viewer,
     Path((kind, slug)): Path<(String, String)>,
     headers: HeaderMap,
-    multipart: Multipart,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, AppError> {
+    let multipart = multipart.map_err(|e| AppError::BadRequest(e.body_text()))?;
     let who = viewer.clone();
     let stored = state
         .blocking(move |s| editable(s, &who, &kind, &slug, "attachments"))

@@ -612,11 +612,13 @@ pub async fn attach(
     ApiViewer(viewer): ApiViewer,
     Path(id): Path<String>,
     headers: axum::http::HeaderMap,
-    multipart: axum::extract::Multipart,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Json<RecordValue>, ApiError> {
     if viewer.user.is_none() {
         return Err(ApiError(AppError::LoginRequired(String::new())));
     }
+    // Not multipart at all: said in JSON, like every error of the API.
+    let multipart = multipart.map_err(|e| AppError::BadRequest(e.body_text()))?;
     let who = viewer.clone();
     let stored = state.blocking(move |s| visible(s, &who, &id)).await?;
     if !viewer.can_edit(&stored) {
