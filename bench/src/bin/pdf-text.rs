@@ -94,12 +94,19 @@ fn main() -> Result<()> {
     Ok(())
 }
 
-/// Lower case, accents off, split on what is not a letter or digit.
+/// Lower case, compatibility forms unfolded (ligatures), accents off, split
+/// on what is not a letter or digit; words of two characters or more.
 fn folded(text: &str) -> HashSet<String> {
-    let plain = deunicode::deunicode(&text.to_lowercase()).to_lowercase();
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    let plain: String = text
+        .to_lowercase()
+        .nfkd()
+        .filter(|c| !is_combining_mark(*c))
+        .collect();
     plain
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| w.len() >= 2)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 2)
         .map(str::to_owned)
         .collect()
 }
