@@ -61,12 +61,16 @@ fn take_item(
                 let got = take_path(intake, store, &base.join(&path))
                     .map_err(|e| format!("{field}: {path}: {e}"))?;
                 if a.name.trim().is_empty() {
-                    a.name = crate::model::clean_file_name(&path);
+                    a.name.clone_from(&path);
                 }
+                // A name goes into pages and download headers: as safe as
+                // an upload's.
+                a.name = crate::model::clean_file_name(&a.name);
                 describe(a, got);
                 each();
             }
             None => {
+                a.name = crate::model::clean_file_name(&a.name);
                 let stored = intake.files.path(&a.file).is_some_and(|p| p.exists());
                 if !stored {
                     return Err(format!(
