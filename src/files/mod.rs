@@ -243,6 +243,21 @@ pub struct Received {
     pub text: extract::Extraction,
 }
 
+impl Received {
+    /// The pages a reader counts: a PDF's, a presentation's slides. A
+    /// workbook's sheets and a text's single part are not pages.
+    pub fn pages(&self) -> Option<u32> {
+        let paged = matches!(
+            self.media_type,
+            "application/pdf"
+                | "application/vnd.oasis.opendocument.presentation"
+                | "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+        );
+        let count = u32::try_from(self.text.pages.len()).unwrap_or(u32::MAX);
+        (paged && count > 0).then_some(count)
+    }
+}
+
 impl Intake {
     /// The intake of a data directory, extracting with the running binary.
     pub fn new(data_dir: &Path, max_upload: u64) -> std::io::Result<Intake> {

@@ -354,14 +354,7 @@ fn attach(
     form: UploadForm,
     got: Received,
 ) -> Result<(Record, Flash), AppError> {
-    let pages = match got.media_type {
-        "application/pdf"
-        | "application/vnd.oasis.opendocument.presentation"
-        | "application/vnd.openxmlformats-officedocument.presentationml.presentation" => {
-            Some(got.text.pages.len() as u32).filter(|n| *n > 0)
-        }
-        _ => None,
-    };
+    let pages = got.pages();
     let mut attachments = stored.meta.attachments.clone();
     let typed = form.typed;
     let mut attachment = Attachment {
@@ -423,7 +416,6 @@ async fn describe(
     state
         .blocking(move |s| {
             let stored = editable(s, &who, &kind, &slug, "attachments")?;
-            let base = base_of(&form, &who)?;
             let typed = Typed {
                 title: form.get("title").trim().to_owned(),
                 description: form.get("description").trim().to_owned(),
@@ -439,28 +431,14 @@ async fn describe(
                     Typed::default(),
                 );
             }
-            let mut attachments = stored.meta.attachments.clone();
-            let Some(a) = attachments.iter_mut().find(|a| a.file == form.get("file")) else {
-                let message = t(who.lang, "attachments.unknown_file").to_owned();
-                return again(
-                    s,
-                    &who,
-                    &stored,
-                    StatusCode::CONFLICT,
-                    message,
-                    Typed::default(),
-                );
-            };
-            a.title = typed.title;
-            a.description = typed.description;
-            a.lang = typed.lang;
-            let message = format!("Fichier décrit : {}", a.name);
-            s.ops(&who)
-                .set_attachments(&stored, attachments, Vec::new(), base, &message)?;
-            Ok(flash::redirect(
-                &format!("{}/attachments", stored.url()),
-                Flash::AttachmentDescribed,
-            ))
+            let said = Flash::AttachmentDescribed;
+            change_one(s, &who, &stored, &form, said, |attachments, i| {
+                let a = &mut attachments[i];
+                a.title = typed.title;
+                a.description = typed.description;
+                a.lang = typed.lang;
+                format!("Fichier décrit : {}", a.name)
+            })
         })
         .await
 }
@@ -478,29 +456,46 @@ async fn remove(
     state
         .blocking(move |s| {
             let stored = editable(s, &who, &kind, &slug, "attachments")?;
-            let base = base_of(&form, &who)?;
-            let mut attachments = stored.meta.attachments.clone();
-            let Some(i) = attachments.iter().position(|a| a.file == form.get("file")) else {
-                let message = t(who.lang, "attachments.unknown_file").to_owned();
-                return again(
-                    s,
-                    &who,
-                    &stored,
-                    StatusCode::CONFLICT,
-                    message,
-                    Typed::default(),
-                );
-            };
-            let gone = attachments.remove(i);
-            let message = format!("Fichier retiré : {}", gone.name);
-            s.ops(&who)
-                .set_attachments(&stored, attachments, Vec::new(), base, &message)?;
-            Ok(flash::redirect(
-                &format!("{}/attachments", stored.url()),
-                Flash::AttachmentRemoved,
-            ))
+            let said = Flash::AttachmentRemoved;
+            change_one(s, &who, &stored, &form, said, |attachments, i| {
+                let gone = attachments.remove(i);
+                format!("Fichier retiré : {}", gone.name)
+            })
         })
         .await
+}
+
+/// Applies `change` to the attachment the form names (`file`) as a new
+/// revision of `stored`, if nobody saved since the form's `base`; `change`
+/// returns the revision message. An attachment gone meanwhile is said so.
+fn change_one(
+    s: &AppState,
+    who: &Viewer,
+    stored: &Record,
+    form: &FormData,
+    said: Flash,
+    change: impl FnOnce(&mut Vec<Attachment>, usize) -> String,
+) -> Result<Response, AppError> {
+    let base = base_of(form, who)?;
+    let mut attachments = stored.meta.attachments.clone();
+    let Some(i) = attachments.iter().position(|a| a.file == form.get("file")) else {
+        let message = t(who.lang, "attachments.unknown_file").to_owned();
+        return again(
+            s,
+            who,
+            stored,
+            StatusCode::CONFLICT,
+            message,
+            Typed::default(),
+        );
+    };
+    let message = change(&mut attachments, i);
+    s.ops(who)
+        .set_attachments(stored, attachments, Vec::new(), base, &message)?;
+    Ok(flash::redirect(
+        &format!("{}/attachments", stored.url()),
+        said,
+    ))
 }
 
 fn base_of(form: &FormData, who: &Viewer) -> Result<u64, AppError> {

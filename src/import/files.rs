@@ -85,14 +85,7 @@ fn take_item(
 }
 
 fn describe(a: &mut Attachment, got: Received) {
-    a.pages = match got.media_type {
-        "application/pdf"
-        | "application/vnd.oasis.opendocument.presentation"
-        | "application/vnd.openxmlformats-officedocument.presentationml.presentation" => {
-            Some(got.text.pages.len() as u32).filter(|n| *n > 0)
-        }
-        _ => None,
-    };
+    a.pages = got.pages();
     a.file = got.hash;
     a.media_type = got.media_type.to_owned();
     a.size = got.size;
