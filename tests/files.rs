@@ -386,7 +386,7 @@ fn scripts_attach_files_through_the_api_with_clear_errors() {
     );
     let r = send(
         &[("revision", "2")],
-        ("file", "big.txt", &vec![b'a'; 2 * 1024 * 1024]),
+        ("file", "big.txt", &vec![b'a'; 1024 * 1024 + 10]),
     );
     assert_eq!(r.status(), 413);
     let r = send(&[], ("file", PDF, &pdf));
