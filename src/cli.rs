@@ -94,6 +94,10 @@ pub enum Command {
         /// Largest file that may be attached, in MiB.
         #[arg(long, default_value_t = 50, env = "SAVOIRS_MAX_UPLOAD_MB", value_parser = clap::value_parser!(u64).range(1..=4096))]
         max_upload: u64,
+        /// The address OAI-PMH harvesters are given to write to about the
+        /// repository (by default, webmaster@ the site's host).
+        #[arg(long, env = "SAVOIRS_ADMIN_EMAIL")]
+        admin_email: Option<String>,
     },
     /// Import JSON Lines (.jsonl), plain-text action sheets (.txt) or SKOS
     /// thesauri in Turtle (.ttl). Importing the same files again changes nothing.
@@ -190,12 +194,16 @@ pub fn run(cli: Cli) -> ExitCode {
             smtp_url,
             mail_from,
             max_upload,
+            admin_email,
         } => serve(
             &cli.data,
             addr,
             demo,
-            public_url,
-            trusted_proxies,
+            Site {
+                public_url,
+                trusted_proxies,
+                admin_email,
+            },
             smtp_url.map(|url| (url, mail_from)),
             max_upload * 1024 * 1024,
         ),
@@ -247,16 +255,27 @@ const IMPORT_AUTHOR: Author<'static> = Author {
     message: "Imported",
 };
 
+/// How the site presents itself: `serve`'s options of that name.
+struct Site {
+    public_url: Option<String>,
+    trusted_proxies: Vec<std::net::IpAddr>,
+    admin_email: Option<String>,
+}
+
 fn serve(
     data: &Path,
     addr: SocketAddr,
     demo: bool,
-    public_url: Option<String>,
-    trusted_proxies: Vec<std::net::IpAddr>,
+    site: Site,
     // The SMTP server's address and the sender, when mail is sent.
     smtp: Option<(String, String)>,
     max_upload: u64,
 ) -> Result<ExitCode> {
+    let Site {
+        public_url,
+        trusted_proxies,
+        admin_email,
+    } = site;
     let store = open_store(data)?;
     if demo && store.read()?.count()? == 0 {
         let (items, rejected) = import::parse("demo.jsonl", Format::JsonLines, DEMO);
@@ -321,6 +340,7 @@ fn serve(
             setup: setup.clone(),
             mailer,
             intake: Arc::new(crate::files::Intake::new(data, max_upload)?),
+            admin_email: admin_email.map(Arc::from),
         };
         // Scripts and tests read this line to learn the port.
         println!("Savoirs listening on http://{local}");

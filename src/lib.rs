@@ -7,7 +7,8 @@
 //! - [`store`]: redb, the source of truth: records, revisions, change log.
 //! - [`search`]: turns stored records into index documents and keeps the tantivy
 //!   index (crate `savoirs-index`) in step with the store's change log.
-//! - [`import`] and [`export`]: the interchange formats, and Atom feeds.
+//! - [`import`] and [`export`]: the interchange formats, and Atom feeds;
+//!   [`oai`]: the OAI-PMH data provider.
 //! - [`http`]: the axum server — HTML pages (crate `savoirs-templates`), the
 //!   JSON API, feeds, OpenSearch, the sitemap and downloads.
 //! - [`cli`]: the `savoirs` command, and [`memory`]: what its caches may hold.
@@ -21,6 +22,7 @@ pub mod import;
 pub mod mail;
 pub mod memory;
 pub mod model;
+pub mod oai;
 pub mod ops;
 pub mod search;
 pub mod store;

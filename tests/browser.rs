@@ -106,13 +106,20 @@ pub(crate) async fn wait_for(
     what: &str,
     mut done: impl AsyncFnMut(&Client) -> bool,
 ) {
-    for _ in 0..100 {
+    // Generous: a loaded CI machine may take seconds to extract an upload's
+    // text in a debug build; a step that succeeds returns at once anyway.
+    for _ in 0..300 {
         if done(client).await {
             return;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("timed out waiting for {what}");
+    // Say where the browser is and what it shows, so that a failure in CI can
+    // be understood from its log alone.
+    let url = client.current_url().await.map(|u| u.to_string());
+    let main = text_of(client, "main").await;
+    let shown: String = main.chars().take(600).collect();
+    panic!("timed out waiting for {what}; the browser is at {url:?} and shows: {shown}");
 }
 
 /// Runs a browser session's steps to their end.

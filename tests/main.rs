@@ -19,6 +19,7 @@ mod files;
 mod i18n;
 mod import_export;
 mod linking;
+mod oai;
 mod query_language;
 mod restart;
 mod search;

@@ -2,6 +2,7 @@
 //! and Markdown; Atom feeds of what changed.
 
 pub mod atom;
+pub mod dc;
 pub mod skos;
 pub mod xml;
 

@@ -178,7 +178,7 @@ pub fn chrome(viewer: &Viewer) -> Chrome {
         head: HeadLinks {
             origin: viewer.address.origin.clone(),
             canonical: viewer.address.path.clone(),
-            feed: None,
+            ..HeadLinks::default()
         },
     }
 }

@@ -23,6 +23,7 @@ mod history;
 mod lang;
 mod limits;
 mod links;
+mod oai;
 mod pages;
 mod params;
 mod public;
@@ -76,6 +77,8 @@ pub struct AppState {
     pub mailer: Option<Arc<crate::mail::Mailer>>,
     /// Where attached files go, how large they may be, what reads their text.
     pub intake: Arc<crate::files::Intake>,
+    /// `serve --admin-email`: who answers for the OAI-PMH repository.
+    pub admin_email: Option<Arc<str>>,
 }
 
 /// The machine's cores: how many CPU-bound tasks may usefully run at once.
@@ -195,6 +198,7 @@ fn table() -> Routes {
     records::routes(&mut r);
     feeds::routes(&mut r);
     discovery::routes(&mut r);
+    oai::routes(&mut r);
     exports::routes(&mut r);
     files::routes(&mut r);
     r

@@ -87,6 +87,13 @@ async fn record(
                     chrome.head.feed = super::feeds::record_link(&record, who.lang);
                     // Rendered here too, off the async threads: Markdown sections
                     // are the longest work a page does.
+                    let described =
+                        crate::export::dc::describe(&record, &reader, &|r| who.can_view(r))?;
+                    let url = format!("{}{}", chrome.head.origin, record.url());
+                    chrome.head.meta = crate::export::dc::meta_tags(&described, &url);
+                    let json_ld =
+                        crate::export::dc::json_ld(&record, &described, &chrome.head.origin);
+                    chrome.head.json_ld = Some(json_ld.to_string());
                     let mut view = document_view(&record, &reader, &s.index, &who)?;
                     view.discussion = Some(super::discussion::discussion_view(s, &record, &who)?);
                     if who.flash == Some("flash.linked") && !linked.is_empty() {

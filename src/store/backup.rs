@@ -150,6 +150,7 @@ impl Store {
         json_table!("users", USERS);
         json_table!("api_tokens", API_TOKENS);
         json_table!("link_proposals", LINK_PROPOSALS);
+        json_table!("deletions", DELETIONS);
         multimap!("backlinks", BACKLINKS);
         multimap!("keyword_uses", KEYWORD_USES);
         multimap!("followers", FOLLOWERS);
@@ -221,6 +222,7 @@ impl Store {
             let mut users = txn.open_table(USERS)?;
             let mut api_tokens = txn.open_table(API_TOKENS)?;
             let mut link_proposals = txn.open_table(LINK_PROPOSALS)?;
+            let mut deletions = txn.open_table(DELETIONS)?;
             let mut backlinks = txn.open_multimap_table(BACKLINKS)?;
             let mut keyword_uses = txn.open_multimap_table(KEYWORD_USES)?;
             let mut followers = txn.open_multimap_table(FOLLOWERS)?;
@@ -267,6 +269,9 @@ impl Store {
                     }
                     "link_proposals" => {
                         link_proposals.insert(text(key)?.as_str(), bytes(value)?.as_slice())?;
+                    }
+                    "deletions" => {
+                        deletions.insert(text(key)?.as_str(), bytes(value)?.as_slice())?;
                     }
                     "revisions" => {
                         let id = key[0].as_str().ok_or_else(bad)?;

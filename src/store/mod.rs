@@ -131,6 +131,13 @@ pub struct Revision {
     pub record: serde_json::Map<String, serde_json::Value>,
 }
 
+/// When a record was deleted, and which of its revisions was the last.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Deletion {
+    pub deleted: DateTime<Utc>,
+    pub revision: u64,
+}
+
 /// Who saves, and why: written into the revision.
 #[derive(Debug, Clone)]
 pub struct Author<'a> {
@@ -286,6 +293,7 @@ impl Store {
             txn.open_multimap_table(FOLLOWERS)?;
             txn.open_table(NOTIFICATIONS)?;
             txn.open_table(FILE_TEXTS)?;
+            txn.open_table(DELETIONS)?;
         }
         txn.commit()?;
         Ok(())
@@ -644,6 +652,22 @@ macro_rules! reads {
             Ok(out.into_iter().collect())
         }
 
+        /// Records deleted since deletions were recorded, with the time of
+        /// their deletion and the record as it last was.
+        pub fn deletions(&self) -> Result<Vec<(Deletion, Record)>> {
+            let table = self.txn.open_table(DELETIONS)?;
+            let revisions = self.txn.open_table(REVISIONS)?;
+            let mut out = Vec::new();
+            for entry in table.iter()? {
+                let (k, v) = entry?;
+                let id = k.value();
+                let deletion: Deletion = decode_json(&format!("deletion of {id}"), v.value())?;
+                let record = current(&revisions, id, deletion.revision)?;
+                out.push((deletion, record));
+            }
+            Ok(out)
+        }
+
         /// The last change-log sequence number (0 for an empty store).
         pub fn last_seq(&self) -> Result<u64> {
             let table = self.txn.open_table(CHANGES)?;
@@ -832,6 +856,10 @@ impl Writer<'_> {
         self.txn
             .open_table(RECORDS)?
             .insert(id.as_str(), record.meta.revision.to_le_bytes().as_slice())?;
+        if previous.is_none() {
+            // A deleted record brought back (restored, imported again).
+            self.txn.open_table(DELETIONS)?.remove(id.as_str())?;
+        }
         let revision = Revision {
             number: record.meta.revision,
             author: author.name.to_owned(),
@@ -912,6 +940,15 @@ impl Writer<'_> {
         self.index_links(&empty, Some(&record))?;
         self.index_keywords(&empty, Some(&record))?;
         self.txn.open_table(RECORDS)?.remove(id)?;
+        let deletion = Deletion {
+            deleted: model::now(),
+            revision: record.meta.revision,
+        };
+        let json = serde_json::to_vec(&deletion).map_err(|e| StoreError::Corrupt {
+            what: format!("deletion of {id}"),
+            message: e.to_string(),
+        })?;
+        self.txn.open_table(DELETIONS)?.insert(id, json.as_slice())?;
         {
             let mut slugs = self.txn.open_table(SLUGS)?;
             let prefix = format!("{}/", record.kind());

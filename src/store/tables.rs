@@ -47,3 +47,6 @@ pub const NOTIFICATIONS: TableDefinition<(&str, u64), &[u8]> =
 /// JSON ([`crate::files::extract::Extraction`]). Shared by every record that
 /// attaches the same file.
 pub const FILE_TEXTS: TableDefinition<&str, &[u8]> = TableDefinition::new("file_texts");
+/// Id of a deleted record → when it was deleted and its last revision, as JSON
+/// ([`super::Deletion`]): what the OAI-PMH provider reports to harvesters.
+pub const DELETIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("deletions");

@@ -39,6 +39,11 @@ pub struct HeadLinks {
     pub canonical: String,
     /// The page's Atom feed, as (path, title).
     pub feed: Option<(String, String)>,
+    /// A record's description for reference managers and crawlers: `DC.*` and
+    /// `citation_*` meta tags as (name, content).
+    pub meta: Vec<(&'static str, String)>,
+    /// The same as schema.org JSON-LD, already serialised.
+    pub json_ld: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -170,6 +175,16 @@ fn head_links(head: &HeadLinks) -> Markup {
             href={ (origin) (routes::OPENSEARCH) };
         @if let Some((path, title)) = &head.feed {
             link rel="alternate" type="application/atom+xml" title=(title) href={ (origin) (path) };
+        }
+        @if !head.meta.is_empty() {
+            link rel="schema.DC" href="http://purl.org/dc/elements/1.1/";
+        }
+        @for (name, content) in &head.meta {
+            meta name=(name) content=(content);
+        }
+        @if let Some(json) = &head.json_ld {
+            // JSON cannot close the script element once "<" is escaped.
+            script type="application/ld+json" { (maud::PreEscaped(json.replace('<', "\\u003c"))) }
         }
     }
 }

@@ -47,6 +47,8 @@ pub const OPENSEARCH: &str = "/opensearch.xml";
 /// Completions in the OpenSearch suggestions format, for browsers' search bars.
 pub const OPENSEARCH_SUGGEST: &str = "/opensearch/suggest";
 pub const SITEMAP: &str = "/sitemap.xml";
+/// The OAI-PMH data provider.
+pub const OAI: &str = "/oai";
 /// Downloads of what the viewer may see; a record's Markdown is
 /// `record_page(kind, slug, "markdown")`.
 pub const EXPORT_ACTIONS_CSV: &str = "/export/actions.csv";

@@ -94,6 +94,7 @@ async fn main() -> anyhow::Result<()> {
         setup: Default::default(),
         mailer: None,
         intake: Arc::new(intake),
+        admin_email: None,
     };
     let (stop_server, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(http::serve(listener, state, async {
