@@ -178,3 +178,89 @@ fn a_record_page_puts_its_text_first_and_its_facts_beside_it() {
     let text_start = body.find("class=\"record-layout\"").expect("layout");
     assert!(tools < text_start, "the tools come first");
 }
+
+/// The `content` of every `<meta name=…>` of that name.
+fn meta(page: &scraper::Html, name: &str) -> Vec<String> {
+    select(page, &format!("head meta[name='{name}']"))
+        .iter()
+        .filter_map(|m| m.value().attr("content").map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn every_kind_of_record_page_describes_itself_for_reference_managers() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start_with(dir.path(), &["--demo"]);
+    for kind in ["action", "method", "resource", "partner", "concept"] {
+        let listed = server.json(&format!("/api/v1/records?kind={kind}&per_page=1"));
+        let record = &listed["records"][0];
+        let title = ["title", "name", "label"]
+            .iter()
+            .find_map(|f| record[*f].as_str())
+            .expect("a title")
+            .to_owned();
+        let url = format!("/{kind}/{}", record["slug"].as_str().expect("slug"));
+        let page = server.page(&url);
+        let absolute = format!("{}{url}", server.base);
+
+        assert_eq!(meta(&page, "DC.title"), vec![title.clone()], "{url}");
+        assert_eq!(
+            meta(&page, "DC.identifier"),
+            vec![absolute.clone()],
+            "{url}"
+        );
+        assert_eq!(meta(&page, "DC.language"), vec!["fr"], "{url}");
+        assert_eq!(meta(&page, "citation_title"), vec![title.clone()], "{url}");
+        let scripts = select(&page, "head script[type='application/ld+json']");
+        assert_eq!(scripts.len(), 1, "{url}");
+        let ld: serde_json::Value =
+            serde_json::from_str(&scripts[0].inner_html()).expect("JSON-LD is JSON");
+        assert_eq!(ld["@context"], "https://schema.org", "{url}");
+        assert_eq!(ld["name"], title.as_str(), "{url}");
+        assert_eq!(ld["url"], absolute.as_str(), "{url}");
+        let expected_type = match kind {
+            "partner" => "Organization",
+            "concept" => "DefinedTerm",
+            _ => "CreativeWork",
+        };
+        assert_eq!(ld["@type"], expected_type, "{url}");
+        if expected_type != "CreativeWork" {
+            continue;
+        }
+        // A document's date, and its partners by name, in all three forms.
+        let date = meta(&page, "DC.date");
+        assert_eq!(date.len(), 1, "{url}");
+        assert_eq!(ld["datePublished"], date[0].as_str(), "{url}");
+        assert_eq!(
+            meta(&page, "citation_publication_date"),
+            vec![date[0].replace('-', "/")],
+            "{url}"
+        );
+        let partners: Vec<String> = record["partners"]
+            .as_array()
+            .expect("partners")
+            .iter()
+            .map(|p| {
+                let id = p["id"].as_str().expect("partner id");
+                let partner = server.json(&format!("/api/v1/records/{id}"));
+                partner["name"].as_str().expect("name").to_owned()
+            })
+            .collect();
+        assert!(!partners.is_empty(), "{url}");
+        let in_dc: Vec<String> =
+            [meta(&page, "DC.creator"), meta(&page, "DC.contributor")].concat();
+        let in_ld: Vec<&str> = ["author", "contributor", "publisher"]
+            .iter()
+            .filter_map(|f| ld[*f].as_array())
+            .flatten()
+            .filter_map(|p| p["name"].as_str())
+            .collect();
+        for partner in &partners {
+            assert!(in_dc.contains(partner), "{url}: {partner} in {in_dc:?}");
+            assert!(
+                in_ld.contains(&partner.as_str()),
+                "{url}: {partner} in {in_ld:?}"
+            );
+        }
+    }
+}
