@@ -21,6 +21,12 @@ use crate::store::{Author, Store, StoreError};
 /// data directory.
 pub const DEMO: &str = include_str!("../demo/demo.jsonl");
 
+/// A methodology document of the demo written as a Markdown file with front
+/// matter, the example of that format; loaded after [`DEMO`], whose partners
+/// and keywords it names.
+pub const DEMO_MARKDOWN: (&str, &str) =
+    ("six-chapeaux.md", include_str!("../demo/six-chapeaux.md"));
+
 #[derive(Debug, Parser)]
 #[command(
     name = "savoirs",
@@ -99,17 +105,24 @@ pub enum Command {
         #[arg(long, env = "SAVOIRS_ADMIN_EMAIL")]
         admin_email: Option<String>,
     },
-    /// Import JSON Lines (.jsonl), plain-text action sheets (.txt) or SKOS
-    /// thesauri in Turtle (.ttl). Importing the same files again changes nothing.
+    /// Import JSON Lines (.jsonl), plain-text action sheets (.txt), SKOS
+    /// thesauri in Turtle (.ttl), spreadsheets (.csv), Markdown files with
+    /// front matter (.md), and folders (with a metadata.csv or metadata.jsonl,
+    /// or of Markdown files). Importing the same files again changes nothing.
     Import {
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Read and check everything, and say line by line what the import
+        /// would create, update, match or reject, without writing anything.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Export every record to standard output (or --output).
     Export {
         #[arg(long, value_enum, default_value = "jsonl")]
         format: export::Format,
-        /// Write to this file instead of standard output.
+        /// Write to this file instead of standard output. With `--format
+        /// markdown`, a folder: one file per record, and the attached files.
         #[arg(long, short)]
         output: Option<PathBuf>,
         /// With `--format jsonl`: copy the attached files into this folder,
@@ -207,7 +220,14 @@ pub fn run(cli: Cli) -> ExitCode {
             smtp_url.map(|url| (url, mail_from)),
             max_upload * 1024 * 1024,
         ),
-        Command::Import { files } => import_files(&cli.data, &files),
+        Command::Import {
+            files,
+            dry_run: false,
+        } => import_files(&cli.data, &files),
+        Command::Import {
+            files,
+            dry_run: true,
+        } => import_dry_run(&cli.data, &files),
         Command::Export {
             format,
             output,
@@ -284,10 +304,14 @@ fn serve(
             message: "Demo content",
         };
         let report = import::save(&store, "demo.jsonl", items, &author, |_| {}, |_| {})?;
-        for r in rejected.iter().chain(&report.rejected) {
+        let (name, text) = DEMO_MARKDOWN;
+        let (more, bad) = import::parse(name, Format::Markdown, text);
+        let more = import::save(&store, name, more, &author, |_| {}, |_| {})?;
+        let rejected = rejected.iter().chain(&report.rejected).chain(&bad);
+        for r in rejected.chain(&more.rejected) {
             tracing::warn!("demo content: {r}");
         }
-        tracing::info!("loaded {} demo records", report.imported);
+        tracing::info!("loaded {} demo records", report.imported + more.imported);
     }
     if let Some(import) = store.interrupted_import()? {
         tracing::warn!(
@@ -409,7 +433,10 @@ fn print_compaction((before, after): (u64, u64)) {
     );
 }
 
-fn import_files(data: &Path, files: &[PathBuf]) -> Result<ExitCode> {
+fn import_files(data: &Path, paths: &[PathBuf]) -> Result<ExitCode> {
+    // A folder is read through the metadata file it holds, or as a folder of
+    // Markdown files; a folder with neither is refused before the store opens.
+    let sources: Vec<Source> = paths.iter().map(|p| source(p)).collect::<Result<_>>()?;
     let store = open_store(data)?;
     if let Some(import) = store.interrupted_import()? {
         eprintln!(
@@ -420,17 +447,15 @@ fn import_files(data: &Path, files: &[PathBuf]) -> Result<ExitCode> {
     // The index starts level with the store, then follows the import on a thread
     // of its own while the store writes.
     let index = search::open_index(&store, |_, _| {})?;
-    // A folder is read through the metadata file it holds.
-    let files: Vec<PathBuf> = files
-        .iter()
-        .map(|p| metadata_file(p))
-        .collect::<Result<_>>()?;
-    let files = files.as_slice();
     let intake = crate::files::Intake::new(data, crate::files::DEFAULT_MAX_UPLOAD)?;
     let files_bar = progress_bar(0, "files");
     files_bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     let mut taken_files = 0;
-    let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    let mut read_files = 0;
+    let names: Vec<String> = sources
+        .iter()
+        .map(|s| s.path().display().to_string())
+        .collect();
     store.begin_import(&names.join(", "))?;
     index.set_bulk(true);
     let mut imported = 0;
@@ -447,7 +472,37 @@ fn import_files(data: &Path, files: &[PathBuf]) -> Result<ExitCode> {
             })
         });
         let result = (|| -> Result<()> {
-            for (path, name) in files.iter().zip(&names) {
+            for (source, name) in sources.iter().zip(&names) {
+                let path = match source {
+                    Source::File(path) => path,
+                    Source::Markdown(_, files) => {
+                        read_files += files.len();
+                        let folder = import::markdown::read_folder(files, |file, base, items| {
+                            let named = import::files::count(items);
+                            if named > 0 && files_bar.is_hidden() {
+                                files_bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                            }
+                            files_bar.inc_length(named as u64);
+                            taken_files += named;
+                            let each = || files_bar.inc(1);
+                            import::files::take_in(&intake, &store, file, base, items, each)
+                        });
+                        rejected.extend(folder.rejected);
+                        let report = import::save_from(
+                            &store,
+                            import::Origin::Files(&folder.places),
+                            folder.items,
+                            &IMPORT_AUTHOR,
+                            |_| {},
+                            |batch| drop(to_index.send(search::Follow::Batch(batch))),
+                        )?;
+                        imported += report.imported;
+                        rejected.extend(report.rejected);
+                        let _ = to_index.send(search::Follow::Durable(store.read()?.last_seq()?));
+                        continue;
+                    }
+                };
+                read_files += 1;
                 let text = match import::read_file(path) {
                     Ok(text) => text,
                     Err(reason) => {
@@ -552,8 +607,7 @@ fn import_files(data: &Path, files: &[PathBuf]) -> Result<ExitCode> {
         eprintln!("rejected: {r}");
     }
     eprintln!(
-        "imported {imported} record(s) from {} file(s); {} rejected",
-        files.len(),
+        "imported {imported} record(s) from {read_files} file(s); {} rejected",
         rejected.len()
     );
     Ok(if rejected.is_empty() {
@@ -595,22 +649,207 @@ fn export_into(
     Ok(n)
 }
 
-/// The file to import for `path`: itself, or for a folder the metadata file
-/// that names its files and their records.
-fn metadata_file(path: &Path) -> Result<PathBuf> {
+/// What an argument of `import` names.
+enum Source {
+    /// A file: the one named, or the metadata file of a folder of files.
+    File(PathBuf),
+    /// A folder of Markdown files, as `export --format markdown` writes it,
+    /// read as one import, and its files.
+    Markdown(PathBuf, Vec<PathBuf>),
+}
+
+impl Source {
+    fn path(&self) -> &Path {
+        match self {
+            Source::File(path) | Source::Markdown(path, _) => path,
+        }
+    }
+}
+
+/// What to import for `path`: itself, or for a folder the metadata file that
+/// names its files and their records, else its Markdown files.
+fn source(path: &Path) -> Result<Source> {
     if !path.is_dir() {
-        return Ok(path.to_owned());
+        return Ok(Source::File(path.to_owned()));
     }
     for name in ["metadata.csv", "metadata.jsonl", "metadata.ndjson"] {
         let candidate = path.join(name);
         if candidate.is_file() {
-            return Ok(candidate);
+            return Ok(Source::File(candidate));
         }
     }
-    anyhow::bail!(
-        "{} is a folder without metadata.csv or metadata.jsonl: one of them must name each file and its record",
-        path.display()
-    )
+    let files = import::markdown::folder_files(path)
+        .with_context(|| format!("cannot read the folder {}", path.display()))?;
+    if files.is_empty() {
+        anyhow::bail!(
+            "{} is a folder without metadata.csv or metadata.jsonl, and without Markdown files \
+             (.md): a metadata file must name each file and its record",
+            path.display()
+        );
+    }
+    Ok(Source::Markdown(path.to_owned(), files))
+}
+
+/// A folder of this process's own, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> Result<Scratch> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or_default();
+        let dir =
+            std::env::temp_dir().join(format!("savoirs-dry-run-{}-{nanos}", std::process::id()));
+        std::fs::create_dir(&dir)
+            .with_context(|| format!("cannot create the scratch folder {}", dir.display()))?;
+        Ok(Scratch(dir))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Holds the data directory's lock without writing to it, so that no server
+/// or import writes the store while a dry run copies it; `None` when the
+/// directory has no lock file (no store either).
+fn hold_still(data: &Path) -> Result<Option<std::fs::File>> {
+    let path = data.join("LOCK");
+    let Ok(file) = std::fs::File::open(&path) else {
+        return Ok(None);
+    };
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            let holder = std::fs::read_to_string(&path).unwrap_or_default();
+            anyhow::bail!(
+                "the data directory {} is in use by another process ({}): a dry run reads a \
+                 copy of the store taken while nothing writes it; stop that process first",
+                data.display(),
+                holder.trim()
+            )
+        }
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(e).with_context(|| format!("cannot lock {}", path.display()))
+        }
+    }
+}
+
+/// `import --dry-run`: the import itself, run against a copy of the store in
+/// a scratch folder, files taken in there too, so that everything is checked
+/// as an import checks it; the data directory is only read (it is not even
+/// created), and its store file stays byte for byte as it was. Prints one line
+/// per record and per partner named: what would be created, updated, matched
+/// or rejected, and why.
+fn import_dry_run(data: &Path, paths: &[PathBuf]) -> Result<ExitCode> {
+    use import::{Effect, Origin, Outcome};
+    let sources: Vec<Source> = paths.iter().map(|p| source(p)).collect::<Result<_>>()?;
+    let scratch = Scratch::new()?;
+    let _held = hold_still(data)?;
+    let original = data.join("savoirs.redb");
+    if original.is_file() {
+        std::fs::copy(&original, scratch.0.join("savoirs.redb"))
+            .with_context(|| format!("cannot copy {}", original.display()))?;
+    }
+    let store = Store::open(&scratch.0)?;
+    let intake = crate::files::Intake::new(&scratch.0, crate::files::DEFAULT_MAX_UPLOAD)?;
+    let stored = crate::files::Files::new(data);
+    // (file, line, what): sorted by file and line within each argument.
+    let mut report: Vec<(String, Option<usize>, Effect, String)> = Vec::new();
+    let rejection = |r: import::Rejection| {
+        (
+            r.file,
+            r.line,
+            Effect::Rejected,
+            format!("rejected: {}", r.reason),
+        )
+    };
+    let say = |origin: Origin<'_>, outcomes: Vec<Outcome>| {
+        outcomes
+            .into_iter()
+            .map(|o| {
+                let (file, line) = origin.place(o.at);
+                (file, line, o.effect, o.message)
+            })
+            .collect::<Vec<_>>()
+    };
+    for source in &sources {
+        let mut lines = Vec::new();
+        match source {
+            Source::Markdown(_, files) => {
+                let folder = import::markdown::read_folder(files, |file, base, items| {
+                    import::files::take_in_beside(
+                        &intake,
+                        &stored,
+                        &store,
+                        file,
+                        base,
+                        items,
+                        || {},
+                    )
+                });
+                lines.extend(folder.rejected.into_iter().map(rejection));
+                let origin = Origin::Files(&folder.places);
+                let outcomes = import::dry_run(&store, origin, folder.items, &IMPORT_AUTHOR)?;
+                lines.extend(say(origin, outcomes));
+            }
+            Source::File(path) => {
+                let name = path.display().to_string();
+                match import::read_file(path) {
+                    Err(reason) => lines.push(rejection(import::Rejection {
+                        file: name,
+                        line: None,
+                        reason,
+                    })),
+                    Ok(text) => {
+                        let format = Format::detect(path, &text);
+                        let (mut items, bad) = import::parse(&name, format, &text);
+                        lines.extend(bad.into_iter().map(rejection));
+                        let base = path.parent().unwrap_or(Path::new("."));
+                        let bad = import::files::take_in_beside(
+                            &intake,
+                            &stored,
+                            &store,
+                            &name,
+                            base,
+                            &mut items,
+                            || {},
+                        );
+                        lines.extend(bad.into_iter().map(rejection));
+                        let origin = Origin::File(&name);
+                        let outcomes = import::dry_run(&store, origin, items, &IMPORT_AUTHOR)?;
+                        lines.extend(say(origin, outcomes));
+                    }
+                }
+            }
+        }
+        lines.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        report.extend(lines);
+    }
+    let count = |effect: Effect| report.iter().filter(|l| l.2 == effect).count();
+    for (file, line, _, message) in &report {
+        match line {
+            Some(line) => println!("{file}:{line}: {message}"),
+            None => println!("{file}: {message}"),
+        }
+    }
+    let rejected = count(Effect::Rejected);
+    println!(
+        "dry run: {} would be created, {} updated, {} unchanged, {} partner(s) matched, \
+         {rejected} rejected; nothing was written",
+        count(Effect::Create),
+        count(Effect::Update),
+        count(Effect::Unchanged),
+        count(Effect::Matched),
+    );
+    Ok(if rejected == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn open_store_to_read(data: &Path, on_the_server: &str) -> Result<Store> {
@@ -628,6 +867,12 @@ fn export_to(
     output: Option<&Path>,
     files: Option<&Path>,
 ) -> Result<ExitCode> {
+    if files.is_some() && format == export::Format::Markdown {
+        anyhow::bail!(
+            "--files goes with --format jsonl: `--format markdown --output DIR` copies the \
+             attached files into DIR/files by itself"
+        );
+    }
     if files.is_some() && format != export::Format::Jsonl {
         anyhow::bail!("--files goes with --format jsonl, whose lines can name files");
     }
@@ -638,6 +883,18 @@ fn export_to(
     )?;
     let reader = store.read()?;
     let n = match output {
+        // A folder: one file per record, as `import` reads them back.
+        Some(dir) if format == export::Format::Markdown => {
+            let stored = crate::files::Files::new(data);
+            let (n, copied) = export::write_markdown_folder(&reader, &stored, dir)?;
+            if copied > 0 {
+                eprintln!(
+                    "copied {copied} attached file(s) into {}",
+                    dir.join(export::MARKDOWN_FILES).display()
+                );
+            }
+            n
+        }
         Some(path) => {
             let file = std::fs::File::create(path)
                 .with_context(|| format!("cannot create {}", path.display()))?;

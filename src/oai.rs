@@ -54,15 +54,7 @@ impl Repository<'_> {
 
     /// The repository identifier of `oai:` identifiers: the site's host name.
     fn namespace(&self) -> &str {
-        let host = self
-            .origin
-            .split_once("://")
-            .map_or(self.origin, |(_, rest)| rest);
-        let host = host.split('/').next().unwrap_or(host);
-        match host.rsplit_once(':') {
-            Some((name, port)) if port.chars().all(|c| c.is_ascii_digit()) => name,
-            _ => host,
-        }
+        host_name(self.origin)
     }
 
     fn identifier(&self, id: &str) -> String {
@@ -74,6 +66,16 @@ impl Repository<'_> {
         let rest = identifier.strip_prefix("oai:")?;
         let id = rest.strip_prefix(self.namespace())?.strip_prefix(':')?;
         crate::store::valid_id(id).then_some(id)
+    }
+}
+
+/// The host name of an origin (`https://host:port`), without the port.
+pub fn host_name(origin: &str) -> &str {
+    let host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+    let host = host.split('/').next().unwrap_or(host);
+    match host.rsplit_once(':') {
+        Some((name, port)) if port.chars().all(|c| c.is_ascii_digit()) => name,
+        _ => host,
     }
 }
 

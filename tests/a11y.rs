@@ -124,6 +124,7 @@ fn pages(site: &Site) -> Vec<Checked> {
         page("edit", format!("{doc}/edit"), true),
         page("history", format!("{doc}/history"), true),
         page("attachments", format!("{doc}/attachments"), true),
+        page("thesaurus-editor", "/thesaurus".to_owned(), true),
         page("new-method", "/new/method".to_owned(), true),
         page("account", "/account".to_owned(), true),
         page("my-work", "/my-work".to_owned(), true),

@@ -18,8 +18,18 @@ const PAYLOAD: &str = concat!(
 /// Asserts a page holds nothing that could run or redirect.
 fn assert_inert(html: &str, page: &str) {
     let doc = scraper::Html::parse_document(html);
-    // Our own script, and nothing else.
+    // Our own script, and nothing else but the page's JSON-LD, which is data:
+    // valid JSON, with no "<" that could end the element early.
     for script in select(&doc, "script") {
+        if script.value().attr("type") == Some("application/ld+json") {
+            let json = script.inner_html();
+            assert!(!json.contains('<'), "{page}: markup in JSON-LD");
+            assert!(
+                serde_json::from_str::<serde_json::Value>(&json).is_ok(),
+                "{page}: JSON-LD is not JSON"
+            );
+            continue;
+        }
         assert_eq!(
             script.value().attr("src"),
             Some("/static/app.js"),

@@ -82,8 +82,10 @@ enum Found {
     Moved(String),
 }
 
-/// A record as Markdown, with the same front matter as `savoirs export --format
-/// markdown`. A former slug or the id redirects to the current address.
+/// A record as a Markdown document to read: its title and sections as
+/// headings, its partners and keywords in a short header. (`savoirs export
+/// --format markdown` writes the form that imports back, every field in YAML
+/// front matter.) A former slug or the id redirects to the current address.
 async fn markdown(
     State(state): State<AppState>,
     viewer: Viewer,

@@ -45,10 +45,11 @@ pub enum Flash {
     AttachmentReplaced,
     AttachmentRemoved,
     AttachmentDescribed,
+    SkosImported,
 }
 
 impl Flash {
-    const ALL: [Flash; 27] = [
+    const ALL: [Flash; 28] = [
         Flash::Saved,
         Flash::Proposed,
         Flash::Published,
@@ -76,6 +77,7 @@ impl Flash {
         Flash::AttachmentReplaced,
         Flash::AttachmentRemoved,
         Flash::AttachmentDescribed,
+        Flash::SkosImported,
     ];
 
     /// Its message's key in the interface texts, also what the cookie holds.
@@ -108,6 +110,7 @@ impl Flash {
             Flash::AttachmentReplaced => "flash.attachment_replaced",
             Flash::AttachmentRemoved => "flash.attachment_removed",
             Flash::AttachmentDescribed => "flash.attachment_described",
+            Flash::SkosImported => "flash.skos_imported",
         }
     }
 

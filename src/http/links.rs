@@ -366,6 +366,7 @@ async fn thesaurus(
             Ok(ThesaurusView {
                 roots,
                 can_add: who.can_create(Kind::Concept),
+                can_import: who.is_editor(),
             })
         })
         .await?;

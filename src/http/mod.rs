@@ -30,6 +30,7 @@ mod public;
 mod records;
 mod resets;
 mod setup;
+mod thesaurus;
 mod throttle;
 
 use std::future::Future;
@@ -199,6 +200,7 @@ fn table() -> Routes {
     feeds::routes(&mut r);
     discovery::routes(&mut r);
     oai::routes(&mut r);
+    thesaurus::routes(&mut r);
     exports::routes(&mut r);
     files::routes(&mut r);
     r

@@ -61,11 +61,13 @@ async fn answer(state: AppState, address: Address, query: String) -> Result<Resp
 /// Without `serve --admin-email`, the site's webmaster: the protocol requires
 /// an address, with a dot in its domain.
 fn default_admin_email(origin: &str) -> String {
-    let host = origin.split_once("://").map_or(origin, |(_, h)| h);
-    let host = host.split([':', '/']).next().unwrap_or(host);
-    if host.contains('.') {
+    let host = crate::oai::host_name(origin);
+    if host.contains('.') && !host.starts_with('[') {
         format!("webmaster@{host}")
     } else {
-        format!("webmaster@{host}.localdomain")
+        format!(
+            "webmaster@{}.localdomain",
+            host.trim_matches(['[', ']']).replace(':', "-")
+        )
     }
 }

@@ -2,7 +2,7 @@
 //! helpful 404 page.
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{StatusCode, Uri, header};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Response};
 use savoirs_index::SearchIndex;
 use savoirs_index::SearchRequest;
@@ -60,6 +60,8 @@ enum Found {
     /// The page, rendered.
     Page(String),
     Moved(String),
+    /// A concept as RDF, for a program that asked for it.
+    Data(Response),
 }
 
 async fn record(
@@ -67,7 +69,10 @@ async fn record(
     viewer: Viewer,
     Path((kind, slug)): Path<(String, String)>,
     RawQuery(query): RawQuery,
+    headers: HeaderMap,
 ) -> Result<Response, AppError> {
+    let rdf_capable = kind == "concept";
+    let rdf = super::thesaurus::negotiated(&headers).filter(|_| rdf_capable);
     // `?linked=ID` after a link was made: the page offers to undo it.
     let linked = super::forms::FormData::parse(query.unwrap_or_default().as_bytes())
         .get("linked")
@@ -81,6 +86,14 @@ async fn record(
             // Anything but the current slug answers with a permanent redirect to it.
             Ok(match find(&reader, &who, &kind, &slug)? {
                 None => None,
+                // A concept's IRI (`/concept/ID`) answers programs itself.
+                Some((record, _)) if rdf.is_some() => {
+                    let syntax = rdf.unwrap_or(crate::export::skos::Syntax::Turtle);
+                    let origin = chrome.head.origin.clone();
+                    Some(Found::Data(super::thesaurus::concept(
+                        s, &who, &record, &origin, syntax,
+                    )?))
+                }
                 Some((record, true)) => Some(Found::Moved(record.url())),
                 Some((record, false)) => {
                     chrome.head.canonical = record.url();
@@ -109,7 +122,17 @@ async fn record(
         })
         .await?;
     match found {
-        Some(Found::Page(page)) => Ok(Html(page).into_response()),
+        Some(Found::Page(page)) => {
+            let mut response = Html(page).into_response();
+            if rdf_capable {
+                // The same address answers RDF to programs that ask for it.
+                response
+                    .headers_mut()
+                    .insert(header::VARY, header::HeaderValue::from_static("Accept"));
+            }
+            Ok(response)
+        }
+        Some(Found::Data(response)) => Ok(response),
         // 301 rather than 308: this is a GET, and every client knows 301.
         Some(Found::Moved(url)) => {
             Ok((StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, url)]).into_response())

@@ -69,8 +69,7 @@ pub fn parse(file: &str, text: &str) -> (Items, Vec<Rejection>) {
                 .find_map(|k| object.get(*k).and_then(Value::as_str))
                 .unwrap_or_default()
         );
-        let line_text = Value::Object(object).to_string();
-        match jsonl::parse_line(&line_text) {
+        match jsonl::parse_object(object) {
             Ok(item) => match seen.iter().find(|(k, _)| *k == key) {
                 Some((_, at)) => {
                     let more = item.record.meta.attachments;

@@ -19,11 +19,26 @@ pub fn take_in(
     file: &str,
     base: &Path,
     items: &mut super::Items,
+    each: impl FnMut(),
+) -> Vec<Rejection> {
+    take_in_beside(intake, &intake.files, store, file, base, items, each)
+}
+
+/// [`take_in`], with the files named by hash looked for in `stored` rather
+/// than where the intake keeps files: a dry run takes files into a scratch
+/// folder, and checks hashes against the base it reports on.
+pub fn take_in_beside(
+    intake: &Intake,
+    stored: &crate::files::Files,
+    store: &Store,
+    file: &str,
+    base: &Path,
+    items: &mut super::Items,
     mut each: impl FnMut(),
 ) -> Vec<Rejection> {
     let mut rejected = Vec::new();
-    items.retain_mut(
-        |(line, item)| match take_item(intake, store, base, item, &mut each) {
+    items.retain_mut(|(line, item)| {
+        match take_item(intake, stored, store, base, item, &mut each) {
             Ok(()) => true,
             Err(reason) => {
                 rejected.push(Rejection {
@@ -33,8 +48,8 @@ pub fn take_in(
                 });
                 false
             }
-        },
-    );
+        }
+    });
     rejected
 }
 
@@ -49,6 +64,7 @@ pub fn count(items: &super::Items) -> usize {
 
 fn take_item(
     intake: &Intake,
+    stored: &crate::files::Files,
     store: &Store,
     base: &Path,
     item: &mut Item,
@@ -71,8 +87,8 @@ fn take_item(
             }
             None => {
                 a.name = crate::model::clean_file_name(&a.name);
-                let stored = intake.files.path(&a.file).is_some_and(|p| p.exists());
-                if !stored {
+                let held = stored.path(&a.file).is_some_and(|p| p.exists());
+                if !held {
                     return Err(format!(
                         "{field}: no file {:?} in this base: give its path, or export with --files",
                         a.file

@@ -10,9 +10,17 @@ use super::Item;
 pub fn parse_line(line: &str) -> Result<Item, String> {
     let value: serde_json::Value =
         serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))?;
-    let serde_json::Value::Object(mut object) = value else {
+    let serde_json::Value::Object(object) = value else {
         return Err("a line must hold one JSON object".into());
     };
+    parse_object(object)
+}
+
+/// Reads one interchange object into an import item: the same reading for a
+/// JSON Lines line, a spreadsheet row and a Markdown file's front matter.
+pub fn parse_object(
+    mut object: serde_json::Map<String, serde_json::Value>,
+) -> Result<Item, String> {
     match object.get("kind") {
         None => return Err("missing field `kind`".into()),
         Some(serde_json::Value::String(k)) if model::Kind::parse(k).is_some() => {}

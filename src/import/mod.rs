@@ -9,6 +9,7 @@
 pub mod csv;
 pub mod files;
 pub mod jsonl;
+pub mod markdown;
 pub mod sheet;
 pub mod skos;
 
@@ -68,20 +69,93 @@ pub enum Format {
     /// A spreadsheet whose header row names JSON Lines fields (`metadata.csv`
     /// of a folder of files).
     Csv,
+    /// A Markdown file with YAML front matter: one record.
+    Markdown,
 }
 
 impl Format {
-    /// By extension, else by content: JSON Lines start with `{`.
+    /// By extension, else by content: Markdown front matter starts with a
+    /// `---` line, JSON Lines with `{`. A `.txt` file is always a sheet, and
+    /// a `.md` file without front matter is read as one too, as before
+    /// front matter was read.
     pub fn detect(path: &Path, text: &str) -> Format {
         match path.extension().and_then(|e| e.to_str()) {
             Some("jsonl" | "ndjson" | "json") => Format::JsonLines,
             Some("txt") => Format::Sheet,
             Some("ttl") => Format::Skos,
             Some("csv") => Format::Csv,
+            _ if markdown::has_front_matter(text) => Format::Markdown,
             _ if text.trim_start().starts_with('{') => Format::JsonLines,
             _ => Format::Sheet,
         }
     }
+}
+
+/// Where the items given to [`save_from`] or [`dry_run`] come from, so that a
+/// rejection names the file and line.
+#[derive(Debug, Clone, Copy)]
+pub enum Origin<'a> {
+    /// One file: an item's number is its line.
+    File(&'a str),
+    /// Several files imported as one (a folder of Markdown files), so that
+    /// links between them are made whatever their order on disk: an item's
+    /// number is its place in this list of files and lines.
+    Files(&'a [(String, Option<usize>)]),
+}
+
+impl Origin<'_> {
+    /// The file and line of the item numbered `at`.
+    pub fn place(&self, at: Option<usize>) -> (String, Option<usize>) {
+        match self {
+            Origin::File(file) => ((*file).to_owned(), at),
+            Origin::Files(places) => at.and_then(|i| places.get(i)).cloned().unwrap_or_default(),
+        }
+    }
+
+    fn rejection(&self, at: Option<usize>, reason: String) -> Rejection {
+        let (file, line) = self.place(at);
+        Rejection { file, line, reason }
+    }
+}
+
+/// Orders items so that what others link to comes first, as the export
+/// writes them: partners, then concepts (broader ones first), then action
+/// sheets, methods and resources. The sort is stable: within a kind, items
+/// keep their order.
+pub fn in_link_order(items: &mut Items) {
+    use std::collections::HashMap;
+    // A concept's first broader concept, by the id or label naming it.
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (i, (_, item)) in items.iter().enumerate() {
+        if let Body::Concept(c) = &item.record.body {
+            index.entry(c.label.as_str()).or_insert(i);
+            if !item.record.meta.id.is_empty() {
+                index.entry(item.record.meta.id.as_str()).or_insert(i);
+            }
+        }
+    }
+    let depth = |mut i: usize| -> usize {
+        let mut depth = 0;
+        while let Body::Concept(c) = &items[i].1.record.body {
+            match c.broader.first().and_then(|b| index.get(b.as_str())) {
+                // Bounded: a cycle of broader concepts must not loop.
+                Some(&parent) if depth < 16 => {
+                    depth += 1;
+                    i = parent;
+                }
+                _ => break,
+            }
+        }
+        depth
+    };
+    let keys: Vec<(model::Kind, usize)> = (0..items.len())
+        .map(|i| (items[i].1.record.kind(), depth(i)))
+        .collect();
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| keys[i]);
+    let mut taken: Vec<Option<(Option<usize>, Item)>> =
+        std::mem::take(items).into_iter().map(Some).collect();
+    items.extend(order.into_iter().filter_map(|i| taken[i].take()));
 }
 
 /// Parses a file's text into items with their line numbers, and the lines that
@@ -144,6 +218,11 @@ pub fn parse_in_chunks(
             each(parsed);
             rejected.extend(bad);
         }
+        Format::Markdown => {
+            let (parsed, bad) = markdown::parse(file, text);
+            each(parsed);
+            rejected.extend(bad);
+        }
         Format::Skos => {
             let (parsed, bad) = skos::parse(file, text);
             each(parsed.into_iter().map(|item| (None, item)).collect());
@@ -199,6 +278,18 @@ pub struct Batch {
 pub fn save(
     store: &Store,
     file: &str,
+    items: impl IntoIterator<Item = (Option<usize>, Item)>,
+    author: &Author<'_>,
+    progress: impl FnMut(usize),
+    batches: impl FnMut(Batch),
+) -> Result<Report, StoreError> {
+    save_from(store, Origin::File(file), items, author, progress, batches)
+}
+
+/// [`save`], for items whose numbers `origin` turns into files and lines.
+pub fn save_from(
+    store: &Store,
+    origin: Origin<'_>,
     items: impl IntoIterator<Item = (Option<usize>, Item)>,
     author: &Author<'_>,
     mut progress: impl FnMut(usize),
@@ -258,11 +349,7 @@ pub fn save(
                             batches(done);
                         }
                         Err(e @ (StoreError::Invalid(_) | StoreError::Corrupt { .. })) => {
-                            report.rejected.push(Rejection {
-                                file: file.to_owned(),
-                                line: *line,
-                                reason: e.to_string(),
-                            });
+                            report.rejected.push(origin.rejection(*line, e.to_string()));
                         }
                         Err(e) => return Err(e),
                     }
@@ -277,17 +364,193 @@ pub fn save(
         match result {
             Ok(()) => {}
             Err(e @ (StoreError::Invalid(_) | StoreError::Corrupt { .. })) => {
-                report.rejected.push(Rejection {
-                    file: file.to_owned(),
-                    line: link.line,
-                    reason: format!("{} (the record itself was imported without this link)", e),
-                });
+                report.rejected.push(origin.rejection(
+                    link.line,
+                    format!("{e} (the record itself was imported without this link)"),
+                ));
             }
             Err(e) => return Err(e),
         }
     }
     store.sync()?;
     Ok(report)
+}
+
+/// What importing an item would do, as a dry run says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    Create,
+    Update,
+    /// Already in the base as it is given.
+    Unchanged,
+    /// A partner named or given matched to one the base (or the import) has.
+    Matched,
+    Rejected,
+}
+
+/// One line of a dry run's report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// The item's number (see [`Origin`]).
+    pub at: Option<usize>,
+    pub effect: Effect,
+    pub message: String,
+}
+
+/// Says what importing `items` would do, item by item: which records would be
+/// created or updated, which partners a name matches, what would be refused
+/// and why. It is the import itself, run against `store`, which must be a
+/// copy made for the purpose (see `savoirs import --dry-run`): the same
+/// checks, the same matching, so the report cannot drift from what an import
+/// does. Each item is saved in a transaction of its own so that a refusal
+/// names its own reason.
+pub fn dry_run(
+    store: &Store,
+    origin: Origin<'_>,
+    items: impl IntoIterator<Item = (Option<usize>, Item)>,
+    author: &Author<'_>,
+) -> Result<Vec<Outcome>, StoreError> {
+    use std::collections::HashMap;
+    let operator = crate::store::users::User::operator(author.name);
+    let rules = Ops::for_bulk(store, Actor::new(Some(&operator)));
+    // Records this run created, by id: the item that created each.
+    let mut created: HashMap<String, Option<usize>> = HashMap::new();
+    let mut deferred: Vec<Deferred> = Vec::new();
+    let mut out = Vec::new();
+    let place = |at: Option<usize>| match origin.place(at) {
+        (file, Some(line)) => format!("{file}:{line}"),
+        (file, None) => file,
+    };
+    let label = |record: &Record| match &record.body {
+        Body::Partner(p) => p.label().to_owned(),
+        _ => record.title().to_owned(),
+    };
+    for (at, item) in items {
+        let before = store.read()?;
+        let kind = item.record.kind();
+        let title = item.record.title().to_owned();
+        let by_name = kind == model::Kind::Partner && item.record.meta.id.is_empty();
+        // The partners named without an id, by their place in the list.
+        let named: Vec<(usize, String)> = item
+            .record
+            .partner_refs()
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.id.is_empty())
+            .map(|(i, l)| (i, l.name.trim().to_owned()))
+            .collect();
+        let mut later = Vec::new();
+        let saved = store.write_batch(|w| save_item(w, &rules, item, author, at, &mut later));
+        let saved = match saved {
+            Ok(saved) => saved,
+            Err(e @ (StoreError::Invalid(_) | StoreError::Corrupt { .. })) => {
+                out.push(Outcome {
+                    at,
+                    effect: Effect::Rejected,
+                    message: format!("rejected: {e}"),
+                });
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        deferred.append(&mut later);
+        let id = saved.meta.id.clone();
+        let (effect, message) = match before.get(&id)? {
+            None => {
+                created.insert(id.clone(), at);
+                (Effect::Create, format!("would create {kind} {title:?}"))
+            }
+            Some(previous) => {
+                let changed = previous.meta.revision != saved.meta.revision;
+                let whose = match created.get(&id) {
+                    Some(by) => format!("that {} would create", place(*by)),
+                    None => format!("({id})"),
+                };
+                match (by_name, changed) {
+                    (true, _) => (
+                        Effect::Matched,
+                        format!(
+                            "partner {title:?} matched to {} partner {:?} {whose}{}",
+                            if created.contains_key(&id) {
+                                "the"
+                            } else {
+                                "existing"
+                            },
+                            label(&previous),
+                            if changed {
+                                ", whose empty fields it would fill"
+                            } else {
+                                ""
+                            }
+                        ),
+                    ),
+                    (false, true) => (
+                        Effect::Update,
+                        format!("would update {kind} {title:?} {whose}"),
+                    ),
+                    (false, false) => (
+                        Effect::Unchanged,
+                        format!("{kind} {title:?} is already in the base {whose}: unchanged"),
+                    ),
+                }
+            }
+        };
+        out.push(Outcome {
+            at,
+            effect,
+            message,
+        });
+        let links = saved.partner_refs();
+        let mut told: Vec<&str> = Vec::new();
+        for (i, name) in &named {
+            let Some(link) = links.get(*i) else { continue };
+            if link.id.is_empty() || told.contains(&link.id.as_str()) {
+                continue;
+            }
+            told.push(&link.id);
+            let (effect, message) = match (before.get(&link.id)?, created.get(&link.id)) {
+                (None, _) => {
+                    created.insert(link.id.clone(), at);
+                    (Effect::Create, format!("would create partner {name:?}"))
+                }
+                (Some(partner), Some(by)) => (
+                    Effect::Matched,
+                    format!(
+                        "partner {name:?} matched to the partner {:?} that {} would create",
+                        label(&partner),
+                        place(*by)
+                    ),
+                ),
+                (Some(partner), None) => (
+                    Effect::Matched,
+                    format!(
+                        "partner {name:?} matched to existing partner {:?} ({})",
+                        label(&partner),
+                        link.id
+                    ),
+                ),
+            };
+            out.push(Outcome {
+                at,
+                effect,
+                message,
+            });
+        }
+    }
+    for link in deferred {
+        match store.write_batch(|w| complete_link(w, &rules, &link, author)) {
+            Ok(()) => {}
+            Err(e @ (StoreError::Invalid(_) | StoreError::Corrupt { .. })) => out.push(Outcome {
+                at: link.line,
+                effect: Effect::Rejected,
+                message: format!(
+                    "rejected: {e} (the record itself would be imported without this link)"
+                ),
+            }),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(out)
 }
 
 /// A link whose target was not found when its record was saved.

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use oxrdf::{NamedOrBlankNode, Term};
+use oxrdf::{NamedOrBlankNode, Term, Triple};
 use oxttl::TurtleParser;
 
 use super::{Item, Rejection};
@@ -18,6 +18,8 @@ const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 #[derive(Default)]
 struct Raw {
     is_concept: bool,
+    /// The concept scheme itself, which has labels but is not a concept.
+    is_scheme: bool,
     pref: BTreeMap<String, String>,
     alt: BTreeMap<String, Vec<String>>,
     broader: BTreeSet<String>,
@@ -25,8 +27,37 @@ struct Raw {
     scope_note: Option<(String, String)>,
 }
 
+/// A syntax error, with its line when the parser knows it.
+type SyntaxError = (Option<usize>, String);
+
 /// Reads a Turtle file into concept items, and what could not be read.
 pub fn parse(file: &str, text: &str) -> (Vec<Item>, Vec<Rejection>) {
+    let start = text.trim_start_matches('\u{feff}').trim_start();
+    if start.starts_with("<?xml") || start.starts_with("<rdf:RDF") {
+        let reason = "this is RDF/XML: Savoirs reads SKOS in Turtle (convert it, for \
+                      example with `rapper -o turtle` or `riot --output=turtle`)";
+        return (
+            Vec::new(),
+            vec![Rejection {
+                file: file.to_owned(),
+                line: Some(1),
+                reason: reason.to_owned(),
+            }],
+        );
+    }
+    let triples = TurtleParser::new().for_slice(text).map(|t| {
+        t.map_err(|e| {
+            let line = usize::try_from(e.location().start.line).ok().map(|l| l + 1);
+            (line, format!("Turtle syntax error: {}", e.message()))
+        })
+    });
+    parse_triples(file, triples)
+}
+
+fn parse_triples(
+    file: &str,
+    triples: impl Iterator<Item = Result<Triple, SyntaxError>>,
+) -> (Vec<Item>, Vec<Rejection>) {
     let mut rejected = Vec::new();
     let reject = |rejected: &mut Vec<Rejection>, line: Option<usize>, reason: String| {
         rejected.push(Rejection {
@@ -36,16 +67,11 @@ pub fn parse(file: &str, text: &str) -> (Vec<Item>, Vec<Rejection>) {
         });
     };
     let mut raw: BTreeMap<String, Raw> = BTreeMap::new();
-    for triple in TurtleParser::new().for_slice(text) {
+    for triple in triples {
         let triple = match triple {
             Ok(t) => t,
-            Err(e) => {
-                let line = usize::try_from(e.location().start.line).ok().map(|l| l + 1);
-                reject(
-                    &mut rejected,
-                    line,
-                    format!("Turtle syntax error: {}", e.message()),
-                );
+            Err((line, message)) => {
+                reject(&mut rejected, line, message);
                 // The parser cannot resynchronise reliably after an error.
                 return (Vec::new(), rejected);
             }
@@ -67,8 +93,11 @@ pub fn parse(file: &str, text: &str) -> (Vec<Item>, Vec<Rejection>) {
             _ => None,
         };
         if predicate == RDF_TYPE {
-            if iri(&triple.object).as_deref() == Some(&format!("{SKOS}Concept")) {
+            let object = iri(&triple.object);
+            if object.as_deref() == Some(&format!("{SKOS}Concept")) {
                 raw.entry(subject).or_default().is_concept = true;
+            } else if object.as_deref() == Some(&format!("{SKOS}ConceptScheme")) {
+                raw.entry(subject).or_default().is_scheme = true;
             }
             continue;
         }
@@ -118,7 +147,7 @@ pub fn parse(file: &str, text: &str) -> (Vec<Item>, Vec<Rejection>) {
             _ => {}
         }
     }
-    raw.retain(|_, r| r.is_concept || !r.pref.is_empty());
+    raw.retain(|_, r| !r.is_scheme && (r.is_concept || !r.pref.is_empty()));
     // The label each concept will be known by, to write the links with.
     let main_label = |r: &Raw| -> Option<(String, String)> {
         ["fr", "en", "es"]
@@ -193,4 +222,139 @@ pub fn parse(file: &str, text: &str) -> (Vec<Item>, Vec<Rejection>) {
         });
     }
     (items, rejected)
+}
+
+/// What importing a thesaurus does to one of its concepts.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Plan {
+    /// A concept the base does not have.
+    Add,
+    /// A concept the base has, which the file changes: what changes, as the
+    /// interface's text keys (`skos.change.labels` …).
+    Change(Vec<&'static str>),
+    /// A concept the base has just as the file says.
+    Keep,
+}
+
+/// Matches each parsed concept to a stored one, by IRI (the one it was
+/// imported with, or one Savoirs gave it: `site` is the site's address),
+/// else by preferred label, so that importing a thesaurus again updates its
+/// concepts instead of duplicating them. A matched item takes the stored
+/// concept's id, slug, status and dates; the returned plans say what saving
+/// the items would do.
+pub fn plan(
+    reader: &crate::store::Reader,
+    items: &mut [(Option<usize>, Item)],
+    site: Option<&str>,
+) -> Result<Vec<Plan>, crate::store::StoreError> {
+    use std::collections::HashMap;
+    let stored = reader.all(Some(crate::model::Kind::Concept))?;
+    let mut by_iri: HashMap<String, &Record> = HashMap::new();
+    for record in &stored {
+        by_iri.insert(crate::export::skos::iri(record, site), record);
+        by_iri.insert(crate::export::skos::iri(record, None), record);
+        if let Some(site) = site {
+            by_iri.insert(format!("{site}/concept/{}", record.meta.id), record);
+        }
+    }
+    let mut plans = Vec::with_capacity(items.len());
+    for (_, item) in items.iter_mut() {
+        let record = &mut item.record;
+        let Body::Concept(incoming) = &mut record.body else {
+            plans.push(Plan::Add);
+            continue;
+        };
+        let found = match by_iri.get(&incoming.uri) {
+            Some(found) => Some((*found).clone()),
+            None => match reader.concept_by_label(&incoming.label)? {
+                Some(id) => reader.get(&id)?,
+                None => None,
+            },
+        };
+        let Some(found) = found else {
+            plans.push(Plan::Add);
+            continue;
+        };
+        let Body::Concept(existing) = &found.body else {
+            plans.push(Plan::Add);
+            continue;
+        };
+        // What the file gives replaces; what it leaves out is kept, so that a
+        // file listing only some labels does not erase the others.
+        let mut labels = existing.labels.clone();
+        labels.extend(std::mem::take(&mut incoming.labels));
+        labels.remove(&record.meta.lang);
+        if record.meta.lang != found.meta.lang
+            && !labels.contains_key(&found.meta.lang)
+            && existing.label != incoming.label
+        {
+            labels.insert(found.meta.lang.clone(), existing.label.clone());
+        }
+        incoming.labels = labels;
+        let mut alt_labels = existing.alt_labels.clone();
+        alt_labels.extend(std::mem::take(&mut incoming.alt_labels));
+        incoming.alt_labels = alt_labels;
+        if incoming.broader.is_empty() {
+            incoming.broader.clone_from(&existing.broader);
+        }
+        if incoming.related.is_empty() {
+            incoming.related.clone_from(&existing.related);
+        }
+        if incoming.scope_note.is_empty() {
+            incoming.scope_note.clone_from(&existing.scope_note);
+        }
+        // A concept keeps the IRI it has (one Savoirs made is not stored: it
+        // follows the site's address), so that its published IRI never changes.
+        incoming.uri.clone_from(&existing.uri);
+        record.meta.id.clone_from(&found.meta.id);
+        record.meta.slug.clone_from(&found.meta.slug);
+        record.meta.status = found.meta.status;
+        record.meta.created = found.meta.created;
+        record.meta.owner.clone_from(&found.meta.owner);
+        // Links are written as labels in the file: compare them as ids.
+        let ids = |labels: &[String]| -> Result<Vec<String>, crate::store::StoreError> {
+            let mut out = Vec::new();
+            for label in labels {
+                // Links kept from the base are ids already.
+                let kept = reader
+                    .get(label)?
+                    .filter(|r| r.kind() == crate::model::Kind::Concept);
+                out.push(match kept {
+                    Some(r) => r.meta.id,
+                    None => reader
+                        .concept_by_label(label)?
+                        .unwrap_or_else(|| format!("?{label}")),
+                });
+            }
+            Ok(out)
+        };
+        let mut changes = Vec::new();
+        if incoming.label != existing.label
+            || incoming.labels != existing.labels
+            || record.meta.lang != found.meta.lang
+        {
+            changes.push("skos.change.labels");
+        }
+        if incoming.alt_labels != existing.alt_labels {
+            changes.push("skos.change.alt_labels");
+        }
+        if ids(&incoming.broader)? != existing.broader {
+            changes.push("skos.change.broader");
+        }
+        let mut related = ids(&incoming.related)?;
+        let mut had = existing.related.clone();
+        related.sort();
+        had.sort();
+        if related != had {
+            changes.push("skos.change.related");
+        }
+        if incoming.scope_note != existing.scope_note {
+            changes.push("skos.change.scope_note");
+        }
+        plans.push(match changes.is_empty() {
+            true => Plan::Keep,
+            false => Plan::Change(changes),
+        });
+    }
+    Ok(plans)
 }

@@ -948,7 +948,9 @@ impl Writer<'_> {
             what: format!("deletion of {id}"),
             message: e.to_string(),
         })?;
-        self.txn.open_table(DELETIONS)?.insert(id, json.as_slice())?;
+        self.txn
+            .open_table(DELETIONS)?
+            .insert(id, json.as_slice())?;
         {
             let mut slugs = self.txn.open_table(SLUGS)?;
             let prefix = format!("{}/", record.kind());

@@ -30,6 +30,11 @@ pub const MY_WORK: &str = "/my-work";
 pub const NOTIFICATIONS: &str = "/notifications";
 pub const NOTIFICATIONS_READ: &str = "/notifications/read";
 pub const THESAURUS: &str = "/thesaurus";
+/// The thesaurus as a SKOS concept scheme, in Turtle and in RDF/XML.
+pub const THESAURUS_TURTLE: &str = "/thesaurus.ttl";
+pub const THESAURUS_RDF_XML: &str = "/thesaurus.rdf";
+/// Where editors send a SKOS file, to preview then to import it.
+pub const THESAURUS_IMPORT: &str = "/thesaurus/import";
 /// Choosing the interface language: `?set=en&back=/search?q=…`.
 pub const LANGUAGE: &str = "/lang";
 
