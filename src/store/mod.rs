@@ -330,6 +330,7 @@ impl Store {
                 txn: &txn,
                 slug_hints: &self.slug_hints,
                 logged: None,
+                deletions: None,
             };
             let out = f(&mut writer)?;
             txn.commit()?;
@@ -771,6 +772,9 @@ pub struct Writer<'t> {
     slug_hints: &'t SlugHints,
     /// The sequence number this transaction logged last, once it logged one.
     logged: Option<u64>,
+    /// Whether the deletions table may hold something, once looked at: a bulk
+    /// import of new records then looks at it once, not once a record.
+    deletions: Option<bool>,
 }
 
 impl Writer<'_> {
@@ -856,7 +860,7 @@ impl Writer<'_> {
         self.txn
             .open_table(RECORDS)?
             .insert(id.as_str(), record.meta.revision.to_le_bytes().as_slice())?;
-        if previous.is_none() {
+        if previous.is_none() && self.may_hold_deletions()? {
             // A deleted record brought back (restored, imported again).
             self.txn.open_table(DELETIONS)?.remove(id.as_str())?;
         }
@@ -951,6 +955,7 @@ impl Writer<'_> {
         self.txn
             .open_table(DELETIONS)?
             .insert(id, json.as_slice())?;
+        self.deletions = Some(true);
         {
             let mut slugs = self.txn.open_table(SLUGS)?;
             let prefix = format!("{}/", record.kind());
@@ -1094,6 +1099,15 @@ impl Writer<'_> {
             return Err(StoreError::Conflict { current });
         }
         self.save(record, author)
+    }
+
+    fn may_hold_deletions(&mut self) -> Result<bool> {
+        if let Some(known) = self.deletions {
+            return Ok(known);
+        }
+        let any = !self.txn.open_table(DELETIONS)?.is_empty()?;
+        self.deletions = Some(any);
+        Ok(any)
     }
 
     fn log_change(&mut self, id: &str) -> Result<()> {

@@ -431,3 +431,36 @@ fn a_backup_keeps_discussions_followers_notifications_and_proposals() {
         store.notifications("carl").expect("notifications")
     );
 }
+
+#[test]
+fn deletions_are_remembered_until_the_record_comes_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("open");
+    let saved = store
+        .write(|w| w.save(partner("Réseau Ritimo", "RITIMO"), &ME))
+        .expect("save");
+    let id = saved.meta.id.clone();
+    store.write(|w| w.delete(&id)).expect("delete");
+    let deletions = store.read().expect("read").deletions().expect("deletions");
+    assert_eq!(deletions.len(), 1);
+    assert_eq!(deletions[0].1.meta.id, id);
+    assert_eq!(deletions[0].0.revision, saved.meta.revision);
+    // Saved again under its id (restored, imported again), it is no longer
+    // deleted; other new records do not touch the table.
+    let mut back = saved.clone();
+    back.meta.revision = 0;
+    store
+        .write(|w| {
+            w.save(partner("Autre réseau", ""), &ME)?;
+            w.save(back, &ME)
+        })
+        .expect("save again");
+    assert!(
+        store
+            .read()
+            .expect("read")
+            .deletions()
+            .expect("deletions")
+            .is_empty()
+    );
+}
