@@ -365,6 +365,7 @@ fn serve(
             mailer,
             intake: Arc::new(crate::files::Intake::new(data, max_upload)?),
             admin_email: admin_email.map(Arc::from),
+            oai: Default::default(),
         };
         // Scripts and tests read this line to learn the port.
         println!("Savoirs listening on http://{local}");

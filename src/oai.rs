@@ -322,10 +322,40 @@ fn check_prefix(prefix: &str) -> Result<(), OaiError> {
 
 /// A record as the protocol sees it.
 struct Item {
-    record: Record,
+    id: String,
     datestamp: DateTime<Utc>,
     deleted: bool,
     sets: Vec<String>,
+}
+
+/// Every item in (datestamp, id) order, and the named sets, as of one state of
+/// the store (its change-log position).
+pub struct Catalogue {
+    seq: u64,
+    items: Vec<Item>,
+    /// Partners' and concepts' sets, with their names, in setSpec order.
+    named_sets: Vec<(String, String)>,
+}
+
+/// The catalogue of the store's latest state, kept between requests: a
+/// harvest reads the whole base once, not once a page, as long as nothing is
+/// written meanwhile (any write moves the change log, and the next request
+/// builds the catalogue again).
+#[derive(Default)]
+pub struct Cache(std::sync::Mutex<Option<std::sync::Arc<Catalogue>>>);
+
+impl Cache {
+    fn get(&self, reader: &Reader) -> Result<std::sync::Arc<Catalogue>, StoreError> {
+        let seq = reader.last_seq()?;
+        let held = self.0.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        if let Some(catalogue) = held.filter(|c| c.seq == seq) {
+            return Ok(catalogue);
+        }
+        // Built outside the lock: other requests are not held up by it.
+        let built = std::sync::Arc::new(catalogue(reader, seq)?);
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(built.clone());
+        Ok(built)
+    }
 }
 
 impl Item {
@@ -337,7 +367,7 @@ impl Item {
     }
 
     fn key(&self) -> (i64, &str) {
-        (self.datestamp.timestamp(), self.record.meta.id.as_str())
+        (self.datestamp.timestamp(), self.id.as_str())
     }
 }
 
@@ -351,33 +381,63 @@ fn was_published(revision: &crate::store::Revision) -> bool {
         .is_none_or(|s| s == Status::Published.as_str())
 }
 
-/// Every record the protocol knows of, in (datestamp, id) order, with the
-/// concepts' ids by label to place documents in their concepts' sets.
-fn items(reader: &Reader) -> Result<Vec<Item>, StoreError> {
+/// Every record the protocol knows of, in (datestamp, id) order; documents
+/// are placed in their concepts' sets by the concepts' labels.
+fn catalogue(reader: &Reader, seq: u64) -> Result<Catalogue, StoreError> {
     let mut concepts: HashMap<String, String> = HashMap::new();
+    let mut named_sets = Vec::new();
+    // What the sets and datestamps need of each record, not the record.
+    struct Seen {
+        id: String,
+        kind: Kind,
+        status: Status,
+        updated: DateTime<Utc>,
+        partners: Vec<String>,
+        keywords: Vec<String>,
+    }
+    let seen = |record: &Record| Seen {
+        id: record.meta.id.clone(),
+        kind: record.kind(),
+        status: record.meta.status,
+        updated: record.meta.updated,
+        partners: record
+            .partner_refs()
+            .iter()
+            .filter(|p| !p.id.is_empty())
+            .map(|p| p.id.clone())
+            .collect(),
+        keywords: record.keywords().to_vec(),
+    };
     let mut records = Vec::new();
     reader.for_each(|record| {
-        if let crate::model::Body::Concept(c) = &record.body
-            && record.meta.status == Status::Published
-        {
-            for (_, label) in c.all_labels(&record.meta.lang) {
-                concepts
-                    .entry(crate::model::name_key(label))
-                    .or_insert_with(|| record.meta.id.clone());
+        if record.meta.status == Status::Published {
+            match &record.body {
+                crate::model::Body::Concept(c) => {
+                    for (_, label) in c.all_labels(&record.meta.lang) {
+                        concepts
+                            .entry(crate::model::name_key(label))
+                            .or_insert_with(|| record.meta.id.clone());
+                    }
+                    named_sets.push((
+                        format!("concept:{}", record.meta.id),
+                        record.title().to_owned(),
+                    ));
+                }
+                crate::model::Body::Partner(p) => {
+                    named_sets.push((format!("partner:{}", record.meta.id), p.name.clone()));
+                }
+                _ => {}
             }
         }
-        records.push(record);
+        records.push(seen(&record));
         Ok(())
     })?;
+    named_sets.sort();
     let mut out = Vec::new();
-    let mut add = |record: Record, datestamp: DateTime<Utc>, deleted: bool| {
-        let mut sets = vec![format!("kind:{}", record.kind())];
-        for p in record.partner_refs() {
-            if !p.id.is_empty() {
-                sets.push(format!("partner:{}", p.id));
-            }
-        }
-        for keyword in record.keywords() {
+    let mut add = |record: Seen, datestamp: DateTime<Utc>, deleted: bool| {
+        let mut sets = vec![format!("kind:{}", record.kind)];
+        sets.extend(record.partners.iter().map(|id| format!("partner:{id}")));
+        for keyword in &record.keywords {
             if let Some(id) = concepts.get(&crate::model::name_key(keyword)) {
                 sets.push(format!("concept:{id}"));
             }
@@ -385,38 +445,47 @@ fn items(reader: &Reader) -> Result<Vec<Item>, StoreError> {
         sets.sort();
         sets.dedup();
         out.push(Item {
-            record,
+            id: record.id,
             datestamp,
             deleted,
             sets,
         });
     };
     for record in records {
-        if record.meta.status == Status::Published {
-            let updated = record.meta.updated;
+        if record.status == Status::Published {
+            let updated = record.updated;
             add(record, updated, false);
-        } else if reader.revisions(&record.meta.id)?.iter().any(was_published) {
-            let updated = record.meta.updated;
+        } else if reader.revisions(&record.id)?.iter().any(was_published) {
+            let updated = record.updated;
             add(record, updated, true);
         }
     }
     for (deletion, record) in reader.deletions()? {
         if reader.revisions(&record.meta.id)?.iter().any(was_published) {
-            add(record, deletion.deleted, true);
+            add(seen(&record), deletion.deleted, true);
         }
     }
     out.sort_by(|a, b| a.key().cmp(&b.key()));
-    Ok(out)
+    Ok(Catalogue {
+        seq,
+        items: out,
+        named_sets,
+    })
 }
 
 /// Answers one OAI-PMH request (its query string, or its form body for POST):
 /// the XML response, protocol errors included.
-pub fn respond(reader: &Reader, repo: &Repository<'_>, query: &str) -> Result<Vec<u8>, StoreError> {
+pub fn respond(
+    reader: &Reader,
+    cache: &Cache,
+    repo: &Repository<'_>,
+    query: &str,
+) -> Result<Vec<u8>, StoreError> {
     let args = arguments(query);
     let checked = args.as_ref().map_err(Clone::clone).and_then(check);
     let now = datestamp(crate::model::now());
     let result = match (&args, checked) {
-        (Ok(args), Ok(verb)) => match answer(reader, repo, verb, args) {
+        (Ok(args), Ok(verb)) => match answer(reader, cache, repo, verb, args) {
             Ok(body) => Ok((verb, body)),
             Err(Failure::Store(e)) => return Err(e),
             Err(Failure::Protocol(e)) => Err(e),
@@ -488,15 +557,17 @@ fn fragment(
 
 fn answer(
     reader: &Reader,
+    cache: &Cache,
     repo: &Repository<'_>,
     verb: &str,
     args: &Arguments,
 ) -> Result<Vec<u8>, Failure> {
+    let catalogue = cache.get(reader)?;
     match verb {
-        "Identify" => identify(reader, repo),
+        "Identify" => identify(&catalogue, repo),
         "ListMetadataFormats" => {
             if let Some(identifier) = args.get("identifier") {
-                find(reader, repo, identifier)?;
+                find(&catalogue, repo, identifier)?;
             }
             fragment(|w| {
                 w.create_element("ListMetadataFormats")
@@ -520,13 +591,13 @@ fn answer(
                 )
                 .into());
             }
-            list_sets(reader)
+            list_sets(&catalogue)
         }
         "GetRecord" => {
             let identifier = args.get("identifier").map(String::as_str).unwrap_or("");
             check_prefix(args.get("metadataPrefix").map(String::as_str).unwrap_or(""))?;
-            let item = find(reader, repo, identifier)?;
-            let entry = record(reader, repo, &item)?;
+            let item = find(&catalogue, repo, identifier)?;
+            let entry = record(reader, repo, item)?;
             fragment(|w| {
                 w.create_element("GetRecord").write_inner_content(|w| {
                     w.get_mut().extend_from_slice(&entry);
@@ -535,12 +606,19 @@ fn answer(
                 Ok(())
             })
         }
-        _ => list(reader, repo, verb, &ListRequest::from_arguments(args)?),
+        _ => list(
+            reader,
+            &catalogue,
+            repo,
+            verb,
+            &ListRequest::from_arguments(args)?,
+        ),
     }
 }
 
-fn identify(reader: &Reader, repo: &Repository<'_>) -> Result<Vec<u8>, Failure> {
-    let earliest = items(reader)?
+fn identify(catalogue: &Catalogue, repo: &Repository<'_>) -> Result<Vec<u8>, Failure> {
+    let earliest = catalogue
+        .items
         .iter()
         .map(|i| i.datestamp)
         .min()
@@ -560,7 +638,11 @@ fn identify(reader: &Reader, repo: &Repository<'_>) -> Result<Vec<u8>, Failure> 
 }
 
 /// The item an identifier names, or `idDoesNotExist`.
-fn find(reader: &Reader, repo: &Repository<'_>, identifier: &str) -> Result<Item, Failure> {
+fn find<'c>(
+    catalogue: &'c Catalogue,
+    repo: &Repository<'_>,
+    identifier: &str,
+) -> Result<&'c Item, Failure> {
     let missing = || {
         error(
             "idDoesNotExist",
@@ -568,17 +650,17 @@ fn find(reader: &Reader, repo: &Repository<'_>, identifier: &str) -> Result<Item
         )
     };
     let id = repo.record_id(identifier).ok_or_else(missing)?;
-    // The whole catalogue is read so that a record's sets and datestamp are
-    // the same here as in lists.
-    let found = items(reader)?
-        .into_iter()
-        .find(|i| i.record.meta.id == id)
-        .ok_or_else(missing)?;
-    Ok(found)
+    // From the catalogue, so that a record's sets and datestamp are the same
+    // here as in lists.
+    Ok(catalogue
+        .items
+        .iter()
+        .find(|i| i.id == id)
+        .ok_or_else(missing)?)
 }
 
 /// The sets: three hierarchies, by kind, by partner and by concept.
-fn list_sets(reader: &Reader) -> Result<Vec<u8>, Failure> {
+fn list_sets(catalogue: &Catalogue) -> Result<Vec<u8>, Failure> {
     let mut sets: Vec<(String, String)> = vec![
         ("kind".into(), "Par type de fiche".into()),
         ("partner".into(), "Par partenaire".into()),
@@ -587,25 +669,7 @@ fn list_sets(reader: &Reader) -> Result<Vec<u8>, Failure> {
     for kind in Kind::ALL {
         sets.push((format!("kind:{kind}"), dc::kind_label(kind).to_owned()));
     }
-    let mut named = Vec::new();
-    reader.for_each(|record| {
-        if record.meta.status == Status::Published {
-            match record.kind() {
-                Kind::Partner => named.push((
-                    format!("partner:{}", record.meta.id),
-                    record.title().to_owned(),
-                )),
-                Kind::Concept => named.push((
-                    format!("concept:{}", record.meta.id),
-                    record.title().to_owned(),
-                )),
-                _ => {}
-            }
-        }
-        Ok(())
-    })?;
-    named.sort();
-    sets.extend(named);
+    sets.extend(catalogue.named_sets.iter().cloned());
     fragment(|w| {
         w.create_element("ListSets").write_inner_content(|w| {
             for (spec, name) in &sets {
@@ -623,12 +687,16 @@ fn list_sets(reader: &Reader) -> Result<Vec<u8>, Failure> {
 /// A page of `ListIdentifiers` or `ListRecords`.
 fn list(
     reader: &Reader,
+    catalogue: &Catalogue,
     repo: &Repository<'_>,
     verb: &str,
     request: &ListRequest,
 ) -> Result<Vec<u8>, Failure> {
-    let all = items(reader)?;
-    let matching: Vec<&Item> = all.iter().filter(|i| request.wants(i)).collect();
+    let matching: Vec<&Item> = catalogue
+        .items
+        .iter()
+        .filter(|i| request.wants(i))
+        .collect();
     let start = match &request.after {
         Some((t, id)) => matching.partition_point(|i| i.key() <= (*t, id.as_str())),
         None => 0,
@@ -641,7 +709,7 @@ fn list(
     }
     let more = start + page.len() < matching.len();
     let next = page.last().filter(|_| more).map(|last| ListRequest {
-        after: Some((last.datestamp.timestamp(), last.record.meta.id.clone())),
+        after: Some((last.datestamp.timestamp(), last.id.clone())),
         cursor: request.cursor + page.len(),
         ..request.clone()
     });
@@ -684,7 +752,7 @@ fn header(repo: &Repository<'_>, item: &Item) -> Result<Vec<u8>, Failure> {
             h = h.with_attribute(("status", "deleted"));
         }
         h.write_inner_content(|w| {
-            text_element(w, "identifier", &repo.identifier(&item.record.meta.id))?;
+            text_element(w, "identifier", &repo.identifier(&item.id))?;
             text_element(w, "datestamp", &datestamp(item.datestamp))?;
             for set in &item.sets {
                 text_element(w, "setSpec", set)?;
@@ -697,19 +765,20 @@ fn header(repo: &Repository<'_>, item: &Item) -> Result<Vec<u8>, Failure> {
 
 fn record(reader: &Reader, repo: &Repository<'_>, item: &Item) -> Result<Vec<u8>, Failure> {
     let head = header(repo, item)?;
-    let metadata = if item.deleted {
-        None
-    } else {
+    let mut metadata = None;
+    if !item.deleted
+        && let Some(record) = reader.get(&item.id)?
+    {
         let published = |r: &Record| r.meta.status == Status::Published;
-        Some(dc::describe(&item.record, reader, &published)?)
-    };
-    let url = format!("{}{}", repo.origin, item.record.url());
+        let url = format!("{}{}", repo.origin, record.url());
+        metadata = Some((dc::describe(&record, reader, &published)?, url));
+    }
     fragment(|w| {
         w.create_element("record").write_inner_content(|w| {
             w.get_mut().extend_from_slice(&head);
-            if let Some(d) = &metadata {
+            if let Some((d, url)) = &metadata {
                 w.create_element("metadata")
-                    .write_inner_content(|w| oai_dc(w, d, &url))?;
+                    .write_inner_content(|w| oai_dc(w, d, url))?;
             }
             Ok(())
         })?;

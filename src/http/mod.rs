@@ -80,6 +80,8 @@ pub struct AppState {
     pub intake: Arc<crate::files::Intake>,
     /// `serve --admin-email`: who answers for the OAI-PMH repository.
     pub admin_email: Option<Arc<str>>,
+    /// The OAI-PMH catalogue, kept while the store does not change.
+    pub oai: Arc<crate::oai::Cache>,
 }
 
 /// The machine's cores: how many CPU-bound tasks may usefully run at once.

@@ -45,7 +45,7 @@ async fn answer(state: AppState, address: Address, query: String) -> Result<Resp
                 name: "Savoirs",
                 admin_email: &email,
             };
-            Ok(respond(&s.store.read()?, &repo, &query)?)
+            Ok(respond(&s.store.read()?, &s.oai, &repo, &query)?)
         })
         .await?;
     Ok((

@@ -95,6 +95,7 @@ async fn main() -> anyhow::Result<()> {
         mailer: None,
         intake: Arc::new(intake),
         admin_email: None,
+        oai: Default::default(),
     };
     let (stop_server, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(http::serve(listener, state, async {
