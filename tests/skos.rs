@@ -225,6 +225,38 @@ fn an_import_from_the_thesaurus_page_changes_nothing_until_confirmed() {
     let facilitation = eve.page("/concept/facilitation");
     assert!(text_of_page(&facilitation).contains("animation de groupe"));
 
+    // A file that is not text, and Turtle with a mistake: each is said, and
+    // nothing can be confirmed.
+    let r = eve.upload(
+        "/thesaurus/import",
+        &[],
+        ("file", "x.ttl", &[0xff, 0xfe, 0x00]),
+        &[],
+    );
+    assert_eq!(r.status(), 422);
+    assert!(r.text().expect("body").contains("UTF-8"));
+    let broken = format!(
+        "@prefix skos: <{SKOS}> .\n<urn:x:9> a skos:Concept ;\n  skos:prefLabel \"sans fin ;\n"
+    );
+    let r = eve.upload(
+        "/thesaurus/import",
+        &[],
+        ("file", "casse.ttl", broken.as_bytes()),
+        &[],
+    );
+    assert_eq!(r.status(), 200);
+    let page = scraper::Html::parse_document(&r.text().expect("body"));
+    let rejected: Vec<String> = select(&page, "ul.rejected li")
+        .iter()
+        .map(crate::support::text)
+        .collect();
+    assert_eq!(rejected.len(), 1, "{rejected:?}");
+    assert!(
+        rejected[0].starts_with("casse.ttl:3: Turtle syntax error"),
+        "{rejected:?}"
+    );
+    assert!(select(&page, "form.confirm").is_empty());
+
     // A second time, the file changes nothing.
     let r = eve.upload(
         "/thesaurus/import",

@@ -138,6 +138,9 @@ pub fn concept(
     Ok(rdf(syntax, written(&triples, syntax)?))
 }
 
+/// Largest thesaurus imported from the web page, in bytes.
+const MAX_WEB_THESAURUS: usize = 8 * 1024 * 1024;
+
 /// What the import form sent: a file, or (to confirm) the text previewed.
 #[derive(Default)]
 struct Sent {
@@ -201,6 +204,11 @@ async fn import(
     };
     if sent.bytes.is_empty() {
         return refused(preview(t(lang, "skos.no_file")));
+    }
+    // The preview sends the file back with the confirmation, inside the page:
+    // a thesaurus larger than this is imported from the command line.
+    if sent.bytes.len() > MAX_WEB_THESAURUS {
+        return refused(preview(t(lang, "skos.too_large")));
     }
     let Ok(text) = String::from_utf8(sent.bytes.clone()) else {
         return refused(preview(t(lang, "skos.bad_file")));
