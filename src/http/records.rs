@@ -84,18 +84,17 @@ async fn record(
         .blocking(move |s| {
             let reader = s.store.read()?;
             // Anything but the current slug answers with a permanent redirect to it.
-            Ok(match find(&reader, &who, &kind, &slug)? {
-                None => None,
+            Ok(match (find(&reader, &who, &kind, &slug)?, rdf) {
+                (None, _) => None,
                 // A concept's IRI (`/concept/ID`) answers programs itself.
-                Some((record, _)) if rdf.is_some() => {
-                    let syntax = rdf.unwrap_or(crate::export::skos::Syntax::Turtle);
+                (Some((record, _)), Some(syntax)) => {
                     let origin = chrome.head.origin.clone();
                     Some(Found::Data(super::thesaurus::concept(
                         s, &who, &record, &origin, syntax,
                     )?))
                 }
-                Some((record, true)) => Some(Found::Moved(record.url())),
-                Some((record, false)) => {
+                (Some((record, true)), None) => Some(Found::Moved(record.url())),
+                (Some((record, false)), None) => {
                     chrome.head.canonical = record.url();
                     chrome.head.feed = super::feeds::record_link(&record, who.lang);
                     // Rendered here too, off the async threads: Markdown sections
@@ -121,24 +120,22 @@ async fn record(
             })
         })
         .await?;
-    match found {
-        Some(Found::Page(page)) => {
-            let mut response = Html(page).into_response();
-            if rdf_capable {
-                // The same address answers RDF to programs that ask for it.
-                response
-                    .headers_mut()
-                    .insert(header::VARY, header::HeaderValue::from_static("Accept"));
-            }
-            Ok(response)
-        }
-        Some(Found::Data(response)) => Ok(response),
+    let mut response = match found {
+        Some(Found::Page(page)) => Html(page).into_response(),
+        Some(Found::Data(response)) => response,
         // 301 rather than 308: this is a GET, and every client knows 301.
         Some(Found::Moved(url)) => {
-            Ok((StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, url)]).into_response())
+            (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, url)]).into_response()
         }
-        None => Ok(not_found_for(&state, &viewer, &missing).await),
+        None => return Ok(not_found_for(&state, &viewer, &missing).await),
+    };
+    if rdf_capable {
+        // A concept's address answers RDF to programs that ask for it.
+        response
+            .headers_mut()
+            .insert(header::VARY, header::HeaderValue::from_static("Accept"));
     }
+    Ok(response)
 }
 
 /// Keywords as `lang` says them, for those the thesaurus has a label for in
