@@ -26,7 +26,7 @@ pub struct ThesaurusView {
 /// The form that sends a SKOS file to be previewed.
 fn import_form(lang: crate::i18n::Lang) -> Markup {
     html! {
-        form.upload action=(routes::THESAURUS_IMPORT) method="post" enctype="multipart/form-data" {
+        form.stacked.skos-import action=(routes::THESAURUS_IMPORT) method="post" enctype="multipart/form-data" {
             label for="skos-file" { (t(lang, "skos.file")) }
             input #skos-file type="file" name="file" accept=".ttl,text/turtle" required;
             button type="submit" { (t(lang, "skos.preview")) }
