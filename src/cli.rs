@@ -529,6 +529,16 @@ fn import_files(data: &Path, paths: &[PathBuf]) -> Result<ExitCode> {
                         // Dropped when parsing ends: the saving loop then stops.
                         let chunks = chunks;
                         import::parse_in_chunks(name, format, &text, import::BATCH, |mut chunk| {
+                            // A thesaurus's concepts update those the base has
+                            // (by IRI, else by label) rather than doubling them.
+                            if format == Format::Skos {
+                                let matched = store
+                                    .read()
+                                    .and_then(|r| import::skos::plan(&r, &mut chunk, None));
+                                if let Err(e) = matched {
+                                    tracing::error!("matching the thesaurus's concepts: {e}");
+                                }
+                            }
                             // Files are taken in before their records are saved,
                             // so that the index finds their text.
                             let named = import::files::count(&chunk);
@@ -809,6 +819,9 @@ fn import_dry_run(data: &Path, paths: &[PathBuf]) -> Result<ExitCode> {
                         let format = Format::detect(path, &text);
                         let (mut items, bad) = import::parse(&name, format, &text);
                         lines.extend(bad.into_iter().map(rejection));
+                        if format == Format::Skos {
+                            import::skos::plan(&store.read()?, &mut items, None)?;
+                        }
                         let base = path.parent().unwrap_or(Path::new("."));
                         let bad = import::files::take_in_beside(
                             &intake,

@@ -66,6 +66,16 @@ fn the_scheme_goes_out_and_comes_back_the_same() {
         lost.is_empty() && gained.is_empty(),
         "lost {lost:?}\ngained {gained:?}"
     );
+
+    // Imported again, and into the base it came from, it matches the
+    // concepts there (by IRI, else by label) instead of doubling them.
+    assert_success(&savoirs(&data, &["import", file.to_str().expect("path")]));
+    assert_eq!(graph(&export_skos(&data)), after);
+    assert_success(&savoirs(
+        first.path(),
+        &["import", file.to_str().expect("path")],
+    ));
+    assert_eq!(graph(&export_skos(first.path())), before);
 }
 
 #[test]
