@@ -9,6 +9,7 @@
 //! page (and answers Turtle or RDF/XML to programs that ask); without a site
 //! address (the command line without `--public-url`), `urn:savoirs:concept:ID`.
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use oxrdf::{Literal, NamedNode, NamedOrBlankNode, Term, Triple};
@@ -70,12 +71,28 @@ pub fn triples(records: &[Record], site: Option<&str>) -> Vec<Triple> {
         .iter()
         .filter(|r| matches!(r.body, Body::Concept(_)))
         .collect();
-    let iri_of = |id: &str| {
-        concepts
-            .iter()
-            .find(|r| r.meta.id == id)
-            .map(|r| iri(r, site))
-    };
+    // Looked up once each, not once a link: a thesaurus of thousands of
+    // concepts is published to whoever asks.
+    let iris: HashMap<&str, String> = concepts
+        .iter()
+        .map(|r| (r.meta.id.as_str(), iri(r, site)))
+        .collect();
+    let iri_of = |id: &str| iris.get(id).cloned();
+    let mut narrower: HashMap<&str, Vec<&str>> = HashMap::new();
+    for other in &concepts {
+        if let Body::Concept(oc) = &other.body {
+            let mut seen = Vec::new();
+            for b in &oc.broader {
+                if !seen.contains(&b) {
+                    seen.push(b);
+                    narrower
+                        .entry(b.as_str())
+                        .or_default()
+                        .push(other.meta.id.as_str());
+                }
+            }
+        }
+    }
     let scheme = NamedNode::new_unchecked(scheme_iri(site));
     let mut out = vec![
         Triple::new(
@@ -129,14 +146,9 @@ pub fn triples(records: &[Record], site: Option<&str>) -> Vec<Triple> {
                 add(skos("related"), NamedNode::new_unchecked(target).into());
             }
         }
-        for other in &concepts {
-            if let Body::Concept(oc) = &other.body
-                && oc.broader.contains(&record.meta.id)
-            {
-                add(
-                    skos("narrower"),
-                    NamedNode::new_unchecked(iri(other, site)).into(),
-                );
+        for other in narrower.get(record.meta.id.as_str()).into_iter().flatten() {
+            if let Some(target) = iri_of(other) {
+                add(skos("narrower"), NamedNode::new_unchecked(target).into());
             }
         }
     }
@@ -182,11 +194,15 @@ pub fn write_triples(
 /// subjects first appear. Every predicate is SKOS's or `rdf:type` (the only
 /// ones [`triples`] writes), so each has a qualified name.
 fn rdf_xml(triples: &[Triple]) -> std::io::Result<Vec<u8>> {
+    // Each subject's triples, grouped in one pass.
     let mut subjects: Vec<&NamedOrBlankNode> = Vec::new();
+    let mut of: HashMap<&NamedOrBlankNode, Vec<&Triple>> = HashMap::new();
     for t in triples {
-        if !subjects.contains(&&t.subject) {
+        let own = of.entry(&t.subject).or_default();
+        if own.is_empty() {
             subjects.push(&t.subject);
         }
+        own.push(t);
     }
     let mut w = crate::export::xml::document()?;
     w.create_element("rdf:RDF")
@@ -203,7 +219,8 @@ fn rdf_xml(triples: &[Triple]) -> std::io::Result<Vec<u8>> {
                     t.predicate.as_str() == RDF_TYPE
                         && matches!(&t.object, Term::NamedNode(n) if n.as_str().starts_with(SKOS))
                 };
-                let typed = triples.iter().find(|t| &t.subject == subject && is_type(t));
+                let own = of.get(subject).map(Vec::as_slice).unwrap_or_default();
+                let typed = own.iter().copied().find(|t| is_type(t));
                 let node = match typed.map(|t| &t.object) {
                     Some(Term::NamedNode(n)) => {
                         format!("skos:{}", n.as_str().trim_start_matches(SKOS))
@@ -213,10 +230,7 @@ fn rdf_xml(triples: &[Triple]) -> std::io::Result<Vec<u8>> {
                 w.create_element(node.as_str())
                     .with_attribute(("rdf:about", about.as_str()))
                     .write_inner_content(|w| {
-                        let own = triples
-                            .iter()
-                            .filter(|t| &t.subject == subject && Some(*t) != typed);
-                        for t in own {
+                        for t in own.iter().copied().filter(|t| Some(*t) != typed) {
                             let name = match t.predicate.as_str().strip_prefix(SKOS) {
                                 Some(local) => format!("skos:{local}"),
                                 None => match t.predicate.as_str().strip_prefix(RDF) {

@@ -311,13 +311,7 @@ async fn thesaurus(
     let who = viewer.clone();
     let view = state
         .blocking(move |s| {
-            let concepts: Vec<Record> = s
-                .store
-                .read()?
-                .all(Some(Kind::Concept))?
-                .into_iter()
-                .filter(|r| who.can_view(r))
-                .collect();
+            let concepts = super::thesaurus::concepts(s, &who)?;
             let ids: Vec<&str> = concepts.iter().map(|r| r.meta.id.as_str()).collect();
             let parent = |r: &Record| match &r.body {
                 Body::Concept(c) => c

@@ -72,7 +72,7 @@ fn rdf(syntax: Syntax, body: Vec<u8>) -> Response {
 }
 
 /// The concepts the viewer may see.
-fn concepts(state: &AppState, viewer: &Viewer) -> Result<Vec<Record>, AppError> {
+pub(super) fn concepts(state: &AppState, viewer: &Viewer) -> Result<Vec<Record>, AppError> {
     Ok(state
         .store
         .read()?
