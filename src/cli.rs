@@ -17,6 +17,9 @@ use crate::search::{self, Indexer};
 use crate::store::users::Role;
 use crate::store::{Author, Store, StoreError};
 
+/// OpenStreetMap's standard tiles, the default of the map of places.
+const DEFAULT_TILES: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+
 /// Demo content shipped with the binary, loaded by `serve --demo` into an empty
 /// data directory.
 pub const DEMO: &str = include_str!("../demo/demo.jsonl");
@@ -104,6 +107,11 @@ pub enum Command {
         /// repository (by default, webmaster@ the site's host).
         #[arg(long, env = "SAVOIRS_ADMIN_EMAIL")]
         admin_email: Option<String>,
+        /// The tile server of the map of places, as an address template with
+        /// {z}, {x} and {y} ({s} for subdomains). Without one reachable, the
+        /// map draws the places on a world outline.
+        #[arg(long, env = "SAVOIRS_TILES_URL", default_value = DEFAULT_TILES, value_parser = crate::http::check_tiles_url)]
+        tiles_url: String,
     },
     /// Import JSON Lines (.jsonl), plain-text action sheets (.txt), SKOS
     /// thesauri in Turtle (.ttl), spreadsheets (.csv), Markdown files with
@@ -208,6 +216,7 @@ pub fn run(cli: Cli) -> ExitCode {
             mail_from,
             max_upload,
             admin_email,
+            tiles_url,
         } => serve(
             &cli.data,
             addr,
@@ -216,6 +225,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 public_url,
                 trusted_proxies,
                 admin_email,
+                tiles_url,
             },
             smtp_url.map(|url| (url, mail_from)),
             max_upload * 1024 * 1024,
@@ -280,6 +290,7 @@ struct Site {
     public_url: Option<String>,
     trusted_proxies: Vec<std::net::IpAddr>,
     admin_email: Option<String>,
+    tiles_url: String,
 }
 
 fn serve(
@@ -295,6 +306,7 @@ fn serve(
         public_url,
         trusted_proxies,
         admin_email,
+        tiles_url,
     } = site;
     let store = open_store(data)?;
     if demo && store.read()?.count()? == 0 {
@@ -366,6 +378,8 @@ fn serve(
             intake: Arc::new(crate::files::Intake::new(data, max_upload)?),
             admin_email: admin_email.map(Arc::from),
             oai: Default::default(),
+            facts: Default::default(),
+            tiles_url: Arc::from(tiles_url),
         };
         // Scripts and tests read this line to learn the port.
         println!("Savoirs listening on http://{local}");

@@ -13,9 +13,13 @@
 //!   JSON API, feeds, OpenSearch, the sitemap and downloads.
 //! - [`cli`]: the `savoirs` command, and [`memory`]: what its caches may hold.
 
+pub mod atlas;
 pub mod cli;
+pub mod dashboard;
 pub mod export;
+pub mod facts;
 pub mod files;
+pub mod graph;
 pub mod group_commit;
 pub mod http;
 pub mod import;
@@ -24,5 +28,6 @@ pub mod memory;
 pub mod model;
 pub mod oai;
 pub mod ops;
+pub mod places;
 pub mod search;
 pub mod store;

@@ -146,6 +146,12 @@ pub fn index_doc(record: &Record, lookups: &mut Lookups<'_>) -> Result<IndexDoc,
         }
     }
     add_files(&mut doc, record, lookups)?;
+    for place in record.places() {
+        if !doc.places.contains(&place.name) {
+            doc.places.push(place.name.clone());
+            doc.labels.push(place.name.clone());
+        }
+    }
     doc.labels.retain(|l| !l.trim().is_empty());
     Ok(doc)
 }

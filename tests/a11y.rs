@@ -337,7 +337,7 @@ fn the_html_checker_finds_no_error_on_the_main_pages() {
 }
 
 /// The value a `<select>` submits: its selected option, else its first.
-fn select_value(select: &scraper::ElementRef<'_>) -> String {
+pub(crate) fn select_value(select: &scraper::ElementRef<'_>) -> String {
     let option = scraper::Selector::parse("option").expect("selector");
     let options: Vec<_> = select.select(&option).collect();
     options

@@ -19,6 +19,7 @@ mod files;
 mod i18n;
 mod import_export;
 mod linking;
+mod maps;
 mod markdown;
 mod oai;
 mod query_language;

@@ -41,6 +41,8 @@ pub struct IndexDoc {
     pub files: Vec<FilePage>,
     /// The short types of the attached files (`pdf`, `odt` …), for the facet.
     pub formats: Vec<String>,
+    /// Names of the record's places, for the `place` filter and facet.
+    pub places: Vec<String>,
 }
 
 /// One page of an attached file's text.
@@ -116,6 +118,8 @@ pub struct SearchRequest {
     pub years: Vec<i64>,
     /// Types of attached files (`pdf` …).
     pub formats: Vec<String>,
+    /// Names of places.
+    pub places: Vec<String>,
     /// Statuses the reader may see; empty means every status.
     pub statuses: Vec<String>,
     /// With `statuses`: records created by this account are visible whatever their
@@ -164,6 +168,7 @@ pub struct Facets {
     pub lang: Vec<FacetCount>,
     /// Types of attached files.
     pub format: Vec<FacetCount>,
+    pub place: Vec<FacetCount>,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -20,7 +20,9 @@ use tantivy::index::SegmentId;
 use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 /// The facet dimensions, each with the fast field holding its values.
-pub const DIMENSIONS: [&str; 6] = ["kind", "partner", "keyword", "year", "lang", "format"];
+pub const DIMENSIONS: [&str; 7] = [
+    "kind", "partner", "keyword", "year", "lang", "format", "place",
+];
 
 /// Name of the fast field of a dimension.
 pub fn field_name(dimension: &str) -> String {

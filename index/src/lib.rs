@@ -419,6 +419,9 @@ impl SearchIndex {
         for k in &d.keywords {
             count("keyword", k);
         }
+        for p in &d.places {
+            count("place", p);
+        }
         if let Some(p) = d.period {
             for year in p.start..=p.end.min(p.start + 50) {
                 count("year", &year.to_string());
@@ -435,6 +438,9 @@ impl SearchIndex {
         for k in &d.keywords {
             doc.add_text(f.keywords, k);
             doc.add_facet(f.facets, query::facet("keyword", k));
+        }
+        for p in &d.places {
+            doc.add_facet(f.facets, query::facet("place", p));
         }
         if let Some(p) = d.period {
             doc.add_i64(f.period_start, p.start);
@@ -497,6 +503,53 @@ impl SearchIndex {
         }
         out.sort();
         Ok(out)
+    }
+
+    /// The ids of every record the words and filters of a search find, in
+    /// index order: what the cartography and the dashboard count. The words
+    /// are taken as typed (all of them, or any for a long question), without
+    /// the corrections and partial matches a results page may fall back to.
+    pub fn matching_ids(&self, req: &SearchRequest) -> Result<Vec<String>> {
+        let searcher = self.reader.searcher();
+        let mut parsed = query::parse(&req.text);
+        self.resolve_filters(&searcher, req, &mut parsed)?;
+        let pieces = parsed.groups.iter().flatten().chain(&parsed.excluded);
+        let reading = Reading::of(&searcher, &self.fields, pieces.map(Piece::text))?;
+        let mode = if parsed.meaningful_groups(&reading) > LONG_QUERY_WORDS {
+            Match::Ranked
+        } else {
+            Match::All
+        };
+        let q = query::build(&self.fields, &parsed, req, mode, &reading);
+        let mut addresses: Vec<DocAddress> = searcher
+            .search(q.as_ref(), &tantivy::collector::DocSetCollector)?
+            .into_iter()
+            .collect();
+        addresses.sort();
+        let mut ids = Vec::with_capacity(addresses.len());
+        let mut column: Option<(u32, tantivy::columnar::StrColumn)> = None;
+        let mut id = String::new();
+        for address in addresses {
+            if column
+                .as_ref()
+                .is_none_or(|(s, _)| *s != address.segment_ord)
+            {
+                let fast = searcher.segment_reader(address.segment_ord).fast_fields();
+                let Some(c) = fast.str("id")? else {
+                    return Ok(Vec::new());
+                };
+                column = Some((address.segment_ord, c));
+            }
+            if let Some((_, c)) = &column {
+                for ord in c.term_ords(address.doc_id) {
+                    id.clear();
+                    c.ord_to_str(ord, &mut id)
+                        .map_err(tantivy::TantivyError::from)?;
+                    ids.push(id.clone());
+                }
+            }
+        }
+        Ok(ids)
     }
 
     /// Runs a search. Odd syntax never fails: see [`query::parse`].
@@ -635,6 +688,7 @@ impl SearchIndex {
         for (dimension, wanted) in [
             ("partner", &mut parsed.filters.partners),
             ("keyword", &mut parsed.filters.keywords),
+            ("place", &mut parsed.filters.places),
         ] {
             if wanted.is_empty() {
                 continue;
@@ -975,6 +1029,7 @@ impl SearchIndex {
             year,
             lang: counts("lang"),
             format: counts("format"),
+            place: counts("place"),
         };
         Ok((total, addresses, facets))
     }

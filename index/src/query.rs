@@ -74,6 +74,7 @@ pub struct Filters {
     pub keywords: Vec<String>,
     pub langs: Vec<String>,
     pub years: Vec<i64>,
+    pub places: Vec<String>,
 }
 
 /// One thing the parser could not read as written, and what it did instead. The
@@ -171,7 +172,7 @@ struct Token {
     quoted: bool,
 }
 
-const FILTERS: [&str; 5] = ["kind", "partner", "keyword", "lang", "year"];
+const FILTERS: [&str; 6] = ["kind", "partner", "keyword", "lang", "year", "place"];
 
 fn tokenize(text: &str) -> Vec<Token> {
     let chars: Vec<char> = text.chars().collect();
@@ -290,6 +291,7 @@ pub fn parse(input: &str) -> ParsedQuery {
                 "partner" => f.partners.push(value),
                 "keyword" => f.keywords.push(value),
                 "lang" => f.langs.push(value),
+                "place" => f.places.push(value),
                 _ => match years(&value) {
                     Some(ys) => f.years.extend(ys),
                     None => notices.push(QueryNotice::BadYear { value }),
@@ -435,6 +437,12 @@ pub fn build(
     );
     add_facet_filter(&mut clauses, fields, "lang", &merged(&req.langs, &f.langs));
     add_facet_filter(&mut clauses, fields, "format", &req.formats);
+    add_facet_filter(
+        &mut clauses,
+        fields,
+        "place",
+        &merged(&req.places, &f.places),
+    );
     let years: Vec<String> = req
         .years
         .iter()

@@ -19,7 +19,8 @@ use crate::analysis::{LABEL_ANALYZER, Lang, SPELL_ANALYZER};
 /// Version 7: the key of each title (`title_key`).
 /// Version 8: the text of attached files (`files_fr` …, `file_where`), and
 /// their types as a facet.
-pub const SCHEMA_VERSION: u32 = 8;
+/// Version 9: places as a facet, and ids as a column (to list every match).
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// The searchable text roles of a record, from the most to the least weighty.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,7 +116,7 @@ pub struct Fields {
 impl Fields {
     pub fn build() -> Fields {
         let mut b = Schema::builder();
-        let id = b.add_text_field("id", STRING | STORED);
+        let id = b.add_text_field("id", STRING | STORED | FAST);
         let kind = b.add_text_field("kind", STRING | STORED);
         let lang = b.add_text_field("lang", STRING | STORED);
         let status = b.add_text_field("status", STRING | STORED);

@@ -20,7 +20,7 @@ pub fn routes(r: &mut Routes) {
 }
 
 /// A download: its type, and a file name for the browser to save it under.
-fn download(content_type: &'static str, file_name: &str, body: Vec<u8>) -> Response {
+pub(super) fn download(content_type: &'static str, file_name: &str, body: Vec<u8>) -> Response {
     // File names come from slugs and constants (letters, digits, `-`, `.`); anything
     // else is dropped so the header cannot be broken.
     let safe: String = file_name

@@ -9,7 +9,7 @@ use savoirs_templates::i18n::{t, tf};
 use crate::http::Viewer;
 use crate::http::access::keep_hidden_links;
 use crate::model::{
-    self, Action, Amount, Body, Concept, Kind, Method, Partner, PartnerRef, Period, Record,
+    self, Action, Amount, Body, Concept, Kind, Method, Partner, PartnerRef, Period, Place, Record,
     Relation, Resource,
 };
 use crate::ops::names::Names;
@@ -126,6 +126,8 @@ pub fn values_of(
     };
     put("lang", record.meta.lang.clone());
     put("keywords", record.keywords().join(", "));
+    let places: Vec<String> = record.places().iter().map(crate::places::to_line).collect();
+    put("places", places.join("\n"));
     match &record.body {
         Body::Action(a) => {
             put("title", a.title.clone());
@@ -247,6 +249,7 @@ pub fn apply(
         record.meta.lang = "fr".to_owned();
     }
     let mut partners = resolve_partners(form, &seen, &mut errors, lang)?;
+    let places = read_places(form.get("places"), &mut errors, lang);
     let mut related = resolve_related(form, &seen, &mut errors, lang)?;
     // Links the form did not show, because `who` may not see their target, stay
     // as they were.
@@ -311,6 +314,7 @@ pub fn apply(
                 pilot,
                 amount,
                 partners,
+                places,
                 keywords: keywords(form.get("keywords")),
                 related,
                 summary: form.get("summary").to_owned(),
@@ -397,6 +401,7 @@ pub fn apply(
                 description: form.get("description").to_owned(),
                 website: f("website"),
                 country: f("country").to_uppercase(),
+                places,
                 partner_type: f("type"),
             });
         }
@@ -418,6 +423,32 @@ fn year(text: &str, lang: Lang) -> Result<Option<i32>, String> {
         Ok(y) if (1000..=9999).contains(&y) => Ok(Some(y)),
         _ => Err(tf(lang, "form_error.year", &[("text", &text)])),
     }
+}
+
+/// The places field, one place per line: a name the gazetteer knows, or a name
+/// with its coordinates. The first line that does not read is named in the
+/// field's error.
+fn read_places(text: &str, errors: &mut Errors, lang: Lang) -> Vec<Place> {
+    let mut places: Vec<Place> = Vec::new();
+    for line in lines(text) {
+        match crate::places::from_line(&line) {
+            Ok(place) => {
+                if !places.iter().any(|p| p.name == place.name) {
+                    places.push(place);
+                }
+            }
+            Err(problem) => {
+                let key = match problem {
+                    crate::places::LineError::Unknown => "form_error.place_unknown",
+                    crate::places::LineError::Coordinates => "form_error.place_coordinates",
+                };
+                errors
+                    .entry("places".into())
+                    .or_insert_with(|| tf(lang, key, &[("line", &line)]));
+            }
+        }
+    }
+    places
 }
 
 /// The form field that shows a validation error about a model field.

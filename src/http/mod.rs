@@ -10,6 +10,7 @@ mod assets;
 mod auth;
 mod confirm;
 mod csrf;
+mod dashboard;
 mod discovery;
 mod discussion;
 mod edit;
@@ -23,6 +24,7 @@ mod history;
 mod lang;
 mod limits;
 mod links;
+mod maps;
 mod oai;
 mod pages;
 mod params;
@@ -46,6 +48,7 @@ use tokio::net::TcpListener;
 pub use access::Viewer;
 pub use api::openapi;
 pub use error::{ApiError, AppError};
+pub use maps::check_tiles_url;
 pub use public::Peer;
 pub use public::parse_public_url;
 pub use setup::Setup;
@@ -82,6 +85,10 @@ pub struct AppState {
     pub admin_email: Option<Arc<str>>,
     /// The OAI-PMH catalogue, kept while the store does not change.
     pub oai: Arc<crate::oai::Cache>,
+    /// What the maps and the dashboard know of every record.
+    pub facts: Arc<crate::facts::Cache>,
+    /// `serve --tiles-url`: the tile server of the map of places.
+    pub tiles_url: Arc<str>,
 }
 
 /// The machine's cores: how many CPU-bound tasks may usefully run at once.
@@ -196,6 +203,8 @@ fn table() -> Routes {
     history::routes(&mut r);
     lang::routes(&mut r);
     links::routes(&mut r);
+    maps::routes(&mut r);
+    dashboard::routes(&mut r);
     setup::routes(&mut r);
     resets::routes(&mut r);
     records::routes(&mut r);

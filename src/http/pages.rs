@@ -137,6 +137,7 @@ async fn search(
             facet("year", &f.year),
             facet("lang", &f.lang),
             facet("format", &f.format),
+            facet("place", &f.place),
         ],
         partial: results.partial,
         matched: results.matched,

@@ -48,6 +48,8 @@ pub struct SearchParams {
     pub langs: Vec<String>,
     /// Types of attached files (`pdf`, `odt` …).
     pub formats: Vec<String>,
+    /// Names of places.
+    pub places: Vec<String>,
     pub years: Vec<i64>,
     pub sort: Sort,
     pub page: usize,
@@ -90,7 +92,7 @@ impl SearchParams {
             let value = value.trim().to_owned();
             if matches!(
                 key.as_ref(),
-                "kind" | "partner" | "keyword" | "lang" | "year" | "format"
+                "kind" | "partner" | "keyword" | "lang" | "year" | "format" | "place"
             ) && value.chars().count() > MAX_FILTER_CHARS
             {
                 return Err(too_long(&key));
@@ -106,6 +108,7 @@ impl SearchParams {
                 }
                 "partner" if !value.is_empty() => push_new(&mut p.partners, value),
                 "keyword" if !value.is_empty() => push_new(&mut p.keywords, value),
+                "place" if !value.is_empty() => push_new(&mut p.places, value),
                 "lang" if value.is_empty() => {}
                 "lang" => {
                     if !crate::model::LANGS.contains(&value.as_str()) {
@@ -161,7 +164,9 @@ impl SearchParams {
             // Checked as values come, so that a long address is refused before
             // its values are all collected.
             let values = p.kinds.len() + p.partners.len() + p.keywords.len() + p.langs.len();
-            if values + p.formats.len() > MAX_FILTERS || p.years.len() > 2 * MAX_YEARS {
+            if values + p.formats.len() + p.places.len() > MAX_FILTERS
+                || p.years.len() > 2 * MAX_YEARS
+            {
                 return Err(too_many(lang));
             }
         }
@@ -184,6 +189,7 @@ impl SearchParams {
             langs: self.langs.clone(),
             years: self.years.clone(),
             formats: self.formats.clone(),
+            places: self.places.clone(),
             statuses,
             owner,
             sort: self.sort,
@@ -201,6 +207,7 @@ impl SearchParams {
             ("keyword", &self.keywords),
             ("lang", &self.langs),
             ("format", &self.formats),
+            ("place", &self.places),
         ] {
             out.extend(values.iter().map(|v| (name.to_owned(), v.clone())));
         }

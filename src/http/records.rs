@@ -347,6 +347,7 @@ fn document_view(
         discussion: None,
         undo_link: None,
         attachments: super::files::rows(reader, record, viewer)?,
+        places: record.places().iter().map(|p| p.name.clone()).collect(),
         attachments_url: viewer
             .can_edit(record)
             .then(|| format!("{}/attachments", record.url())),

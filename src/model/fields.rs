@@ -118,6 +118,37 @@ pub struct Period {
     pub end: i32,
 }
 
+/// Where a partner is based or an action took place: a city, a region or any
+/// named spot, with its coordinates (WGS 84 degrees). A place given by name
+/// only takes its coordinates from the gazetteer when it is saved
+/// ([`crate::places`]); one the gazetteer does not know keeps none, and is then
+/// searched and listed but not drawn on maps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Place {
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
+    pub name: String,
+    /// ISO 3166 code of the country, e.g. `FR`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[schema(pattern = "^([A-Z]{2})?$")]
+    pub country: String,
+    /// Latitude, from -90 to 90; given with `lon` or not at all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = -90, maximum = 90)]
+    pub lat: Option<f64>,
+    /// Longitude, from -180 to 180.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = -180, maximum = 180)]
+    pub lon: Option<f64>,
+}
+
+impl Place {
+    /// Latitude and longitude, when the place has both.
+    pub fn coordinates(&self) -> Option<(f64, f64)> {
+        self.lat.zip(self.lon)
+    }
+}
+
 /// Kinds of link between documents: `related`, `uses` (uses the method),
 /// `follows` (follows up), `part_of`, `translation` (the same document in
 /// another language).

@@ -17,9 +17,9 @@ use serde::{Deserialize, Serialize};
 
 pub use attachments::{Attachment, clean_file_name};
 pub use fields::{
-    Amount, PartnerRef, Period, RELATIONS, ROLES, Relation, TRANSLATION, parse_amount_value,
+    Amount, PartnerRef, Period, Place, RELATIONS, ROLES, Relation, TRANSLATION, parse_amount_value,
 };
-pub use validate::{FieldError, attachment_problems, is_web_address, validate};
+pub use validate::{FieldError, attachment_problems, is_web_address, place_problems, validate};
 
 /// The kinds of record, in the order they are exported (partners first, so that
 /// documents that name them find them on import).
@@ -173,6 +173,9 @@ pub struct Action {
     pub amount: Option<Amount>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub partners: Vec<PartnerRef>,
+    /// Where the action took place.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub places: Vec<Place>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keywords: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -304,6 +307,9 @@ pub struct Partner {
     pub website: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub country: String,
+    /// Where the organisation is based or works.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub places: Vec<Place>,
     /// association, network, foundation, company, public_body …
     #[serde(default, rename = "type", skip_serializing_if = "String::is_empty")]
     pub partner_type: String,
@@ -391,6 +397,23 @@ impl Record {
             Body::Method(m) => Some(&mut m.partners),
             Body::Resource(r) => Some(&mut r.partners),
             Body::Partner(_) | Body::Concept(_) => None,
+        }
+    }
+
+    /// Places of a partner or an action.
+    pub fn places(&self) -> &[Place] {
+        match &self.body {
+            Body::Action(a) => &a.places,
+            Body::Partner(p) => &p.places,
+            _ => &[],
+        }
+    }
+
+    pub fn places_mut(&mut self) -> Option<&mut Vec<Place>> {
+        match &mut self.body {
+            Body::Action(a) => Some(&mut a.places),
+            Body::Partner(p) => Some(&mut p.places),
+            _ => None,
         }
     }
 

@@ -3,7 +3,7 @@
 
 use savoirs_templates::markdown::Refusal;
 
-use super::{Body, LANGS, RELATIONS, ROLES, Record};
+use super::{Body, LANGS, Place, RELATIONS, ROLES, Record};
 
 /// One problem with one field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +19,7 @@ impl std::fmt::Display for FieldError {
 }
 
 const MAX_TITLE: usize = 500;
+const MAX_PLACE_NAME: usize = 200;
 const MAX_TEXT: usize = 1_000_000;
 /// Largest amount, in minor units: 7 × 10¹³ in major units, the bound the API
 /// describes. JSON carries amounts in major units, as floats; below 2⁴⁶ a float
@@ -131,6 +132,11 @@ pub fn validate(record: &Record) -> Vec<FieldError> {
             );
         }
     }
+    for (i, place) in record.places().iter().enumerate() {
+        for (field, message) in place_problems(place) {
+            err(&format!("places[{i}]{field}"), message);
+        }
+    }
     for (i, k) in record.keywords().iter().enumerate() {
         if k.trim().is_empty() {
             err(&format!("keywords[{i}]"), "must not be empty".into());
@@ -203,6 +209,40 @@ pub fn validate(record: &Record) -> Vec<FieldError> {
         }
     }
     errors
+}
+
+/// What is wrong with a place, as `(".field" or "", message)`.
+pub fn place_problems(place: &Place) -> Vec<(&'static str, String)> {
+    let mut problems = Vec::new();
+    let name = place.name.trim();
+    if name.is_empty() {
+        problems.push((".name", "is required".to_owned()));
+    } else if name.chars().count() > MAX_PLACE_NAME {
+        problems.push((
+            ".name",
+            format!("is longer than {MAX_PLACE_NAME} characters"),
+        ));
+    }
+    let c = &place.country;
+    if !c.is_empty() && (c.len() != 2 || !c.chars().all(|ch| ch.is_ascii_uppercase())) {
+        problems.push((
+            ".country",
+            format!("{c:?} is not a two-letter country code such as FR"),
+        ));
+    }
+    match (place.lat, place.lon) {
+        (Some(lat), Some(lon)) => {
+            if !(-90.0..=90.0).contains(&lat) {
+                problems.push((".lat", format!("{lat} is not a latitude (-90 to 90)")));
+            }
+            if !(-180.0..=180.0).contains(&lon) {
+                problems.push((".lon", format!("{lon} is not a longitude (-180 to 180)")));
+            }
+        }
+        (None, None) => {}
+        _ => problems.push(("", "needs both lat and lon, or neither".to_owned())),
+    }
+    problems
 }
 
 /// The fields shown as Markdown, which the size and nesting limits apply to.

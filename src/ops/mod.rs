@@ -272,6 +272,7 @@ impl<'a> Ops<'a> {
             return refuse(Refusal::CannotPublish);
         }
         record.meta.status = status;
+        crate::places::locate(record);
         record.meta.owner = match saving.owner {
             None => self.actor.name().to_owned(),
             Some(owner) if self.actor.is_admin() => owner.to_owned(),
@@ -306,6 +307,7 @@ impl<'a> Ops<'a> {
         // Attachments change through their own operation ([`Ops::set_attachments`]):
         // a form or an API call that edits the text keeps them.
         record.meta.attachments.clone_from(&stored.meta.attachments);
+        crate::places::locate(record);
         Ok(or_default(saving.message, "Modification"))
     }
 

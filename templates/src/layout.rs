@@ -96,6 +96,8 @@ impl Page<'_> {
                         nav.account aria-label=(t(lang, "layout.account_nav")) {
                             @if let Some(user) = &chrome.user {
                                 a href=(routes::THESAURUS) { (t(lang, "layout.thesaurus")) }
+                                " " a href=(routes::ACTORS_MAP) { (t(lang, "layout.maps")) }
+                                " " a href=(routes::DASHBOARD) { (t(lang, "layout.dashboard")) }
                                 " " a href=(routes::NEW) { (t(lang, "layout.add")) }
                                 " " a href=(routes::CHANGES) { (t(lang, "layout.changes")) }
                                 " " a href=(routes::MY_WORK) { (t(lang, "layout.my_work")) }
@@ -120,6 +122,8 @@ impl Page<'_> {
                                 }
                             } @else {
                                 a href=(routes::THESAURUS) { (t(lang, "layout.thesaurus")) }
+                                " " a href=(routes::ACTORS_MAP) { (t(lang, "layout.maps")) }
+                                " " a href=(routes::DASHBOARD) { (t(lang, "layout.dashboard")) }
                                 " " a href=(routes::CHANGES) { (t(lang, "layout.changes")) }
                                 " " a href=(routes::LOGIN) { (t(lang, "layout.login")) }
                             }

@@ -54,6 +54,22 @@ pub const OPENSEARCH_SUGGEST: &str = "/opensearch/suggest";
 pub const SITEMAP: &str = "/sitemap.xml";
 /// The OAI-PMH data provider.
 pub const OAI: &str = "/oai";
+/// The map of actors (a network) and its downloads.
+pub const ACTORS_MAP: &str = "/carte";
+pub const ACTORS_MAP_GEXF: &str = "/carte.gexf";
+pub const ACTORS_MAP_GRAPHML: &str = "/carte.graphml";
+pub const ACTORS_MAP_SVG: &str = "/carte.svg";
+/// The geographic map of places.
+pub const PLACES_MAP: &str = "/carte/lieux";
+/// Cities of the gazetteer whose name starts with `q`, as JSON.
+pub const PLACE_SUGGESTIONS: &str = "/lieux/suggestions";
+pub const DASHBOARD: &str = "/tableau-de-bord";
+/// One chart's figures as CSV (`?chart=…` and the filters).
+pub const DASHBOARD_CSV: &str = "/tableau-de-bord.csv";
+/// The geographic map with these filters.
+pub fn places_map(params: &[(&str, &str)]) -> String {
+    search_like(PLACES_MAP, params)
+}
 /// Downloads of what the viewer may see; a record's Markdown is
 /// `record_page(kind, slug, "markdown")`.
 pub const EXPORT_ACTIONS_CSV: &str = "/export/actions.csv";

@@ -37,6 +37,8 @@ pub struct SearchQuery {
     /// Type of an attached file; repeat to select several.
     #[param(pattern = "^(pdf|odt|ods|odp|docx|xlsx|pptx|txt|md|html|csv|png|jpeg|webp)?$")]
     format: Option<String>,
+    /// Name of a place (a city, a region); repeat to select several.
+    place: Option<String>,
     /// Result order.
     #[param(pattern = "^(relevance|newest|oldest|title|amount)$")]
     sort: Option<String>,
@@ -121,6 +123,8 @@ pub struct ApiFacets {
     lang: Vec<ApiFacetCount>,
     /// Types of attached files.
     format: Vec<ApiFacetCount>,
+    /// Places of partners and actions.
+    place: Vec<ApiFacetCount>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -197,6 +201,7 @@ pub async fn search(
             year: counts(f.year),
             lang: counts(f.lang),
             format: counts(f.format),
+            place: counts(f.place),
         },
         suggestion: results.suggestion,
         notice: results.notice,

@@ -42,6 +42,8 @@ pub struct DocumentView {
     pub partners: Vec<LinkedPartner>,
     pub sections: Vec<Section>,
     pub keywords: Vec<String>,
+    /// Names of the record's places (each links to the search of that place).
+    pub places: Vec<String>,
     /// Keywords as the interface's language says them, where the thesaurus has
     /// that label.
     pub keyword_labels: std::collections::BTreeMap<String, String>,
@@ -329,6 +331,17 @@ impl DocumentView {
                                         }
                                     }
                                 }
+                            }
+                        }
+                        @if !self.places.is_empty() {
+                            section.places aria-labelledby="lieux" {
+                                h2 #lieux { (t(lang, "field.places")) }
+                                ul.tags {
+                                    @for p in &self.places {
+                                        li { a href=(routes::search(&[("place", p)])) { (p) } }
+                                    }
+                                }
+                                p { a href=(routes::places_map(&[("place", self.places[0].as_str())])) { (t(lang, "document.places_map")) } }
                             }
                         }
                         @if !self.keywords.is_empty() {

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod attachments;
 pub mod confirm;
+pub mod dashboard;
 pub mod discussion;
 pub mod document;
 pub mod error;
@@ -10,6 +11,7 @@ pub mod form;
 pub mod help;
 pub mod history;
 pub mod home;
+pub mod maps;
 pub mod search;
 pub mod thesaurus;
 

@@ -303,6 +303,7 @@ fn facet_heading(lang: Lang, param: &str) -> &str {
         "year" => t(lang, "facet.year"),
         "lang" => t(lang, "facet.lang"),
         "format" => t(lang, "facet.format"),
+        "place" => t(lang, "facet.place"),
         other => other,
     }
 }
@@ -324,6 +325,7 @@ fn filter_label(lang: Lang, param: &str, value: &str) -> String {
         "lang" => t(lang, "filter.lang"),
         "year" => t(lang, "filter.year"),
         "format" => t(lang, "facet.format"),
+        "place" => t(lang, "facet.place"),
         other => other,
     };
     tf(
