@@ -115,6 +115,19 @@ fn pages(site: &Site) -> Vec<Checked> {
         page("forgot", "/password/forgot".to_owned(), false),
         page("search-help", "/help/search".to_owned(), false),
         page("thesaurus", "/thesaurus".to_owned(), false),
+        page(
+            "actors-map",
+            "/carte?keyword=cartographie+participative".to_owned(),
+            false,
+        ),
+        page("actors-map-all", "/carte".to_owned(), false),
+        page("places-map", "/carte/lieux".to_owned(), false),
+        page("dashboard", "/tableau-de-bord".to_owned(), false),
+        page(
+            "dashboard-by-partner",
+            "/tableau-de-bord?by=partner&kind=action".to_owned(),
+            false,
+        ),
         Checked {
             status: 404,
             ..page("not-found", "/nulle-part".to_owned(), false)
@@ -153,6 +166,7 @@ async fn axe(c: &Client, source: &str) -> Vec<serde_json::Value> {
               .then((r) => done(r.violations.map((v) => ({
                 id: v.id, impact: v.impact, help: v.help,
                 targets: v.nodes.map((n) => n.target.join(" ")),
+                why: v.nodes.map((n) => n.failureSummary).slice(0, 2),
               }))))
               .catch((e) => done({ error: String(e) }));
             "#,
@@ -196,11 +210,12 @@ async fn check_with_axe(driver: &Driver, site: &Site, base: &str, source: &str) 
     let mut report = |name: &str, violations: Vec<serde_json::Value>| {
         for v in violations {
             let line = format!(
-                "{name}: {} ({}) {} — {}",
+                "{name}: {} ({}) {} — {} {}",
                 v["id"].as_str().unwrap_or_default(),
                 v["impact"].as_str().unwrap_or("?"),
                 v["help"].as_str().unwrap_or_default(),
-                v["targets"]
+                v["targets"],
+                v["why"]
             );
             if matches!(v["impact"].as_str(), Some("serious" | "critical")) {
                 failures.push(line);

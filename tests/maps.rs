@@ -151,6 +151,13 @@ fn the_map_of_a_concept_draws_its_records_and_their_partners_and_gephi_reads_the
     let mut expected: BTreeSet<String> = on_concept.iter().map(|r| url_of(r)).collect();
     let mut expected_edges = BTreeSet::new();
     for r in &on_concept {
+        // Links between the records found.
+        for link in r["related"].as_array().into_iter().flatten() {
+            let other = &records[link["id"].as_str().expect("related id")];
+            if on_concept.iter().any(|o| o["id"] == other["id"]) {
+                expected_edges.insert(pair(url_of(r), url_of(other)));
+            }
+        }
         for p in r["partners"].as_array().into_iter().flatten() {
             let partner = &records[p["id"].as_str().expect("partner id")];
             expected.insert(url_of(partner));
@@ -355,7 +362,13 @@ fn places_typed_in_the_form_are_searched_and_drawn_on_the_world_outline() {
             .expect("body"),
     )
     .expect("json");
-    assert_eq!(suggested[0]["name"], "Valenciennes");
+    let names: Vec<&str> = suggested
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert!(names.contains(&"Valenciennes"), "{names:?}");
 }
 
 /// The address of the first hit of `q`.
@@ -512,13 +525,12 @@ fn the_dashboard_adds_up_the_export_and_each_bar_leads_to_a_search_of_its_size()
     let bars = select(&page, "#partenaires svg a");
     assert_eq!(bars.len(), per_partner.len());
     for row in select(&page, "#partenaires tbody tr") {
-        let link = select(&scraper::Html::parse_fragment(&row.html()), "a")[0]
-            .attr("href")
-            .expect("href")
-            .to_owned();
-        let count: u64 = text(&select(&scraper::Html::parse_fragment(&row.html()), "td")[0])
-            .parse()
-            .expect("count");
+        let within = |css: &str| {
+            let selector = scraper::Selector::parse(css).expect("selector");
+            row.select(&selector).next().expect(css)
+        };
+        let link = within("a").attr("href").expect("href").to_owned();
+        let count: u64 = text(&within("td")).parse().expect("count");
         assert!(
             bars.iter().any(|b| b.attr("href") == Some(link.as_str())),
             "{link}"
@@ -713,7 +725,12 @@ fn in_a_browser_the_map_zooms_and_finds_a_node_and_places_come_on_tiles_or_the_o
             .await
             .expect("a method on the map");
         let href = node.attr("href").await.expect("href").expect("a link");
-        node.click().await.expect("click node");
+        node.find(Locator::Css("circle"))
+            .await
+            .expect("its point")
+            .click()
+            .await
+            .expect("click node");
         wait_for(&c, "the method's page", async |c: &fantoccini::Client| {
             c.current_url().await.is_ok_and(|u| u.path() == href)
         })

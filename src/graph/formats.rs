@@ -104,10 +104,10 @@ fn gexf_node(out: &mut String, node: &Node, viz: Option<(f64, f64, f64)>) {
 /// A stable colour per kind, so a Gephi import looks like the site at once.
 fn colour(kind: &str) -> (u8, u8, u8) {
     match kind {
-        "partner" => (31, 119, 180),
-        "action" => (214, 96, 39),
-        "method" => (44, 160, 44),
-        "resource" => (148, 103, 189),
+        "partner" => (0x56, 0xb4, 0xe9),
+        "action" => (0xe6, 0x9f, 0x00),
+        "method" => (0x4c, 0xc3, 0xa0),
+        "resource" => (0xcc, 0x79, 0xa7),
         _ => (127, 127, 127),
     }
 }

@@ -228,8 +228,8 @@ async fn actors_svg(
 const GRAPH_STYLE: &str = ".edge{stroke:#8a8f98;stroke-width:1}\
 .node circle{stroke:#fff;stroke-width:1.5}\
 .node text{font:11px sans-serif;fill:#222}\
-.node-partner circle{fill:#0072b2}.node-action circle{fill:#d55e00}\
-.node-method circle{fill:#009e73}.node-resource circle{fill:#cc79a7}";
+.node-partner circle{fill:#56b4e9}.node-action circle{fill:#e69f00}\
+.node-method circle{fill:#4cc3a0}.node-resource circle{fill:#cc79a7}";
 
 async fn places_page(
     State(state): State<AppState>,
