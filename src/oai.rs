@@ -829,6 +829,9 @@ fn oai_dc(w: &mut Writer<Vec<u8>>, d: &Description, url: &str) -> std::io::Resul
             element("dc:language", lang, false)?;
             element("dc:relation", &d.web_address, false)?;
             element("dc:coverage", &d.coverage, false)?;
+            for (place, _) in &d.places {
+                element("dc:coverage", place, false)?;
+            }
             Ok(())
         })?;
     Ok(())

@@ -31,6 +31,9 @@ pub struct Description {
     pub language: String,
     /// An action's period, `2006-2007`.
     pub coverage: String,
+    /// Where: the places of a partner or an action, each as `Lyon (FR)`,
+    /// with its coordinates when it has them.
+    pub places: Vec<(String, Option<(f64, f64)>)>,
     /// Where a resource lives on the web.
     pub web_address: String,
 }
@@ -69,6 +72,15 @@ pub fn kind_label(kind: Kind) -> &'static str {
     }
 }
 
+/// A place in schema.org's terms, with its coordinates when it has them.
+fn place((name, at): &(String, Option<(f64, f64)>)) -> Value {
+    let mut v = json!({"@type": "Place", "name": name});
+    if let Some((lat, lon)) = at {
+        v["geo"] = json!({"@type": "GeoCoordinates", "latitude": lat, "longitude": lon});
+    }
+    v
+}
+
 /// Describes `record`, naming partners as the store knows them; `keep` says
 /// which linked partners may be named (the others are left out).
 pub fn describe(
@@ -79,6 +91,17 @@ pub fn describe(
     let mut d = Description {
         title: record.title().to_owned(),
         subjects: record.keywords().to_vec(),
+        places: record
+            .places()
+            .iter()
+            .map(|p| {
+                let name = match p.country.as_str() {
+                    "" => p.name.clone(),
+                    country => format!("{} ({country})", p.name),
+                };
+                (name, p.coordinates())
+            })
+            .collect(),
         kind_label: kind_label(record.kind()).to_owned(),
         language: record.meta.lang.clone(),
         date: record.meta.created.format("%Y-%m-%d").to_string(),
@@ -177,6 +200,7 @@ pub fn meta_tags(d: &Description, url: &str) -> Vec<(&'static str, String)> {
     tags.push(("DC.identifier", url.to_owned()));
     tags.push(("DC.language", d.language.clone()));
     tags.push(("DC.coverage", d.coverage.clone()));
+    tags.extend(d.places.iter().map(|(p, _)| ("DC.coverage", p.clone())));
     tags.push(("citation_title", d.title.clone()));
     tags.extend(
         d.creators
@@ -224,6 +248,9 @@ pub fn json_ld(record: &Record, d: &Description, origin: &str) -> Value {
             if !p.website.is_empty() {
                 v["sameAs"] = json!(p.website);
             }
+            if !d.places.is_empty() {
+                v["location"] = json!(d.places.iter().map(place).collect::<Vec<_>>());
+            }
             v
         }
         Body::Concept(c) => {
@@ -268,6 +295,9 @@ pub fn json_ld(record: &Record, d: &Description, origin: &str) -> Value {
             }
             if !d.coverage.is_empty() {
                 v["temporalCoverage"] = json!(d.coverage);
+            }
+            if !d.places.is_empty() {
+                v["spatialCoverage"] = json!(d.places.iter().map(place).collect::<Vec<_>>());
             }
             if !d.web_address.is_empty() {
                 v["sameAs"] = json!(d.web_address);

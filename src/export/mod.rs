@@ -469,6 +469,7 @@ fn write_csv(
         "amount",
         "currency",
         "partners",
+        "places",
         "keywords",
         "summary",
         "synthesis",
@@ -498,6 +499,11 @@ fn write_csv(
                 .unwrap_or_default(),
             amount.map(|m| m.currency.clone()).unwrap_or_default(),
             partner_names(record, reader, keep)?.join("; "),
+            a.places
+                .iter()
+                .map(crate::places::to_line)
+                .collect::<Vec<_>>()
+                .join(" | "),
             a.keywords.join("; "),
             a.summary.clone(),
             a.synthesis.clone(),

@@ -111,6 +111,18 @@ fn row_object(headers: &[String], row: &::csv::StringRecord) -> Result<Map<Strin
             }
             h if LISTS.contains(&h) => Value::Array(list(cell).map(Value::from).collect()),
             "partners" => Value::Array(list(cell).map(partner).collect()),
+            // `Lyon (FR) | Quartier des Tanneurs (FR) ; 45.76, 4.83`.
+            "places" => Value::Array(
+                cell.split('|')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(|line| {
+                        let place = crate::places::read_line(line)
+                            .map_err(|_| format!("places: {line:?} has unreadable coordinates"))?;
+                        serde_json::to_value(place).map_err(|e| e.to_string())
+                    })
+                    .collect::<Result<_, String>>()?,
+            ),
             "period" => period(cell).ok_or_else(|| {
                 format!("period: {cell:?} is not a year or two years (2006-2007)")
             })?,
@@ -179,6 +191,22 @@ mod tests {
         assert_eq!(forum.keywords(), ["démocratie", "ville"]);
         assert_eq!(forum.partner_refs()[0].role, "pilot");
         assert_eq!(items[1].1.record.meta.attachments.len(), 2);
+    }
+
+    #[test]
+    fn places_read_as_the_actions_export_writes_them() {
+        let text = "kind,title,places\n\
+            action,Forum,\"Lyon (FR) | Friche (FR) ; 45.76, 4.83\"\n\
+            action,Autre,Ici ; nord\n";
+        let (items, bad) = parse("m.csv", text);
+        assert_eq!(bad.len(), 1, "{bad:?}");
+        let places = items[0].1.record.places();
+        assert_eq!(places.len(), 2);
+        assert_eq!(
+            (places[0].name.as_str(), places[0].coordinates()),
+            ("Lyon", None)
+        );
+        assert_eq!(places[1].coordinates(), Some((45.76, 4.83)));
     }
 
     #[test]

@@ -181,6 +181,22 @@ pub enum LineError {
 /// Reads one line of the places field (see [`to_line`]). A name without
 /// coordinates must be known to the gazetteer, which gives them.
 pub fn from_line(line: &str) -> Result<Place, LineError> {
+    let mut place = read_line(line)?;
+    if place.coordinates().is_none() {
+        let city = find(&place.name, &place.country).ok_or(LineError::Unknown)?;
+        place.lat = Some(city.lat);
+        place.lon = Some(city.lon);
+        if place.country.is_empty() {
+            place.country = city.country.to_owned();
+        }
+    }
+    Ok(place)
+}
+
+/// Reads a place written as [`to_line`] writes it, leaving a place without
+/// coordinates without them (a file may name places the gazetteer places
+/// later, when the record is saved).
+pub fn read_line(line: &str) -> Result<Place, LineError> {
     let (named, coordinates) = match line.split_once(';') {
         Some((n, c)) => (n.trim(), Some(c.trim())),
         None => (line.trim(), None),
@@ -199,20 +215,10 @@ pub fn from_line(line: &str) -> Result<Place, LineError> {
         lat: None,
         lon: None,
     };
-    match coordinates {
-        Some(text) => {
-            let (lat, lon) = parse_coordinates(text).ok_or(LineError::Coordinates)?;
-            place.lat = Some(lat);
-            place.lon = Some(lon);
-        }
-        None => {
-            let city = find(&place.name, &place.country).ok_or(LineError::Unknown)?;
-            place.lat = Some(city.lat);
-            place.lon = Some(city.lon);
-            if place.country.is_empty() {
-                place.country = city.country.to_owned();
-            }
-        }
+    if let Some(text) = coordinates {
+        let (lat, lon) = parse_coordinates(text).ok_or(LineError::Coordinates)?;
+        place.lat = Some(lat);
+        place.lon = Some(lon);
     }
     Ok(place)
 }

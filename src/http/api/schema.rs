@@ -306,5 +306,6 @@ pub fn record_schemas() -> Vec<(String, RefOr<Schema>)> {
     out.push(("Relation".into(), model::Relation::schema()));
     out.push(("Amount".into(), model::Amount::schema()));
     out.push(("Period".into(), model::Period::schema()));
+    out.push(("Place".into(), model::Place::schema()));
     out
 }
