@@ -18,7 +18,7 @@ use crate::store::users::Role;
 use crate::store::{Author, Store, StoreError};
 
 /// OpenStreetMap's standard tiles, the default of the map of places.
-const DEFAULT_TILES: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+pub const DEFAULT_TILES: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
 
 /// Demo content shipped with the binary, loaded by `serve --demo` into an empty
 /// data directory.

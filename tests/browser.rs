@@ -139,8 +139,14 @@ pub(crate) async fn wait_for_path(c: &Client, what: &str, wanted: impl Fn(&str) 
     .await;
 }
 
-/// Clicks the element `css` finds; `what` names it in a failure.
+/// Clicks the element `css` finds, once the page shows it (a click that
+/// submitted a form may still be loading the next page); `what` names it in a
+/// failure.
 pub(crate) async fn click(c: &Client, css: &str, what: &str) {
+    wait_for(c, what, async |c: &Client| {
+        c.find(Locator::Css(css)).await.is_ok()
+    })
+    .await;
     c.find(Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("{what}: {e}"))

@@ -248,8 +248,12 @@ fn every_kind_of_record_page_describes_itself_for_reference_managers() {
             })
             .collect();
         assert!(!partners.is_empty(), "{url}");
-        let in_dc: Vec<String> =
-            [meta(&page, "DC.creator"), meta(&page, "DC.contributor")].concat();
+        let in_dc: Vec<String> = [
+            meta(&page, "DC.creator"),
+            meta(&page, "DC.contributor"),
+            meta(&page, "DC.publisher"),
+        ]
+        .concat();
         let in_ld: Vec<&str> = ["author", "contributor", "publisher"]
             .iter()
             .filter_map(|f| ld[*f].as_array())

@@ -150,6 +150,22 @@ fn person(rng: &mut fastrand::Rng) -> String {
     )
 }
 
+/// Where the generated partners are based.
+const CITIES: [(&str, f64, f64); 12] = [
+    ("Paris", 48.8534, 2.3488),
+    ("Lyon", 45.7485, 4.8467),
+    ("Marseille", 43.2965, 5.3698),
+    ("Lille", 50.633, 3.0586),
+    ("Nantes", 47.2172, -1.5534),
+    ("Toulouse", 43.6043, 1.4437),
+    ("Strasbourg", 48.5839, 7.7455),
+    ("Rennes", 48.1114, -1.6800),
+    ("Grenoble", 45.1715, 5.7224),
+    ("Montpellier", 43.6109, 3.8772),
+    ("Bordeaux", 44.8404, -0.5805),
+    ("Dakar", 14.6937, -17.4441),
+];
+
 /// Writes `n` records (partners first) as interchange JSON Lines into `out`.
 pub fn generate(
     vocabulary: &Vocabulary,
@@ -179,10 +195,15 @@ pub fn generate(
             .collect::<String>()
             + &i.to_string();
         let name = format!("Réseau {}", words.join(" "));
+        // Drawn from its own generator, so that the rest of the corpus is the
+        // same as before partners had places.
+        let (city, lat, lon) =
+            CITIES[fastrand::Rng::with_seed(seed ^ i as u64).usize(..CITIES.len())];
         let line = json!({
             "kind": "partner", "id": format!("p{i}"), "name": name, "acronym": acronym,
             "description": vocabulary.text(&mut rng, 30..80),
             "country": "FR", "type": "association",
+            "places": [{"name": city, "country": "FR", "lat": lat, "lon": lon}],
         });
         names.push(acronym);
         writeln!(out, "{line}")?;

@@ -10,21 +10,16 @@ pub fn routes(r: &mut Routes) {
     r.get(routes::STYLESHEET, stylesheet);
     r.get(routes::SCRIPT, script);
     r.get(routes::PRINT_STYLESHEET, print_stylesheet);
-    r.get("/static/{*path}", file);
-}
-
-/// One of the other static files ([`savoirs_templates::FILES`]).
-async fn file(axum::extract::Path(path): axum::extract::Path<String>) -> axum::response::Response {
-    match savoirs_templates::FILES.iter().find(|(p, _, _)| *p == path) {
-        Some((_, content_type, body)) => (
-            [
-                (header::CONTENT_TYPE, *content_type),
-                (header::CACHE_CONTROL, "public, max-age=3600"),
-            ],
-            *body,
-        )
-            .into_response(),
-        None => super::AppError::NotFound.into_response(),
+    for &(path, content_type, body) in savoirs_templates::FILES {
+        r.get(path, move || async move {
+            (
+                [
+                    (header::CONTENT_TYPE, content_type),
+                    (header::CACHE_CONTROL, "public, max-age=3600"),
+                ],
+                body,
+            )
+        });
     }
 }
 

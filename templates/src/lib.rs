@@ -23,44 +23,43 @@ pub const STYLESHEET: &str = include_str!("../static/style.css");
 /// [`routes::SCRIPT`].
 pub const SCRIPT: &str = include_str!("../static/app.js");
 
-/// The other static files, served under `/static/`: the scripts of the maps,
-/// and Leaflet (vendored, see `static/vendor/leaflet/LICENSE`). As `(path
-/// under /static/, content type, content)`.
+/// The other static files: the scripts of the maps, and Leaflet (vendored,
+/// see `static/vendor/leaflet/LICENSE`). As `(address, content type, content)`.
 pub const FILES: &[(&str, &str, &[u8])] = &[
-    ("carte.js", JS, include_bytes!("../static/carte.js")),
-    ("lieux.js", JS, include_bytes!("../static/lieux.js")),
+    ("/static/carte.js", JS, include_bytes!("../static/carte.js")),
+    ("/static/lieux.js", JS, include_bytes!("../static/lieux.js")),
     (
-        "vendor/leaflet/leaflet.js",
+        "/static/vendor/leaflet/leaflet.js",
         JS,
         include_bytes!("../static/vendor/leaflet/leaflet.js"),
     ),
     (
-        "vendor/leaflet/leaflet.css",
+        "/static/vendor/leaflet/leaflet.css",
         CSS,
         include_bytes!("../static/vendor/leaflet/leaflet.css"),
     ),
     (
-        "vendor/leaflet/images/layers.png",
+        "/static/vendor/leaflet/images/layers.png",
         PNG,
         include_bytes!("../static/vendor/leaflet/images/layers.png"),
     ),
     (
-        "vendor/leaflet/images/layers-2x.png",
+        "/static/vendor/leaflet/images/layers-2x.png",
         PNG,
         include_bytes!("../static/vendor/leaflet/images/layers-2x.png"),
     ),
     (
-        "vendor/leaflet/images/marker-icon.png",
+        "/static/vendor/leaflet/images/marker-icon.png",
         PNG,
         include_bytes!("../static/vendor/leaflet/images/marker-icon.png"),
     ),
     (
-        "vendor/leaflet/images/marker-icon-2x.png",
+        "/static/vendor/leaflet/images/marker-icon-2x.png",
         PNG,
         include_bytes!("../static/vendor/leaflet/images/marker-icon-2x.png"),
     ),
     (
-        "vendor/leaflet/images/marker-shadow.png",
+        "/static/vendor/leaflet/images/marker-shadow.png",
         PNG,
         include_bytes!("../static/vendor/leaflet/images/marker-shadow.png"),
     ),

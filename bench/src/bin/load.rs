@@ -96,6 +96,8 @@ async fn main() -> anyhow::Result<()> {
         intake: Arc::new(intake),
         admin_email: None,
         oai: Default::default(),
+        facts: Default::default(),
+        tiles_url: Arc::from(savoirs::cli::DEFAULT_TILES),
     };
     let (stop_server, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(http::serve(listener, state, async {
