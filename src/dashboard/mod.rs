@@ -14,14 +14,25 @@ use crate::model::Kind;
 /// Who may see what: see [`crate::ops::access::Actor::visibility`].
 pub type Visibility = (Vec<String>, Option<String>);
 
-/// Amounts per year, stacked by one of `series`.
+/// A search filter: (`keyword` or `partner`, value).
+pub type Filter = (&'static str, String);
+
+/// One stack of the amounts per year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stack {
+    pub name: String,
+    /// The search filter that selects its actions, when there is one.
+    pub filter: Option<Filter>,
+    /// The amount (minor units) of each year.
+    pub values: Vec<i64>,
+}
+
+/// Amounts per year, stacked.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Amounts {
     pub currency: String,
     pub years: Vec<i32>,
-    /// Name, the search filter that selects it (`keyword`/`partner`, value)
-    /// when there is one, and the amount (minor units) of each year.
-    pub series: Vec<(String, Option<(&'static str, String)>, Vec<i64>)>,
+    pub series: Vec<Stack>,
     /// Actions with an amount in another currency, left out.
     pub other_currencies: usize,
 }
@@ -74,8 +85,7 @@ pub fn amounts(
         ..Amounts::default()
     };
     // (series, year) → amount
-    let mut cells: BTreeMap<(Option<(&'static str, String)>, String), BTreeMap<i32, i64>> =
-        BTreeMap::new();
+    let mut cells: BTreeMap<(Option<Filter>, String), BTreeMap<i32, i64>> = BTreeMap::new();
     for f in found {
         let (Some((minor, c)), Some((start, end))) = (&f.amount, f.period) else {
             continue;
@@ -102,30 +112,35 @@ pub fn amounts(
         return out;
     };
     out.years = (first..=last).collect();
-    let mut series: Vec<(String, Option<(&'static str, String)>, Vec<i64>)> = cells
+    let mut series: Vec<Stack> = cells
         .into_iter()
-        .map(|((filter, name), by_year)| {
-            let values = out
+        .map(|((filter, name), by_year)| Stack {
+            name,
+            filter,
+            values: out
                 .years
                 .iter()
                 .map(|y| by_year.get(y).copied().unwrap_or(0))
-                .collect();
-            (name, filter, values)
+                .collect(),
         })
         .collect();
     series.sort_by(|a, b| {
-        let total = |s: &[i64]| s.iter().sum::<i64>();
-        total(&b.2).cmp(&total(&a.2)).then(a.0.cmp(&b.0))
+        let total = |s: &Stack| s.values.iter().sum::<i64>();
+        total(b).cmp(&total(a)).then(a.name.cmp(&b.name))
     });
     if series.len() > MAX_SERIES {
         let rest = series.split_off(MAX_SERIES - 1);
         let mut sum = vec![0; out.years.len()];
-        for (_, _, values) in rest {
-            for (s, v) in sum.iter_mut().zip(values) {
+        for stack in rest {
+            for (s, v) in sum.iter_mut().zip(stack.values) {
                 *s += v;
             }
         }
-        series.push((others.to_owned(), None, sum));
+        series.push(Stack {
+            name: others.to_owned(),
+            filter: None,
+            values: sum,
+        });
     }
     out.series = series;
     out
@@ -137,7 +152,7 @@ fn stack_of(
     action: &Fact,
     by: StackBy,
     visibility: &Visibility,
-) -> Option<((&'static str, String), String)> {
+) -> Option<(Filter, String)> {
     match by {
         StackBy::Concept => action
             .keywords

@@ -205,14 +205,14 @@ fn amounts_chart(
     let series: Vec<charts::Series> = a
         .series
         .iter()
-        .map(|(name, filter, values)| charts::Series {
-            name: name.clone(),
-            values: values.iter().map(|v| major(*v)).collect(),
+        .map(|stack| charts::Series {
+            name: stack.name.clone(),
+            values: stack.values.iter().map(|v| major(*v)).collect(),
             hrefs: years
                 .iter()
                 .map(|y| {
                     let mut extra = vec![("kind", "action"), ("year", y.as_str())];
-                    if let Some((k, v)) = filter {
+                    if let Some((k, v)) = &stack.filter {
                         extra.push((k, v.as_str()));
                     }
                     search_with(params, &extra)
@@ -225,12 +225,12 @@ fn amounts_chart(
         money((v * 100.0).round() as i64)
     });
     let mut headers = vec![t(lang, "dashboard.year").to_owned()];
-    headers.extend(a.series.iter().map(|(name, _, _)| name.clone()));
+    headers.extend(a.series.iter().map(|s| s.name.clone()));
     headers.push(t(lang, "dashboard.total").to_owned());
     let mut rows = Vec::new();
     let mut csv_rows = Vec::new();
     for (i, year) in years.iter().enumerate() {
-        let values: Vec<i64> = a.series.iter().map(|(_, _, v)| v[i]).collect();
+        let values: Vec<i64> = a.series.iter().map(|s| s.values[i]).collect();
         let total: i64 = values.iter().sum();
         let mut row = vec![link(
             year.clone(),
