@@ -3,7 +3,7 @@
 //! relations) and the places of partners and actions, on a world outline that
 //! needs no tile server.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::facts::{Fact, Facts};
 use crate::graph::{Edge, Graph, Node, escape};
@@ -17,16 +17,19 @@ pub type Visibility = (Vec<String>, Option<String>);
 /// may see it); linked by the partners' roles, and by the typed relations
 /// between documents found. Nothing else: a document outside the search is
 /// not drawn, even when one found links to it.
+///
+/// Only the `limit` nodes with the most links are kept (then by name, then
+/// by id), with the links between them; returns the network and how many
+/// nodes there were before. The whole network is counted on references, and
+/// only the nodes kept are copied: at 100 000 records, most are left out.
 pub fn network(
     facts: &Facts,
     matched: &[String],
     visibility: &Visibility,
+    limit: usize,
     edge_label: &dyn Fn(&str) -> String,
-) -> Graph {
-    let mut graph = Graph {
-        nodes: Vec::new(),
-        edges: Vec::new(),
-    };
+) -> (Graph, usize) {
+    let mut nodes: Vec<&Fact> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
     let found: Vec<&Fact> = matched
         .iter()
@@ -34,54 +37,84 @@ pub fn network(
         .filter(|f| f.kind != Kind::Concept)
         .collect();
     for fact in &found {
-        add(&mut graph, &mut index, fact);
+        place(&mut nodes, &mut index, fact);
     }
-    let is_found: std::collections::HashSet<&str> = found.iter().map(|f| f.id.as_str()).collect();
-    let mut linked: std::collections::HashSet<(usize, usize)> = Default::default();
+    let mut edges: Vec<(usize, usize, &'static str)> = Vec::new();
+    let mut linked: HashSet<(usize, usize)> = HashSet::new();
     for fact in &found {
-        let from = add(&mut graph, &mut index, fact);
-        for (partner, role) in &fact.partners {
-            let Some(p) = facts.get(partner).filter(|p| p.visible_to(visibility)) else {
-                continue;
-            };
-            let to = add(&mut graph, &mut index, p);
+        let from = place(&mut nodes, &mut index, fact);
+        let partners = fact.partners.iter().filter_map(|(id, role)| {
+            let p = facts.get(id).filter(|p| p.visible_to(visibility))?;
+            Some((p, *role))
+        });
+        let related = fact.related.iter().filter_map(|(id, relation)| {
+            // Only between records found.
+            index.get(&**id)?;
+            Some((facts.get(id)?, *relation))
+        });
+        let links: Vec<(&Fact, &'static str)> = partners.chain(related).collect();
+        for (other, label) in links {
+            let to = place(&mut nodes, &mut index, other);
             if from != to && linked.insert((from.min(to), from.max(to))) {
-                graph.edges.push(Edge {
-                    source: from,
-                    target: to,
-                    label: edge_label(role),
-                });
-            }
-        }
-        for (other, relation) in &fact.related {
-            if !is_found.contains(other.as_str()) {
-                continue;
-            }
-            let Some(o) = facts.get(other) else { continue };
-            let to = add(&mut graph, &mut index, o);
-            if from != to && linked.insert((from.min(to), from.max(to))) {
-                graph.edges.push(Edge {
-                    source: from,
-                    target: to,
-                    label: edge_label(relation),
-                });
+                edges.push((from, to, label));
             }
         }
     }
-    graph
+    let total = nodes.len();
+    let mut degrees = vec![0usize; total];
+    for &(a, b, _) in &edges {
+        degrees[a] += 1;
+        degrees[b] += 1;
+    }
+    let mut order: Vec<usize> = (0..total).collect();
+    let rank = |&a: &usize, &b: &usize| {
+        degrees[b]
+            .cmp(&degrees[a])
+            .then_with(|| nodes[a].title.cmp(&nodes[b].title))
+            .then_with(|| nodes[a].id.cmp(&nodes[b].id))
+    };
+    if limit < total {
+        order.select_nth_unstable_by(limit, rank);
+        order.truncate(limit);
+    }
+    // The nodes kept, in the order they were met (the layout is the same for
+    // the same records).
+    order.sort_unstable();
+    let mut kept = vec![None; total];
+    for (new, &old) in order.iter().enumerate() {
+        kept[old] = Some(new);
+    }
+    let graph = Graph {
+        nodes: order.iter().map(|&i| node(nodes[i])).collect(),
+        edges: edges
+            .iter()
+            .filter_map(|&(a, b, label)| {
+                Some(Edge {
+                    source: kept[a]?,
+                    target: kept[b]?,
+                    label: edge_label(label),
+                })
+            })
+            .collect(),
+    };
+    (graph, total)
 }
 
-/// The node of `fact`, added when it is not yet in the graph.
-fn add<'a>(graph: &mut Graph, index: &mut HashMap<&'a str, usize>, fact: &'a Fact) -> usize {
-    *index.entry(fact.id.as_str()).or_insert_with(|| {
-        graph.nodes.push(node(fact));
-        graph.nodes.len() - 1
+/// The index of `fact`'s node, which is added when it is not there yet.
+fn place<'a>(
+    nodes: &mut Vec<&'a Fact>,
+    index: &mut HashMap<&'a str, usize>,
+    fact: &'a Fact,
+) -> usize {
+    *index.entry(&*fact.id).or_insert_with(|| {
+        nodes.push(fact);
+        nodes.len() - 1
     })
 }
 
 fn node(fact: &Fact) -> Node {
     Node {
-        key: fact.id.clone(),
+        key: fact.id.to_string(),
         kind: fact.kind.as_str().to_owned(),
         label: fact.title.clone(),
         url: fact.url.clone(),

@@ -6,41 +6,66 @@
 //! The summary follows the store: each request brings it up to the store's
 //! latest change, reading again only the records changed since (the store's
 //! change log), so that a map after an edit costs one record, not the base.
+//!
+//! It is kept small, since it holds every record: the values many records
+//! share (ids of partners, keywords, roles) are stored once and shared, and
+//! a change copies pointers to the facts, not the facts.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 
-use crate::model::{Body, Kind, Place, Record, Status};
+use crate::model::{Body, Kind, Place, RELATIONS, ROLES, Record, Status};
 use crate::store::{Reader, StoreError};
 
 /// One record, as maps and charts see it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fact {
-    pub id: String,
+    pub id: Arc<str>,
     pub kind: Kind,
     /// The title; a partner's short name (its acronym when it has one), as
     /// the search's partner filter and facet name it.
     pub title: String,
     pub url: String,
     pub status: Status,
-    pub owner: String,
+    pub owner: Arc<str>,
     pub created: DateTime<Utc>,
     /// First and last year.
     pub period: Option<(i32, i32)>,
     /// Minor units and currency.
     pub amount: Option<(i64, String)>,
     /// Linked partners: (id, role).
-    pub partners: Vec<(String, String)>,
+    pub partners: Vec<(Arc<str>, &'static str)>,
     /// Linked documents: (id, type of link).
-    pub related: Vec<(String, String)>,
-    pub keywords: Vec<String>,
+    pub related: Vec<(Arc<str>, &'static str)>,
+    pub keywords: Vec<Arc<str>>,
     pub places: Vec<Place>,
 }
 
+/// Strings many facts share, each kept once.
+#[derive(Default)]
+pub struct Shared(HashSet<Arc<str>>);
+
+impl Shared {
+    fn get(&mut self, text: &str) -> Arc<str> {
+        if let Some(held) = self.0.get(text) {
+            return held.clone();
+        }
+        let held: Arc<str> = Arc::from(text);
+        self.0.insert(held.clone());
+        held
+    }
+}
+
+/// `name` as the constant of `known` it equals, else `other` (names are
+/// checked when saved: only a record from an older version could differ).
+fn known(name: &str, known: &[&'static str], other: &'static str) -> &'static str {
+    known.iter().find(|k| **k == name).copied().unwrap_or(other)
+}
+
 impl Fact {
-    pub fn of(record: &Record) -> Fact {
+    pub fn of(record: &Record, shared: &mut Shared) -> Fact {
         let (period, amount) = match &record.body {
             Body::Action(a) => (
                 a.period.map(|p| (p.start, p.end)),
@@ -53,26 +78,26 @@ impl Fact {
             _ => record.title().to_owned(),
         };
         Fact {
-            id: record.meta.id.clone(),
+            id: shared.get(&record.meta.id),
             kind: record.kind(),
             title,
             url: record.url(),
             status: record.meta.status,
-            owner: record.meta.owner.clone(),
+            owner: shared.get(&record.meta.owner),
             created: record.meta.created,
             period,
             amount,
             partners: record
                 .partner_refs()
                 .iter()
-                .map(|p| (p.id.clone(), p.role.clone()))
+                .map(|p| (shared.get(&p.id), known(&p.role, &ROLES, "partner")))
                 .collect(),
             related: record
                 .relations()
                 .iter()
-                .map(|r| (r.id.clone(), r.relation.clone()))
+                .map(|r| (shared.get(&r.id), known(&r.relation, &RELATIONS, "related")))
                 .collect(),
-            keywords: record.keywords().to_vec(),
+            keywords: record.keywords().iter().map(|k| shared.get(k)).collect(),
             places: record.places().to_vec(),
         }
     }
@@ -85,20 +110,21 @@ impl Fact {
             || statuses.iter().any(|s| s == self.status.as_str())
             || owner
                 .as_deref()
-                .is_some_and(|o| !o.is_empty() && o == self.owner)
+                .is_some_and(|o| !o.is_empty() && o == &*self.owner)
     }
 }
 
 /// Every record's facts, as of one change of the store.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Facts {
     pub seq: u64,
-    pub by_id: HashMap<String, Fact>,
+    by_id: HashMap<Arc<str>, Arc<Fact>>,
+    shared: Mutex<Shared>,
 }
 
 impl Facts {
     pub fn get(&self, id: &str) -> Option<&Fact> {
-        self.by_id.get(id)
+        self.by_id.get(id).map(Arc::as_ref)
     }
 }
 
@@ -132,11 +158,17 @@ impl Cache {
 
 fn read_all(reader: &Reader, seq: u64) -> Result<Facts, StoreError> {
     let mut by_id = HashMap::new();
+    let mut shared = Shared::default();
     reader.for_each(|record| {
-        by_id.insert(record.meta.id.clone(), Fact::of(&record));
+        let fact = Fact::of(&record, &mut shared);
+        by_id.insert(fact.id.clone(), Arc::new(fact));
         Ok(())
     })?;
-    Ok(Facts { seq, by_id })
+    Ok(Facts {
+        seq,
+        by_id,
+        shared: Mutex::new(shared),
+    })
 }
 
 /// `facts` brought from its change to `seq` by reading the records changed
@@ -147,15 +179,21 @@ fn follow(facts: &Facts, reader: &Reader, seq: u64) -> Result<Facts, StoreError>
         return read_all(reader, seq);
     }
     let mut by_id = facts.by_id.clone();
+    let mut shared = std::mem::take(&mut *facts.shared.lock().unwrap_or_else(|e| e.into_inner()));
     for (_, id) in changes {
         match reader.get(&id)? {
             Some(record) => {
-                by_id.insert(id, Fact::of(&record));
+                let fact = Fact::of(&record, &mut shared);
+                by_id.insert(fact.id.clone(), Arc::new(fact));
             }
             None => {
-                by_id.remove(&id);
+                by_id.remove(id.as_str());
             }
         }
     }
-    Ok(Facts { seq, by_id })
+    Ok(Facts {
+        seq,
+        by_id,
+        shared: Mutex::new(shared),
+    })
 }

@@ -601,6 +601,7 @@ fn in_a_browser_the_map_zooms_and_finds_a_node_and_places_come_on_tiles_or_the_o
         dir.path(),
         &["import", demo.to_str().expect("path")],
     ));
+    add_user(dir.path(), EDITOR, "editor");
     let template = format!("http://127.0.0.1:{}/{{z}}/{{x}}/{{y}}.png", tiles.port);
     let server = Server::start_with(dir.path(), &["--tiles-url", &template]);
     // A second site whose tile server does not answer (nothing listens there).
@@ -714,6 +715,50 @@ fn in_a_browser_the_map_zooms_and_finds_a_node_and_places_come_on_tiles_or_the_o
             .is_ok_and(|v| v == serde_json::json!(true))
         })
         .await;
+        // An editor picks a city of the gazetteer by name in the places field.
+        c.goto(&format!("{base}/login")).await.expect("login page");
+        crate::browser::fill_login_form(&c, EDITOR).await;
+        c.goto(&format!("{base}/partner/cooperative-maillages/edit"))
+            .await
+            .expect("edit form");
+        let pick = c
+            .find(Locator::Css("#place-pick"))
+            .await
+            .expect("place picker");
+        pick.send_keys("Valenc").await.expect("type a city");
+        wait_for(
+            &c,
+            "the gazetteer's suggestions",
+            async |c: &fantoccini::Client| {
+                c.execute(
+                    "return Array.from(document.querySelectorAll('#place-options option'))
+                   .some(o => o.value.startsWith('Valenciennes (FR) ; '));",
+                    vec![],
+                )
+                .await
+                .is_ok_and(|v| v == serde_json::json!(true))
+            },
+        )
+        .await;
+        c.execute(
+            "const o = Array.from(document.querySelectorAll('#place-options option'))
+               .find(o => o.value.startsWith('Valenciennes'));
+             document.getElementById('place-pick').value = o.value;",
+            vec![],
+        )
+        .await
+        .expect("choose the suggestion");
+        click(&c, ".place-picker button", "add the place").await;
+        let places = c
+            .execute(
+                "return document.querySelector('textarea[name=places]').value;",
+                vec![],
+            )
+            .await
+            .expect("places field");
+        let places = places.as_str().unwrap_or_default().to_owned();
+        assert!(places.starts_with("Lille (FR) ; "), "{places}");
+        assert!(places.contains("\nValenciennes (FR) ; 50.3"), "{places}");
         c.close().await.expect("close");
         // Without JavaScript, the map is a drawing of links.
         let c = browser(&driver, false).await;

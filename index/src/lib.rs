@@ -505,8 +505,8 @@ impl SearchIndex {
         Ok(out)
     }
 
-    /// The ids of every record the words and filters of a search find, in
-    /// index order: what the cartography and the dashboard count. The words
+    /// The ids of every record the words and filters of a search find, in no
+    /// particular order: what the maps and the dashboard count. The words
     /// are taken as typed (all of them, or any for a long question), without
     /// the corrections and partial matches a results page may fall back to.
     pub fn matching_ids(&self, req: &SearchRequest) -> Result<Vec<String>> {
@@ -521,33 +521,34 @@ impl SearchIndex {
             Match::All
         };
         let q = query::build(&self.fields, &parsed, req, mode, &reading);
-        let mut addresses: Vec<DocAddress> = searcher
-            .search(q.as_ref(), &tantivy::collector::DocSetCollector)?
-            .into_iter()
-            .collect();
-        addresses.sort();
-        let mut ids = Vec::with_capacity(addresses.len());
-        let mut column: Option<(u32, tantivy::columnar::StrColumn)> = None;
-        let mut id = String::new();
+        let addresses = searcher.search(q.as_ref(), &tantivy::collector::DocSetCollector)?;
+        // Term ordinals by segment, then each segment's ids read in one pass
+        // over its dictionary: looking ids up one by one costs a block of the
+        // dictionary each, which at 100 000 matches takes a second.
+        let mut ords: Vec<Vec<u64>> = vec![Vec::new(); searcher.segment_readers().len()];
+        let mut columns = Vec::with_capacity(ords.len());
+        for reader in searcher.segment_readers() {
+            columns.push(reader.fast_fields().str("id")?);
+        }
         for address in addresses {
-            if column
-                .as_ref()
-                .is_none_or(|(s, _)| *s != address.segment_ord)
+            let segment = address.segment_ord as usize;
+            if let (Some(Some(column)), Some(found)) = (columns.get(segment), ords.get_mut(segment))
             {
-                let fast = searcher.segment_reader(address.segment_ord).fast_fields();
-                let Some(c) = fast.str("id")? else {
-                    return Ok(Vec::new());
-                };
-                column = Some((address.segment_ord, c));
+                found.extend(column.term_ords(address.doc_id));
             }
-            if let Some((_, c)) = &column {
-                for ord in c.term_ords(address.doc_id) {
-                    id.clear();
-                    c.ord_to_str(ord, &mut id)
-                        .map_err(tantivy::TantivyError::from)?;
-                    ids.push(id.clone());
-                }
-            }
+        }
+        let mut ids = Vec::new();
+        for (column, mut found) in columns.iter().zip(ords) {
+            let Some(column) = column else { continue };
+            found.sort_unstable();
+            found.dedup();
+            ids.reserve(found.len());
+            column
+                .dictionary()
+                .sorted_ords_to_term_cb(&found, |bytes| {
+                    ids.push(String::from_utf8_lossy(bytes).into_owned());
+                })
+                .map_err(tantivy::TantivyError::from)?;
         }
         Ok(ids)
     }

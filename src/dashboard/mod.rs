@@ -157,7 +157,7 @@ fn stack_of(
         StackBy::Concept => action
             .keywords
             .first()
-            .map(|k| (("keyword", k.clone()), k.clone())),
+            .map(|k| (("keyword", k.to_string()), k.to_string())),
         StackBy::Partner => {
             let visible: Vec<(&Fact, &str)> = action
                 .partners
@@ -166,7 +166,7 @@ fn stack_of(
                     facts
                         .get(id)
                         .filter(|p| p.visible_to(visibility))
-                        .map(|p| (p, role.as_str()))
+                        .map(|p| (p, *role))
                 })
                 .collect();
             let chosen = visible
@@ -216,8 +216,8 @@ pub fn methods_used<'a>(
         let mut used: Vec<&str> = f
             .related
             .iter()
-            .filter(|(_, relation)| relation == "uses")
-            .map(|(id, _)| id.as_str())
+            .filter(|(_, relation)| *relation == "uses")
+            .map(|(id, _)| &**id)
             .collect();
         used.sort_unstable();
         used.dedup();

@@ -111,9 +111,7 @@ async fn network(
                     format::relation_label(lang, link, false).to_owned()
                 }
             };
-            let whole = crate::atlas::network(&facts, &ids, &visibility, &label);
-            let found = whole.nodes.len();
-            let (graph, _) = whole.keep_top(n);
+            let (graph, found) = crate::atlas::network(&facts, &ids, &visibility, n, &label);
             let layout = graph::layout(&graph);
             Ok((graph, layout, found))
         })

@@ -265,6 +265,56 @@
     });
   }
 
+  // The places field: cities of the gazetteer, suggested while a name is
+  // typed, are added to the field one per line with their coordinates.
+  function placePicker(picker) {
+    var field = document.getElementById(picker.dataset.for);
+    var input = picker.querySelector("input");
+    var list = picker.querySelector("datalist");
+    if (!field || !input || !list) {
+      return;
+    }
+    picker.hidden = false;
+    input.addEventListener("input", debounce(function () {
+      var q = input.value.trim();
+      if (q.length < 2 || q.indexOf(";") >= 0) {
+        return;
+      }
+      fetch(picker.dataset.url + "?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
+        .then(function (r) {
+          return r.ok ? r.json() : [];
+        })
+        .then(function (cities) {
+          list.textContent = "";
+          cities.forEach(function (c) {
+            var option = document.createElement("option");
+            option.value = c.line;
+            option.label = c.name + " (" + c.country + ")";
+            list.appendChild(option);
+          });
+        })
+        .catch(function () {});
+    }, 150));
+    function add() {
+      var line = input.value.trim();
+      if (!line) {
+        return;
+      }
+      var text = field.value.replace(/\s+$/, "");
+      field.value = text ? text + "\n" + line : line;
+      input.value = "";
+      list.textContent = "";
+      input.focus();
+    }
+    picker.querySelector("button").addEventListener("click", add);
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "Enter") {
+        e.preventDefault();
+        add();
+      }
+    });
+  }
+
   // What the base suggests for `q` (records, partners, keywords), given to `use`.
   function suggest(q, use) {
     fetch("/api/v1/suggest?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
@@ -446,6 +496,7 @@
 
   document.querySelectorAll("form.upload").forEach(uploadForm);
   document.querySelectorAll("fieldset.partners").forEach(partnerRows);
+  document.querySelectorAll(".place-picker[data-for]").forEach(placePicker);
   document.querySelectorAll("form.record textarea[name=related]").forEach(relatedPicker);
   document.querySelectorAll("form.record input[name=keywords]").forEach(keywordList);
 

@@ -277,6 +277,16 @@ impl RecordFormView {
                             }
                             Input::Lines => {
                                 textarea id=(id) name=(spec.name) rows="3" aria-invalid=[invalid] aria-describedby=[&described] { (self.value(spec.name)) }
+                                @if spec.name == "places" {
+                                    // Shown by the script: a city of the gazetteer, picked
+                                    // by name, is added to the field with its coordinates.
+                                    div.place-picker data-url=(crate::routes::PLACE_SUGGESTIONS) data-for=(id) hidden {
+                                        label for="place-pick" { (t(lang, "form.place_pick")) }
+                                        input #place-pick type="search" list="place-options" autocomplete="off";
+                                        datalist #place-options {}
+                                        button type="button" { (t(lang, "form.place_add")) }
+                                    }
+                                }
                             }
                             Input::Select(options) => {
                                 select id=(id) name=(spec.name) aria-invalid=[invalid] aria-describedby=[&described] {
