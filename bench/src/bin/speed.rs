@@ -154,7 +154,7 @@ fn main() -> Result<()> {
         .enable_all()
         .build()?;
     let base = server.base.clone();
-    let (durable, searchable, http_rows, rss_load, map_rows) = runtime.block_on(async {
+    let (durable, searchable, http_rows, rss_load, map_rows, rss_maps) = runtime.block_on(async {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -228,12 +228,14 @@ fn main() -> Result<()> {
             }
         }
         let map_rows = maps_and_dashboard(&client, &base).await;
+        let rss_maps = rss(pid);
         (
             sorted(durable),
             sorted(searchable),
             http_rows,
             rss_load,
             map_rows,
+            rss_maps,
         )
     });
     server.stop();
@@ -292,6 +294,12 @@ fn main() -> Result<()> {
             "p95 < 1 000 ms",
         );
     }
+    row(
+        "resident memory after the maps (MB: anonymous + files)",
+        format!("{rss_maps}"),
+        "—".into(),
+        "",
+    );
     row(
         "resident memory at rest / under load (MB: anonymous + files)",
         format!("{rss_rest} / {rss_load}"),
