@@ -4,6 +4,7 @@
 //! needs no tile server.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::facts::{Fact, Facts};
 use crate::graph::{Edge, Graph, Node, escape};
@@ -24,7 +25,7 @@ pub type Visibility = (Vec<String>, Option<String>);
 /// only the nodes kept are copied: at 100 000 records, most are left out.
 pub fn network(
     facts: &Facts,
-    matched: &[String],
+    matched: &[Arc<str>],
     visibility: &Visibility,
     limit: usize,
     edge_label: &dyn Fn(&str) -> String,
@@ -136,7 +137,7 @@ pub struct PlaceGroup {
 /// The places of the partners and actions found, each once (by name and
 /// coordinates), most records first; and how many records found have no place
 /// with coordinates.
-pub fn places(facts: &Facts, matched: &[String]) -> (Vec<PlaceGroup>, usize) {
+pub fn places(facts: &Facts, matched: &[Arc<str>]) -> (Vec<PlaceGroup>, usize) {
     let mut groups: BTreeMap<(String, i64, i64), PlaceGroup> = BTreeMap::new();
     let mut unplaced = 0;
     for fact in matched.iter().filter_map(|id| facts.get(id)) {

@@ -126,6 +126,12 @@ impl Facts {
     pub fn get(&self, id: &str) -> Option<&Fact> {
         self.by_id.get(id).map(Arc::as_ref)
     }
+
+    /// The id as these facts hold it (shared, not copied), when they know
+    /// the record.
+    pub fn id(&self, id: &str) -> Option<Arc<str>> {
+        self.by_id.get_key_value(id).map(|(k, _)| k.clone())
+    }
 }
 
 /// Past this many changes, reading every record again is as quick as

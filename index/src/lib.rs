@@ -505,11 +505,11 @@ impl SearchIndex {
         Ok(out)
     }
 
-    /// The ids of every record the words and filters of a search find, in no
-    /// particular order: what the maps and the dashboard count. The words
+    /// Gives `each` the id of every record the words and filters of a search
+    /// find, in no particular order: what the maps and the dashboard count. The words
     /// are taken as typed (all of them, or any for a long question), without
     /// the corrections and partial matches a results page may fall back to.
-    pub fn matching_ids(&self, req: &SearchRequest) -> Result<Vec<String>> {
+    pub fn matching_ids(&self, req: &SearchRequest, mut each: impl FnMut(&str)) -> Result<()> {
         let searcher = self.reader.searcher();
         let mut parsed = query::parse(&req.text);
         self.resolve_filters(&searcher, req, &mut parsed)?;
@@ -537,20 +537,20 @@ impl SearchIndex {
                 found.extend(column.term_ords(address.doc_id));
             }
         }
-        let mut ids = Vec::new();
         for (column, mut found) in columns.iter().zip(ords) {
             let Some(column) = column else { continue };
             found.sort_unstable();
             found.dedup();
-            ids.reserve(found.len());
             column
                 .dictionary()
                 .sorted_ords_to_term_cb(&found, |bytes| {
-                    ids.push(String::from_utf8_lossy(bytes).into_owned());
+                    if let Ok(id) = std::str::from_utf8(bytes) {
+                        each(id);
+                    }
                 })
                 .map_err(tantivy::TantivyError::from)?;
         }
-        Ok(ids)
+        Ok(())
     }
 
     /// Runs a search. Odd syntax never fails: see [`query::parse`].

@@ -248,19 +248,23 @@ pub fn growth(found: &[&Fact]) -> Vec<(String, usize)> {
         return Vec::new();
     };
     let by_year = (*last - *first).num_days() > 4 * 366;
-    let mut out: Vec<(String, usize)> = Vec::new();
+    // Periods as numbers while counting: one label per period, not per record.
+    let mut counts: Vec<((i32, u32), usize)> = Vec::new();
     for (i, d) in dates.iter().enumerate() {
-        let period = if by_year {
-            d.format("%Y").to_string()
-        } else {
-            d.format("%Y-%m").to_string()
-        };
-        match out.last_mut() {
+        use chrono::Datelike;
+        let period = (d.year(), if by_year { 0 } else { d.month() });
+        match counts.last_mut() {
             Some((p, n)) if *p == period => *n = i + 1,
-            _ => out.push((period, i + 1)),
+            _ => counts.push((period, i + 1)),
         }
     }
-    out
+    counts
+        .into_iter()
+        .map(|((year, month), n)| match month {
+            0 => (year.to_string(), n),
+            m => (format!("{year}-{m:02}"), n),
+        })
+        .collect()
 }
 
 /// Actions found with a period, the latest first: at most `limit`.

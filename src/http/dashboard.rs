@@ -118,7 +118,7 @@ const CHARTS: [&str; 5] = [
 
 fn every_chart(
     facts: &Facts,
-    ids: &[String],
+    ids: &[std::sync::Arc<str>],
     visibility: &figures::Visibility,
     lang: Lang,
     params: &SearchParams,
