@@ -6,12 +6,9 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-use crate::facts::{Fact, Facts};
+use crate::facts::{Fact, Facts, Visibility};
 use crate::graph::{Edge, Graph, Node, escape};
 use crate::model::Kind;
-
-/// Who may see what: see [`crate::ops::access::Actor::visibility`].
-pub type Visibility = (Vec<String>, Option<String>);
 
 /// The network of the records found (`matched`): each document found, each
 /// partner found, and each partner a document found names (when the reader

@@ -19,6 +19,10 @@ use chrono::{DateTime, Utc};
 use crate::model::{Body, Kind, Place, RELATIONS, ROLES, Record, Status};
 use crate::store::{Reader, StoreError};
 
+/// Who may see what: the statuses a reader sees, and their own records
+/// whatever their status (see [`crate::ops::access::Actor::visibility`]).
+pub type Visibility = (Vec<String>, Option<String>);
+
 /// One record, as maps and charts see it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fact {
@@ -102,9 +106,8 @@ impl Fact {
         }
     }
 
-    /// Whether a reader with this visibility (see
-    /// [`crate::ops::access::Actor::visibility`]) may see the record.
-    pub fn visible_to(&self, visibility: &(Vec<String>, Option<String>)) -> bool {
+    /// Whether a reader with this visibility may see the record.
+    pub fn visible_to(&self, visibility: &Visibility) -> bool {
         let (statuses, owner) = visibility;
         statuses.is_empty()
             || statuses.iter().any(|s| s == self.status.as_str())

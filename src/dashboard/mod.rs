@@ -1,18 +1,15 @@
 //! The dashboard's figures, from the records a search found: amounts per year,
 //! actions per partner, the methods actions use, the growth of the base, the
-//! actions' periods. Each figure is a table ([`Table`]) that the page draws
-//! ([`charts`]), shows as a table, and gives as CSV: one computation for all
-//! three, so that they cannot disagree.
+//! actions' periods. Each figure is computed here once, then drawn
+//! ([`charts`]), shown as a table and given as CSV by the page: one
+//! computation for all three, so that they cannot disagree.
 
 pub mod charts;
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::facts::{Fact, Facts};
+use crate::facts::{Fact, Facts, Visibility};
 use crate::model::Kind;
-
-/// Who may see what: see [`crate::ops::access::Actor::visibility`].
-pub type Visibility = (Vec<String>, Option<String>);
 
 /// A search filter: (`keyword` or `partner`, value).
 pub type Filter = (&'static str, String);

@@ -119,7 +119,7 @@ const CHARTS: [&str; 5] = [
 fn every_chart(
     facts: &Facts,
     ids: &[std::sync::Arc<str>],
-    visibility: &figures::Visibility,
+    visibility: &crate::facts::Visibility,
     lang: Lang,
     params: &SearchParams,
     by_partner: bool,
@@ -180,7 +180,7 @@ fn plain(text: String) -> Cell {
 fn amounts_chart(
     facts: &Facts,
     found: &[&Fact],
-    visibility: &figures::Visibility,
+    visibility: &crate::facts::Visibility,
     lang: Lang,
     params: &SearchParams,
     by: StackBy,
@@ -270,7 +270,7 @@ fn amounts_chart(
 fn partners_chart(
     facts: &Facts,
     found: &[&Fact],
-    visibility: &figures::Visibility,
+    visibility: &crate::facts::Visibility,
     lang: Lang,
     params: &SearchParams,
 ) -> Figures {
@@ -313,7 +313,7 @@ fn partners_chart(
 fn methods_chart(
     facts: &Facts,
     found: &[&Fact],
-    visibility: &figures::Visibility,
+    visibility: &crate::facts::Visibility,
     lang: Lang,
 ) -> Figures {
     let used = figures::methods_used(facts, found, visibility, TOP);
