@@ -341,7 +341,8 @@ impl DocumentView {
                                         li { a href=(routes::search(&[("place", p)])) { (p) } }
                                     }
                                 }
-                                p { a href=(routes::places_map(&[("place", self.places[0].as_str())])) { (t(lang, "document.places_map")) } }
+                                @let on_map: Vec<(&str, &str)> = self.places.iter().map(|p| ("place", p.as_str())).collect();
+                                p { a href=(routes::places_map(&on_map)) { (t(lang, "document.places_map")) } }
                             }
                         }
                         @if !self.keywords.is_empty() {
