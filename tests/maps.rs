@@ -546,6 +546,64 @@ fn the_dashboard_adds_up_the_export_and_each_bar_leads_to_a_search_of_its_size()
     assert_eq!(server.get("/tableau-de-bord?year=hier").status(), 400);
 }
 
+/// Opens the edit form at `url` and adds Valenciennes to its places with the
+/// gazetteer's picker, as a person would: typing, then choosing a suggestion.
+async fn pick_valenciennes(c: &fantoccini::Client, url: &str) {
+    use crate::browser::{click, wait_for};
+    use fantoccini::Locator;
+    c.goto(url).await.expect("edit form");
+    let before = c
+        .execute(
+            "return document.querySelector('textarea[name=places]').value;",
+            vec![],
+        )
+        .await
+        .expect("places field");
+    let pick = c
+        .find(Locator::Css("#place-pick"))
+        .await
+        .expect("place picker");
+    pick.send_keys("Valenc").await.expect("type a city");
+    wait_for(
+        c,
+        "the gazetteer's suggestions",
+        async |c: &fantoccini::Client| {
+            c.execute(
+                "return Array.from(document.querySelectorAll('#place-options option'))
+               .some(o => o.value.startsWith('Valenciennes (FR) ; '));",
+                vec![],
+            )
+            .await
+            .is_ok_and(|v| v == serde_json::json!(true))
+        },
+    )
+    .await;
+    c.execute(
+        "const o = Array.from(document.querySelectorAll('#place-options option'))
+           .find(o => o.value.startsWith('Valenciennes'));
+         document.getElementById('place-pick').value = o.value;",
+        vec![],
+    )
+    .await
+    .expect("choose the suggestion");
+    click(c, ".place-picker button", "add the place").await;
+    let after = c
+        .execute(
+            "return document.querySelector('textarea[name=places]').value;",
+            vec![],
+        )
+        .await
+        .expect("places field");
+    let (before, after) = (
+        before.as_str().unwrap_or_default(),
+        after.as_str().unwrap_or_default(),
+    );
+    assert!(
+        after.starts_with(before) && after.contains("Valenciennes (FR) ; 50.3"),
+        "{before:?} then {after:?}"
+    );
+}
+
 /// A tile server on the loopback: every request gets the same small image,
 /// and is counted.
 struct Tiles {
@@ -715,50 +773,49 @@ fn in_a_browser_the_map_zooms_and_finds_a_node_and_places_come_on_tiles_or_the_o
             .is_ok_and(|v| v == serde_json::json!(true))
         })
         .await;
-        // An editor picks a city of the gazetteer by name in the places field.
+        // An editor picks a city of the gazetteer by name in the places field
+        // of a partner and of an action, and saves them.
         c.goto(&format!("{base}/login")).await.expect("login page");
         crate::browser::fill_login_form(&c, EDITOR).await;
-        c.goto(&format!("{base}/partner/cooperative-maillages/edit"))
+        let partner = "/partner/cooperative-maillages";
+        let action = "/action/cartographie-participative-du-quartier-des-tanneurs";
+        for record in [partner, action] {
+            pick_valenciennes(&c, &format!("{base}{record}/edit")).await;
+            click(&c, "button[name=intent][value=save]", "save").await;
+            wait_for(&c, "the record saved", async |c: &fantoccini::Client| {
+                c.current_url().await.is_ok_and(|u| u.path() == record)
+            })
+            .await;
+        }
+        // Both are on the tiled map, in one place with two records (beside
+        // their other places): one marker per place.
+        c.goto(&format!("{base}/carte/lieux?place=Valenciennes"))
             .await
-            .expect("edit form");
-        let pick = c
-            .find(Locator::Css("#place-pick"))
-            .await
-            .expect("place picker");
-        pick.send_keys("Valenc").await.expect("type a city");
-        wait_for(
-            &c,
-            "the gazetteer's suggestions",
-            async |c: &fantoccini::Client| {
-                c.execute(
-                    "return Array.from(document.querySelectorAll('#place-options option'))
-                   .some(o => o.value.startsWith('Valenciennes (FR) ; '));",
-                    vec![],
-                )
-                .await
-                .is_ok_and(|v| v == serde_json::json!(true))
-            },
-        )
-        .await;
-        c.execute(
-            "const o = Array.from(document.querySelectorAll('#place-options option'))
-               .find(o => o.value.startsWith('Valenciennes'));
-             document.getElementById('place-pick').value = o.value;",
-            vec![],
-        )
-        .await
-        .expect("choose the suggestion");
-        click(&c, ".place-picker button", "add the place").await;
-        let places = c
-            .execute(
-                "return document.querySelector('textarea[name=places]').value;",
+            .expect("map of Valenciennes");
+        wait_for(&c, "the tiles", async |c: &fantoccini::Client| {
+            c.execute(
+                "return document.getElementById('places-map').dataset.state;",
                 vec![],
             )
             .await
-            .expect("places field");
-        let places = places.as_str().unwrap_or_default().to_owned();
-        assert!(places.starts_with("Lille (FR) ; "), "{places}");
-        assert!(places.contains("\nValenciennes (FR) ; 50.3"), "{places}");
+            .is_ok_and(|v| v == serde_json::json!("tiles"))
+        })
+        .await;
+        let shown = c
+            .execute(
+                "const data = JSON.parse(document.getElementById('places-data').textContent);
+                 const here = data.find(p => p.name === 'Valenciennes');
+                 return [document.querySelectorAll('.place-marker').length === data.length,
+                         here ? here.records.map(r => r.url).sort() : []];",
+                vec![],
+            )
+            .await
+            .expect("markers");
+        assert_eq!(
+            shown,
+            serde_json::json!([true, [action, partner]]),
+            "one marker per place, Valenciennes with both records"
+        );
         c.close().await.expect("close");
         // Without JavaScript, the map is a drawing of links.
         let c = browser(&driver, false).await;
