@@ -285,21 +285,7 @@ fn the_html_checker_finds_no_error_on_the_main_pages() {
     }
     // The edit form sent back with a field in error.
     let form = editor.page(&format!("{}/edit", site.document));
-    let mut fields: Vec<(String, String)> = select(
-        &form,
-        "form.record input[name], form.record textarea[name], form.record select[name]",
-    )
-    .iter()
-    .filter_map(|e| {
-        let name = e.attr("name")?.to_owned();
-        let value = match e.value().name() {
-            "textarea" => e.text().collect(),
-            "select" => select_value(e),
-            _ => e.attr("value").unwrap_or_default().to_owned(),
-        };
-        Some((name, value))
-    })
-    .collect();
+    let mut fields = record_form_fields(&form);
     for (name, value) in &mut fields {
         if name == "period_start" {
             *value = BAD_YEAR.to_owned();
@@ -349,19 +335,6 @@ fn the_html_checker_finds_no_error_on_the_main_pages() {
         "the HTML checker found errors:\n{}",
         errors.join("\n")
     );
-}
-
-/// The value a `<select>` submits: its selected option, else its first.
-pub(crate) fn select_value(select: &scraper::ElementRef<'_>) -> String {
-    let option = scraper::Selector::parse("option").expect("selector");
-    let options: Vec<_> = select.select(&option).collect();
-    options
-        .iter()
-        .find(|o| o.attr("selected").is_some())
-        .or(options.first())
-        .and_then(|o| o.attr("value"))
-        .unwrap_or_default()
-        .to_owned()
 }
 
 /// What the keyboard is on: its tag, id, class, whether it lies within the

@@ -15,7 +15,8 @@ use crate::support::*;
 const EDITOR: &str = "eve";
 const CONCEPT: &str = "cartographie participative";
 
-fn demo_site() -> (tempfile::TempDir, Server) {
+/// A data directory holding the demo content and an editor.
+fn demo_data() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/demo.jsonl");
     assert_success(&savoirs(
@@ -23,6 +24,11 @@ fn demo_site() -> (tempfile::TempDir, Server) {
         &["import", demo.to_str().expect("path")],
     ));
     add_user(dir.path(), EDITOR, "editor");
+    dir
+}
+
+fn demo_site() -> (tempfile::TempDir, Server) {
+    let dir = demo_data();
     let server = Server::start(dir.path());
     (dir, server)
 }
@@ -236,34 +242,9 @@ fn the_map_keeps_the_most_linked_nodes_says_so_and_refuses_bad_parameters() {
 }
 
 /// The fields of the edit form at `path`, as the browser would send them.
-fn form_fields(browser: &Browser, path: &str) -> Vec<(String, String)> {
-    let form = browser.page(path);
-    select(
-        &form,
-        "form.record input[name], form.record textarea[name], form.record select[name]",
-    )
-    .iter()
-    .filter_map(|e| {
-        let name = e.attr("name")?.to_owned();
-        let value = match e.value().name() {
-            "textarea" => e.text().collect(),
-            "select" => crate::a11y::select_value(e),
-            _ => {
-                let checkable = matches!(e.attr("type"), Some("checkbox" | "radio"));
-                if checkable && e.attr("checked").is_none() {
-                    return None;
-                }
-                e.attr("value").unwrap_or_default().to_owned()
-            }
-        };
-        Some((name, value))
-    })
-    .collect()
-}
-
 /// Saves the edit form of `record` with its places field set to `places`.
 fn save_places(editor: &Browser, record: &str, places: &str) -> reqwest::blocking::Response {
-    let mut fields = form_fields(editor, &format!("{record}/edit"));
+    let mut fields = record_form_fields(&editor.page(&format!("{record}/edit")));
     fields.retain(|(k, _)| k != "places" && k != "intent");
     fields.push(("places".into(), places.into()));
     fields.push(("intent".into(), "save".into()));
@@ -604,6 +585,19 @@ async fn pick_valenciennes(c: &fantoccini::Client, url: &str) {
     );
 }
 
+/// Waits until the map of places shows its tiles.
+async fn wait_for_tiles(c: &fantoccini::Client) {
+    crate::browser::wait_for(c, "the tiles", async |c: &fantoccini::Client| {
+        c.execute(
+            "return document.getElementById('places-map').dataset.state;",
+            vec![],
+        )
+        .await
+        .is_ok_and(|v| v == serde_json::json!("tiles"))
+    })
+    .await;
+}
+
 /// A tile server on the loopback: every request gets the same small image,
 /// and is counted.
 struct Tiles {
@@ -653,24 +647,14 @@ fn in_a_browser_the_map_zooms_and_finds_a_node_and_places_come_on_tiles_or_the_o
 
     let Some(driver) = start_driver() else { return };
     let tiles = tile_server();
-    let dir = tempfile::tempdir().expect("tempdir");
-    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/demo.jsonl");
-    assert_success(&savoirs(
-        dir.path(),
-        &["import", demo.to_str().expect("path")],
-    ));
-    add_user(dir.path(), EDITOR, "editor");
+    let dir = demo_data();
     let template = format!("http://127.0.0.1:{}/{{z}}/{{x}}/{{y}}.png", tiles.port);
     let server = Server::start_with(dir.path(), &["--tiles-url", &template]);
     // A second site whose tile server does not answer (nothing listens there).
     let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let dead_port = closed.local_addr().expect("addr").port();
     drop(closed);
-    let dir2 = tempfile::tempdir().expect("tempdir");
-    assert_success(&savoirs(
-        dir2.path(),
-        &["import", demo.to_str().expect("path")],
-    ));
+    let dir2 = demo_data();
     let dead = format!("http://127.0.0.1:{dead_port}/{{z}}/{{x}}/{{y}}.png");
     let offline = Server::start_with(dir2.path(), &["--tiles-url", &dead]);
     let base = server.base.clone();
@@ -729,15 +713,7 @@ fn in_a_browser_the_map_zooms_and_finds_a_node_and_places_come_on_tiles_or_the_o
         c.goto(&format!("{base}/carte/lieux"))
             .await
             .expect("goto places");
-        wait_for(&c, "the tiles", async |c: &fantoccini::Client| {
-            c.execute(
-                "return document.getElementById('places-map').dataset.state;",
-                vec![],
-            )
-            .await
-            .is_ok_and(|v| v == serde_json::json!("tiles"))
-        })
-        .await;
+        wait_for_tiles(&c).await;
         let markers = c
             .execute(
                 "return document.querySelectorAll('.place-marker').length;",
@@ -792,15 +768,7 @@ fn in_a_browser_the_map_zooms_and_finds_a_node_and_places_come_on_tiles_or_the_o
         c.goto(&format!("{base}/carte/lieux?place=Valenciennes"))
             .await
             .expect("map of Valenciennes");
-        wait_for(&c, "the tiles", async |c: &fantoccini::Client| {
-            c.execute(
-                "return document.getElementById('places-map').dataset.state;",
-                vec![],
-            )
-            .await
-            .is_ok_and(|v| v == serde_json::json!("tiles"))
-        })
-        .await;
+        wait_for_tiles(&c).await;
         let shown = c
             .execute(
                 "const data = JSON.parse(document.getElementById('places-data').textContent);

@@ -473,3 +473,43 @@ impl SmtpServer {
         }
     }
 }
+
+/// The fields of a page's record form as a browser sends them: text and
+/// hidden inputs, text areas, the selected option of each list, and the
+/// checked boxes.
+pub fn record_form_fields(page: &scraper::Html) -> Vec<(String, String)> {
+    select(
+        page,
+        "form.record input[name], form.record textarea[name], form.record select[name]",
+    )
+    .iter()
+    .filter_map(|e| {
+        let name = e.attr("name")?.to_owned();
+        let value = match e.value().name() {
+            "textarea" => e.text().collect(),
+            "select" => select_value(e),
+            _ => {
+                let checkable = matches!(e.attr("type"), Some("checkbox" | "radio"));
+                if checkable && e.attr("checked").is_none() {
+                    return None;
+                }
+                e.attr("value").unwrap_or_default().to_owned()
+            }
+        };
+        Some((name, value))
+    })
+    .collect()
+}
+
+/// The value a `<select>` submits: its selected option, else its first.
+pub fn select_value(select: &scraper::ElementRef<'_>) -> String {
+    let option = scraper::Selector::parse("option").expect("selector");
+    let options: Vec<_> = select.select(&option).collect();
+    options
+        .iter()
+        .find(|o| o.attr("selected").is_some())
+        .or(options.first())
+        .and_then(|o| o.attr("value"))
+        .unwrap_or_default()
+        .to_owned()
+}

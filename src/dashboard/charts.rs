@@ -32,6 +32,8 @@ use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use crate::graph::escape;
+
 /// One bar of a horizontal bar chart, or one point of a line chart.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bar {
@@ -153,23 +155,8 @@ pub fn stacked_bars(
         draw_title(root, title)?;
         draw_legend(root, &legend, &names)?;
         let (_, area) = root.split_vertically(TITLE_BAND + legend_h);
-        let y_label_w = axis_label_width(&[format(0.0), format(y_max), format(y_max / 2.0)]);
-        let plot_w = WIDTH as i32 - 2 * MARGIN - y_label_w;
-        let cat_labels: Vec<String> = categories
-            .iter()
-            .map(|c| truncate(c, MAX_CATEGORY_CHARS))
-            .collect();
-        let x_keys = category_keys(&cat_labels, plot_w);
-        let x_range = KeyedAxis::categories(n, x_keys);
-        let mut chart = ChartBuilder::on(&area)
-            .margin(MARGIN)
-            .margin_top(4)
-            .x_label_area_size(34)
-            .y_label_area_size(y_label_w)
-            .build_cartesian_2d(x_range, y_axis)?;
-        let x_fmt = |x: &f64| category_label(&cat_labels, *x);
-        let y_fmt = |y: &f64| format(*y);
-        configure_mesh(&mut chart, &x_fmt, &y_fmt)?;
+        let labels: Vec<&str> = categories.iter().map(String::as_str).collect();
+        let (chart, _) = category_chart(&area, &labels, y_axis, [0.0, y_max, y_max / 2.0], format)?;
 
         for (i, category) in categories.iter().enumerate() {
             let mut base = 0.0;
@@ -239,16 +226,7 @@ pub fn horizontal_bars(title: &str, bars: &[Bar], format: &dyn Fn(f64) -> String
         let row_y = |i: usize| (n - 1 - i) as f64;
         let x_fmt = |x: &f64| format(*x);
         let y_fmt = |y: &f64| row_label(&labels, *y);
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .x_label_formatter(&x_fmt)
-            .y_label_formatter(&y_fmt)
-            .bold_line_style(GRID)
-            .light_line_style(TRANSPARENT)
-            .axis_style(AXIS)
-            .label_style(label_style())
-            .draw()?;
+        configure_mesh(&mut chart, Grid::Vertical, &x_fmt, &y_fmt)?;
 
         for (i, bar) in bars.iter().enumerate() {
             let v = clean(bar.value);
@@ -298,24 +276,10 @@ pub fn line(title: &str, points: &[Bar], format: &dyn Fn(f64) -> String) -> Stri
     render("line", title, (WIDTH, height), |root, marks| {
         draw_title(root, title)?;
         let (_, area) = root.split_vertically(TITLE_BAND);
-        let y_label_w =
-            axis_label_width(&[format(y_min), format(y_max), format((y_max + y_min) / 2.0)]);
-        let plot_w = WIDTH as i32 - 2 * MARGIN - y_label_w;
-        let labels: Vec<String> = points
-            .iter()
-            .map(|p| truncate(&p.label, MAX_CATEGORY_CHARS))
-            .collect();
-        let x_keys = category_keys(&labels, plot_w);
-        let x_range = KeyedAxis::categories(n, x_keys);
-        let mut chart = ChartBuilder::on(&area)
-            .margin(MARGIN)
-            .margin_top(4)
-            .x_label_area_size(34)
-            .y_label_area_size(y_label_w)
-            .build_cartesian_2d(x_range, y_axis)?;
-        let x_fmt = |x: &f64| category_label(&labels, *x);
-        let y_fmt = |y: &f64| format(*y);
-        configure_mesh(&mut chart, &x_fmt, &y_fmt)?;
+        let labels: Vec<&str> = points.iter().map(|p| p.label.as_str()).collect();
+        let middle = (y_max + y_min) / 2.0;
+        let (mut chart, plot_w) =
+            category_chart(&area, &labels, y_axis, [y_min, y_max, middle], format)?;
 
         let color = PALETTE[0];
         let path: Vec<(f64, f64)> = points
@@ -396,16 +360,7 @@ pub fn timeline(title: &str, spans: &[Span]) -> String {
         // Years are printed bare: a thousands separator would read "2 004".
         let x_fmt = |x: &f64| format!("{x:.0}");
         let y_fmt = |y: &f64| row_label(&labels, *y);
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .x_label_formatter(&x_fmt)
-            .y_label_formatter(&y_fmt)
-            .bold_line_style(GRID)
-            .light_line_style(TRANSPARENT)
-            .axis_style(AXIS)
-            .label_style(label_style())
-            .draw()?;
+        configure_mesh(&mut chart, Grid::Vertical, &x_fmt, &y_fmt)?;
 
         for (i, span) in spans.iter().enumerate() {
             let (start, end) = years(span);
@@ -631,17 +586,64 @@ fn draw_legend(
     Ok(())
 }
 
-/// The mesh shared by the charts with categories on x: horizontal grid lines
-/// only, a light axis, and labels in dark grey.
-fn configure_mesh<'a>(
-    chart: &mut ChartContext<'a, SVGBackend<'a>, Cartesian2d<KeyedAxis, KeyedAxis>>,
+/// The chart shared by the bars and the line, with categories on x: the y
+/// labels' room sized to `y_labels` as formatted, the x labels cut and thinned
+/// to fit, the mesh drawn.
+/// Returns the chart and the width of its plot.
+fn category_chart<'a, 'b>(
+    area: &'a DrawingArea<SVGBackend<'b>, Shift>,
+    labels: &[&str],
+    y_axis: KeyedAxis,
+    y_labels: [f64; 3],
+    format: &dyn Fn(f64) -> String,
+) -> Result<CategoryChart<'a, 'b>, Box<dyn Error>> {
+    let y_label_w = axis_label_width(&y_labels.map(format));
+    let plot_w = WIDTH as i32 - 2 * MARGIN - y_label_w;
+    let cut: Vec<String> = labels
+        .iter()
+        .map(|l| truncate(l, MAX_CATEGORY_CHARS))
+        .collect();
+    let x_keys = category_keys(&cut, plot_w);
+    let x_range = KeyedAxis::categories(labels.len(), x_keys);
+    let mut chart = ChartBuilder::on(area)
+        .margin(MARGIN)
+        .margin_top(4)
+        .x_label_area_size(34)
+        .y_label_area_size(y_label_w)
+        .build_cartesian_2d(x_range, y_axis)?;
+    let x_fmt = |x: &f64| category_label(&cut, *x);
+    let y_fmt = |y: &f64| format(*y);
+    configure_mesh(&mut chart, Grid::Horizontal, &x_fmt, &y_fmt)?;
+    Ok((chart, plot_w))
+}
+
+type CategoryChart<'a, 'b> = (
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<KeyedAxis, KeyedAxis>>,
+    i32,
+);
+
+/// Which grid lines a chart draws: along its rows (one row per item: bars,
+/// calendar) or across its categories (categories on x).
+#[derive(Clone, Copy)]
+enum Grid {
+    Vertical,
+    Horizontal,
+}
+
+/// The mesh shared by every chart: the grid lines of `grid` only, a light
+/// axis, and labels in dark grey.
+fn configure_mesh(
+    chart: &mut ChartContext<'_, SVGBackend<'_>, Cartesian2d<KeyedAxis, KeyedAxis>>,
+    grid: Grid,
     x_fmt: &dyn Fn(&f64) -> String,
     y_fmt: &dyn Fn(&f64) -> String,
 ) -> DrawResult {
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_label_formatter(x_fmt)
+    let mut mesh = chart.configure_mesh();
+    match grid {
+        Grid::Vertical => mesh.disable_y_mesh(),
+        Grid::Horizontal => mesh.disable_x_mesh(),
+    };
+    mesh.x_label_formatter(x_fmt)
         .y_label_formatter(y_fmt)
         .bold_line_style(GRID)
         .light_line_style(TRANSPARENT)
@@ -840,24 +842,6 @@ fn truncate(s: &str, max: usize) -> String {
     let mut out: String = s.chars().take(max - 1).collect();
     out.truncate(out.trim_end().len());
     out.push('…');
-    out
-}
-
-/// Escapes text for XML content and double-quoted attribute values.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // XML 1.0 forbids most control characters even when escaped.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push(' '),
-            c => out.push(c),
-        }
-    }
     out
 }
 

@@ -52,7 +52,15 @@ async fn page(
     let filters = filters_of(&params);
     let (found, charts) = state
         .blocking(move |_| {
-            let all = every_chart(&facts, &ids, &visibility, lang, &params, by_partner);
+            let all = charts(
+                &CHARTS,
+                &facts,
+                &ids,
+                &visibility,
+                lang,
+                &params,
+                by_partner,
+            );
             Ok((ids.len(), all.into_iter().map(|f| f.chart).collect()))
         })
         .await?;
@@ -91,11 +99,18 @@ async fn csv_download(
     let visibility = viewer.visibility();
     let body = state
         .blocking(move |_| {
-            let all = every_chart(&facts, &ids, &visibility, lang, &params, by_partner);
-            let wanted = all
-                .into_iter()
-                .find(|f| f.chart.id == chart)
-                .ok_or(AppError::NotFound)?;
+            // Only the chart asked for is computed.
+            let wanted = charts(
+                &[chart.as_str()],
+                &facts,
+                &ids,
+                &visibility,
+                lang,
+                &params,
+                by_partner,
+            )
+            .pop()
+            .ok_or(AppError::NotFound)?;
             figures::csv(&wanted.csv_headers, &wanted.csv_rows)
                 .map_err(|e| AppError::Internal(format!("writing CSV: {e}")))
         })
@@ -116,7 +131,9 @@ const CHARTS: [&str; 5] = [
     "calendrier",
 ];
 
-fn every_chart(
+/// The charts named, in that order.
+fn charts(
+    names: &[&str],
     facts: &Facts,
     ids: &[std::sync::Arc<str>],
     visibility: &crate::facts::Visibility,
@@ -130,13 +147,19 @@ fn every_chart(
     } else {
         StackBy::Concept
     };
-    vec![
-        amounts_chart(facts, &found, visibility, lang, params, by),
-        partners_chart(facts, &found, visibility, lang, params),
-        methods_chart(facts, &found, visibility, lang),
-        growth_chart(&found, lang, params),
-        timeline_chart(&found, lang),
-    ]
+    names
+        .iter()
+        .filter_map(|name| {
+            Some(match *name {
+                "montants" => amounts_chart(facts, &found, visibility, lang, params, by),
+                "partenaires" => partners_chart(facts, &found, visibility, lang, params),
+                "methodes" => methods_chart(facts, &found, visibility, lang),
+                "croissance" => growth_chart(&found, lang, params),
+                "calendrier" => timeline_chart(&found, lang),
+                _ => return None,
+            })
+        })
+        .collect()
 }
 
 /// The results page of the dashboard's filters, with `extra` in place of the
@@ -267,6 +290,63 @@ fn amounts_chart(
     }
 }
 
+/// A chart of one count per label, and its table of two columns: the label
+/// (a link, in the table too when `linked`) and the count.
+struct Counts {
+    id: &'static str,
+    title: String,
+    note: String,
+    headers: [String; 2],
+    /// (label, count, where its bar leads)
+    items: Vec<(String, usize, String)>,
+    linked: bool,
+    draw: Draw,
+}
+
+/// How a chart of counts is drawn: [`charts::horizontal_bars`] or [`charts::line`].
+type Draw = fn(&str, &[charts::Bar], &dyn Fn(f64) -> String) -> String;
+
+fn count_figures(c: Counts) -> Figures {
+    let bars: Vec<charts::Bar> = c
+        .items
+        .iter()
+        .map(|(label, n, href)| charts::Bar {
+            label: label.clone(),
+            value: *n as f64,
+            href: href.clone(),
+        })
+        .collect();
+    let svg = (c.draw)(&c.title, &bars, &|v| format!("{v:.0}"));
+    let headers = c.headers.to_vec();
+    Figures {
+        chart: Chart {
+            id: c.id,
+            title: c.title,
+            note: c.note,
+            svg,
+            headers: headers.clone(),
+            rows: c
+                .items
+                .iter()
+                .map(|(label, n, href)| {
+                    let first = if c.linked {
+                        link(label.clone(), href.clone())
+                    } else {
+                        plain(label.clone())
+                    };
+                    vec![first, plain(n.to_string())]
+                })
+                .collect(),
+        },
+        csv_headers: headers,
+        csv_rows: c
+            .items
+            .iter()
+            .map(|(label, n, _)| vec![label.clone(), n.to_string()])
+            .collect(),
+    }
+}
+
 fn partners_chart(
     facts: &Facts,
     found: &[&Fact],
@@ -275,39 +355,24 @@ fn partners_chart(
     params: &SearchParams,
 ) -> Figures {
     let counts = figures::actions_per_partner(facts, found, visibility, TOP);
-    let href = |name: &str| search_with(params, &[("kind", "action"), ("partner", name)]);
-    let bars: Vec<charts::Bar> = counts
-        .iter()
-        .map(|(name, n)| charts::Bar {
-            label: name.clone(),
-            value: *n as f64,
-            href: href(name),
-        })
-        .collect();
-    let title = t(lang, "dashboard.partners").to_owned();
-    let svg = charts::horizontal_bars(&title, &bars, &|v| format!("{v:.0}"));
-    let headers = vec![
-        t(lang, "dashboard.partner").to_owned(),
-        t(lang, "dashboard.actions").to_owned(),
-    ];
-    Figures {
-        chart: Chart {
-            id: "partenaires",
-            title,
-            note: tf(lang, "dashboard.partners_note", &[("n", &TOP)]),
-            svg,
-            headers: headers.clone(),
-            rows: counts
-                .iter()
-                .map(|(name, n)| vec![link(name.clone(), href(name)), plain(n.to_string())])
-                .collect(),
-        },
-        csv_headers: headers,
-        csv_rows: counts
-            .iter()
-            .map(|(name, n)| vec![name.clone(), n.to_string()])
+    count_figures(Counts {
+        id: "partenaires",
+        title: t(lang, "dashboard.partners").to_owned(),
+        note: tf(lang, "dashboard.partners_note", &[("n", &TOP)]),
+        headers: [
+            t(lang, "dashboard.partner").to_owned(),
+            t(lang, "dashboard.actions").to_owned(),
+        ],
+        items: counts
+            .into_iter()
+            .map(|(name, n)| {
+                let href = search_with(params, &[("kind", "action"), ("partner", &name)]);
+                (name, n, href)
+            })
             .collect(),
-    }
+        linked: true,
+        draw: charts::horizontal_bars,
+    })
 }
 
 fn methods_chart(
@@ -317,75 +382,42 @@ fn methods_chart(
     lang: Lang,
 ) -> Figures {
     let used = figures::methods_used(facts, found, visibility, TOP);
-    let bars: Vec<charts::Bar> = used
-        .iter()
-        .map(|(method, n)| charts::Bar {
-            label: method.title.clone(),
-            value: *n as f64,
-            href: method.url.clone(),
-        })
-        .collect();
-    let title = t(lang, "dashboard.methods").to_owned();
-    let svg = charts::horizontal_bars(&title, &bars, &|v| format!("{v:.0}"));
-    let headers = vec![
-        t(lang, "dashboard.method").to_owned(),
-        t(lang, "dashboard.actions").to_owned(),
-    ];
-    Figures {
-        chart: Chart {
-            id: "methodes",
-            title,
-            note: t(lang, "dashboard.methods_note").to_owned(),
-            svg,
-            headers: headers.clone(),
-            rows: used
-                .iter()
-                .map(|(m, n)| vec![link(m.title.clone(), m.url.clone()), plain(n.to_string())])
-                .collect(),
-        },
-        csv_headers: headers,
-        csv_rows: used
-            .iter()
-            .map(|(m, n)| vec![m.title.clone(), n.to_string()])
+    count_figures(Counts {
+        id: "methodes",
+        title: t(lang, "dashboard.methods").to_owned(),
+        note: t(lang, "dashboard.methods_note").to_owned(),
+        headers: [
+            t(lang, "dashboard.method").to_owned(),
+            t(lang, "dashboard.actions").to_owned(),
+        ],
+        items: used
+            .into_iter()
+            .map(|(m, n)| (m.title.clone(), n, m.url.clone()))
             .collect(),
-    }
+        linked: true,
+        draw: charts::horizontal_bars,
+    })
 }
 
 fn growth_chart(found: &[&Fact], lang: Lang, params: &SearchParams) -> Figures {
-    let points = figures::growth(found);
+    // Search has no filter on the creation date: each point leads to the
+    // whole search, newest first.
     let everything = search_with(params, &[("sort", "newest")]);
-    let bars: Vec<charts::Bar> = points
-        .iter()
-        .map(|(period, n)| charts::Bar {
-            label: period.clone(),
-            value: *n as f64,
-            href: everything.clone(),
-        })
-        .collect();
-    let title = t(lang, "dashboard.growth").to_owned();
-    let svg = charts::line(&title, &bars, &|v| format!("{v:.0}"));
-    let headers = vec![
-        t(lang, "dashboard.period").to_owned(),
-        t(lang, "dashboard.records").to_owned(),
-    ];
-    Figures {
-        chart: Chart {
-            id: "croissance",
-            title,
-            note: t(lang, "dashboard.growth_note").to_owned(),
-            svg,
-            headers: headers.clone(),
-            rows: points
-                .iter()
-                .map(|(p, n)| vec![plain(p.clone()), plain(n.to_string())])
-                .collect(),
-        },
-        csv_headers: headers,
-        csv_rows: points
-            .iter()
-            .map(|(p, n)| vec![p.clone(), n.to_string()])
+    count_figures(Counts {
+        id: "croissance",
+        title: t(lang, "dashboard.growth").to_owned(),
+        note: t(lang, "dashboard.growth_note").to_owned(),
+        headers: [
+            t(lang, "dashboard.period").to_owned(),
+            t(lang, "dashboard.records").to_owned(),
+        ],
+        items: figures::growth(found)
+            .into_iter()
+            .map(|(period, n)| (period, n, everything.clone()))
             .collect(),
-    }
+        linked: false,
+        draw: charts::line,
+    })
 }
 
 fn timeline_chart(found: &[&Fact], lang: Lang) -> Figures {

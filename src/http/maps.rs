@@ -167,49 +167,76 @@ async fn actors_page(
     Ok(Html(view.render(&chrome(&viewer)).into_string()))
 }
 
+/// The network as a file: Gephi's formats, or the drawing on its own.
+#[derive(Clone, Copy)]
+enum NetworkFile {
+    Gexf,
+    GraphMl,
+    Svg,
+}
+
 async fn actors_gexf(
-    State(state): State<AppState>,
+    state: State<AppState>,
     viewer: Viewer,
-    RawQuery(query): RawQuery,
+    query: RawQuery,
 ) -> Result<Response, AppError> {
-    let (params, n) = map_params(query.as_deref(), viewer.lang)?;
-    let (graph, layout, _) = network(&state, &viewer, &params, n).await?;
-    let title = t(viewer.lang, "maps.actors_title");
-    let body = graph::gexf(&graph, &layout, title);
-    Ok(super::exports::download(
-        "application/gexf+xml; charset=utf-8",
-        "carte.gexf",
-        body.into_bytes(),
-    ))
+    network_file(state, viewer, query, NetworkFile::Gexf).await
 }
 
 async fn actors_graphml(
+    state: State<AppState>,
+    viewer: Viewer,
+    query: RawQuery,
+) -> Result<Response, AppError> {
+    network_file(state, viewer, query, NetworkFile::GraphMl).await
+}
+
+async fn actors_svg(
+    state: State<AppState>,
+    viewer: Viewer,
+    query: RawQuery,
+) -> Result<Response, AppError> {
+    network_file(state, viewer, query, NetworkFile::Svg).await
+}
+
+/// The network the filters find, as a download of the kind asked for.
+async fn network_file(
     State(state): State<AppState>,
     viewer: Viewer,
     RawQuery(query): RawQuery,
+    file: NetworkFile,
 ) -> Result<Response, AppError> {
     let (params, n) = map_params(query.as_deref(), viewer.lang)?;
-    let (graph, _, _) = network(&state, &viewer, &params, n).await?;
+    let (graph, layout, _) = network(&state, &viewer, &params, n).await?;
     let title = t(viewer.lang, "maps.actors_title");
-    let body = graph::graphml(&graph, title);
+    let (content_type, name, body) = match file {
+        NetworkFile::Gexf => (
+            "application/gexf+xml; charset=utf-8",
+            "carte.gexf",
+            graph::gexf(&graph, &layout, title),
+        ),
+        NetworkFile::GraphMl => (
+            "application/graphml+xml; charset=utf-8",
+            "carte.graphml",
+            graph::graphml(&graph, title),
+        ),
+        NetworkFile::Svg => (
+            "image/svg+xml",
+            "carte.svg",
+            standalone(drawing(&graph, &layout, viewer.lang)),
+        ),
+    };
     Ok(super::exports::download(
-        "application/graphml+xml; charset=utf-8",
-        "carte.graphml",
+        content_type,
+        name,
         body.into_bytes(),
     ))
 }
 
-/// The network as a file of its own: the page's drawing with its colours,
-/// which the site's stylesheet gives on the page.
-async fn actors_svg(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    RawQuery(query): RawQuery,
-) -> Result<Response, AppError> {
-    let (params, n) = map_params(query.as_deref(), viewer.lang)?;
-    let (graph, layout, _) = network(&state, &viewer, &params, n).await?;
-    let svg = drawing(&graph, &layout, viewer.lang);
-    let styled = match svg.find('>') {
+/// The page's drawing as a file of its own: with the colours that the site's
+/// stylesheet gives it on the page.
+fn standalone(svg: String) -> String {
+    match svg.find('>') {
         Some(end) => format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}<style>{}</style>{}",
             &svg[..=end],
@@ -217,12 +244,7 @@ async fn actors_svg(
             &svg[end + 1..]
         ),
         None => svg,
-    };
-    Ok(super::exports::download(
-        "image/svg+xml",
-        "carte.svg",
-        styled.into_bytes(),
-    ))
+    }
 }
 
 /// The colours of a downloaded network, the same as on the page.
