@@ -13,8 +13,8 @@ use std::cell::RefCell;
 
 use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter,
-    TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer, TokenizerManager,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token,
+    TokenFilter, TokenStream, Tokenizer, TokenizerManager,
 };
 
 /// A language Savoirs analyses text in. Records in any other language are analysed
@@ -60,49 +60,132 @@ impl Lang {
         }
     }
 
+    /// The stemmer of the language, dropping no word: for keys.
     fn stemmer(self) -> CachedStemmer {
-        CachedStemmer::new(match self {
+        CachedStemmer::new(self.algorithm(), &[])
+    }
+
+    /// The stemmer of the language that also drops its stop words: for text.
+    fn stemmer_without_stop_words(self) -> CachedStemmer {
+        CachedStemmer::new(self.algorithm(), stop_words(self))
+    }
+
+    fn algorithm(self) -> frostem::Algorithm {
+        match self {
             Lang::Fr => frostem::Algorithm::French,
             Lang::En => frostem::Algorithm::English,
             Lang::Es => frostem::Algorithm::Spanish,
-        })
+        }
     }
 }
 
-/// Tantivy's Snowball stemmer filter, with a memory of the words it stemmed.
+/// A word of at most [`Short::MAX`] bytes, held inline with its length in the
+/// last byte: the memory of stems compares and copies these without following
+/// a pointer, where looking up `String` keys spent most of its time waiting for
+/// the key's bytes to come from memory.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Short([u8; 24]);
+
+impl Short {
+    const MAX: usize = 23;
+
+    fn new(word: &str) -> Option<Short> {
+        let bytes = word.as_bytes();
+        if bytes.len() > Self::MAX {
+            return None;
+        }
+        let mut short = [0; 24];
+        short[..bytes.len()].copy_from_slice(bytes);
+        short[Self::MAX] = bytes.len() as u8;
+        Some(Short(short))
+    }
+
+    fn as_str(&self) -> &str {
+        let len = usize::from(self.0[Self::MAX]).min(Self::MAX);
+        // Always valid: made from a `&str` of exactly these bytes.
+        std::str::from_utf8(&self.0[..len]).unwrap_or_default()
+    }
+}
+
+impl std::hash::Hash for Short {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        for chunk in self.0.chunks_exact(8) {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            state.write_u64(u64::from_ne_bytes(word));
+        }
+    }
+}
+
+/// Tantivy's Snowball stemmer filter and its stop-word filter in one, with a
+/// memory of the words it has seen.
 ///
 /// Stemming was a tenth of the time of an import: words follow Zipf's law, so
-/// the same few thousand are stemmed again and again. Each analyzer (one per
+/// the same few thousand are stemmed again and again. The memory also knows the
+/// stop words (the most frequent words of all), so that one lookup tells
+/// whether a word is dropped and what it stems to. Each analyzer (one per
 /// indexing thread) keeps its own memory, emptied when it grows past
 /// [`CachedStemmer::WORDS`] words, so it costs a few megabytes at most.
 #[derive(Clone)]
 pub struct CachedStemmer {
     stemmer: frostem::Stemmer,
-    stems: FxHashMap<String, String>,
+    /// Words dropped, already folded; empty to keep every word.
+    stop_words: &'static [&'static str],
+    /// A word's stem, or `None` for a stop word.
+    stems: FxHashMap<Short, Option<Short>>,
 }
 
 impl CachedStemmer {
     const WORDS: usize = 50_000;
 
-    fn new(algorithm: frostem::Algorithm) -> CachedStemmer {
+    fn new(algorithm: frostem::Algorithm, stop_words: &'static [&'static str]) -> CachedStemmer {
         CachedStemmer {
             stemmer: frostem::Stemmer::new(algorithm),
+            stop_words,
             stems: FxHashMap::default(),
         }
     }
 
-    /// Replaces `word` by its stem.
-    fn stem(&mut self, word: &mut String) {
-        if let Some(stem) = self.stems.get(word.as_str()) {
-            word.clone_from(stem);
-            return;
+    /// Replaces `word` by its stem; false when it is a stop word, to be dropped.
+    fn stem(&mut self, word: &mut String) -> bool {
+        let Some(key) = Short::new(word) else {
+            // Too long to remember, and never a stop word.
+            let stem = self.stemmer.stem(word).into_owned();
+            *word = stem;
+            return true;
+        };
+        let known = match self.stems.get(&key) {
+            Some(known) => *known,
+            None => {
+                let known = if self.stop_words.contains(&word.as_str()) {
+                    None
+                } else {
+                    let stem = self.stemmer.stem(word);
+                    match Short::new(&stem) {
+                        Some(stem) => Some(stem),
+                        None => {
+                            // A stem longer than its word: not remembered.
+                            let stem = stem.into_owned();
+                            *word = stem;
+                            return true;
+                        }
+                    }
+                };
+                if self.stems.len() >= Self::WORDS {
+                    self.stems.clear();
+                }
+                self.stems.insert(key, known);
+                known
+            }
+        };
+        match known {
+            Some(stem) => {
+                word.clear();
+                word.push_str(stem.as_str());
+                true
+            }
+            None => false,
         }
-        let stem = self.stemmer.stem(word).into_owned();
-        if self.stems.len() >= Self::WORDS {
-            self.stems.clear();
-        }
-        self.stems
-            .insert(std::mem::replace(word, stem.clone()), stem);
     }
 }
 
@@ -141,11 +224,14 @@ pub struct CachedStemmerStream<'a, T> {
 
 impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
     fn advance(&mut self) -> bool {
-        if !self.tail.advance() {
-            return false;
+        // A stop word is skipped and leaves its position empty, as tantivy's
+        // stop-word filter does: a phrase still matches through it.
+        while self.tail.advance() {
+            if self.stemmer.stem(&mut self.tail.token_mut().text) {
+                return true;
+            }
         }
-        self.stemmer.stem(&mut self.tail.token_mut().text);
-        true
+        false
     }
 
     fn token(&self) -> &Token {
@@ -196,10 +282,7 @@ pub fn analyzer(lang: Lang) -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(48))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(StopWordFilter::remove(
-            stop_words(lang).iter().map(|w| (*w).to_owned()),
-        ))
-        .filter(lang.stemmer())
+        .filter(lang.stemmer_without_stop_words())
         .build()
 }
 
@@ -391,7 +474,7 @@ mod tests {
             (Lang::Es, frostem::Algorithm::Spanish),
         ] {
             let plain = frostem::Stemmer::new(algorithm);
-            let mut cached = lang.stemmer();
+            let mut cached = lang.stemmer_without_stop_words();
             let suffixes = ["", "s", "ations", "ement", "ité", "ing", "es", "aient"];
             let words = (0..CachedStemmer::WORDS + 1_000).map(|i| {
                 let root = format!("organ{}", i % 7_919);
@@ -399,9 +482,19 @@ mod tests {
             });
             for word in words.clone().chain(words) {
                 let mut stemmed = word.clone();
-                cached.stem(&mut stemmed);
+                assert!(cached.stem(&mut stemmed), "{word}");
                 assert_eq!(stemmed, plain.stem(&word), "{word}");
             }
+            // Stop words are dropped, from the memory as the first time, and
+            // so are they once it has been emptied; long words are stemmed too.
+            for _ in 0..2 {
+                let mut stop = stop_words(lang)[0].to_owned();
+                assert!(!cached.stem(&mut stop));
+            }
+            let long = format!("{}ations", "anticonstitutionnel".repeat(2));
+            let mut stemmed = long.clone();
+            assert!(cached.stem(&mut stemmed));
+            assert_eq!(stemmed, plain.stem(&long));
             assert!(cached.stems.len() <= CachedStemmer::WORDS);
         }
     }

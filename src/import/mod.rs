@@ -304,9 +304,15 @@ pub fn save_from(
     // Links to records further down the file are made once everything is saved.
     let mut deferred: Vec<Deferred> = Vec::new();
     let mut items = items.into_iter().peekable();
+    let mut first = true;
     while items.peek().is_some() {
         let batch: Items = items.by_ref().take(BATCH).collect();
         let batch = batch.as_slice();
+        if std::mem::take(&mut first) {
+            // A large import teaches a store without a compression dictionary
+            // one, from its first batch, before anything of it is saved.
+            store.train_dictionary(batch.iter().map(|(_, item)| &item.record), author)?;
+        }
         let mut later = Vec::new();
         let whole = store.write_batch(|w| {
             let mut saved = Vec::with_capacity(batch.len());

@@ -277,7 +277,7 @@ impl Store {
                         let id = key[0].as_str().ok_or_else(bad)?;
                         let number = key[1].as_u64().ok_or_else(bad)?;
                         upgrade_revision(value, header.format);
-                        let packed = packing::pack(&bytes(value)?)?;
+                        let packed = packing::pack(&bytes(value)?, None)?;
                         revisions.insert((id, number), packed.as_slice())?;
                     }
                     "changes" => {
@@ -314,7 +314,7 @@ impl Store {
                         target.insert((owner, number), bytes(value)?.as_slice())?;
                     }
                     "file_texts" => {
-                        let packed = packing::pack(&bytes(value)?)?;
+                        let packed = packing::pack(&bytes(value)?, None)?;
                         file_texts.insert(text(key)?.as_str(), packed.as_slice())?;
                     }
                     "file" => {

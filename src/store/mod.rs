@@ -17,7 +17,7 @@ pub mod users;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Mutex, RwLock};
 
 use chrono::{DateTime, Utc};
@@ -41,7 +41,11 @@ use tables::*;
 ///   resource as an unknown field; it is refused the whole store instead, clearly.
 /// - 3: revisions are compressed (see [`packing`]), and a record is stored once,
 ///   as its latest revision: the records table holds its revision number.
-pub const FORMAT: u32 = 3;
+/// - 4: values may be compressed with a dictionary trained on the store's
+///   records, kept in its own table. Nothing of format 3 is rewritten; a
+///   version that reads format 3 only could not read such values, so it is
+///   refused the store, clearly.
+pub const FORMAT: u32 = 4;
 /// Key of the META entry that marks an import under way.
 const IMPORT_NOTE: &str = "import";
 
@@ -156,6 +160,8 @@ pub struct Store {
     dir: PathBuf,
     _lock: DirLock,
     slug_hints: SlugHints,
+    /// The compression dictionary new values are packed with, 0 for none.
+    dictionary: AtomicU32,
 }
 
 /// The number last added to a slug that several records wanted ("kind/slug"
@@ -180,8 +186,10 @@ impl Store {
             dir: dir.to_owned(),
             _lock: lock,
             slug_hints: Mutex::default(),
+            dictionary: AtomicU32::new(0),
         };
         store.check_format()?;
+        store.load_dictionaries()?;
         Ok(store)
     }
 
@@ -263,7 +271,11 @@ impl Store {
                     std::fs::copy(&self.path, &copy).map_err(|e| StoreError::io(&copy, e))?;
                     // Upgraded in the same transaction that records the new
                     // format: a crash leaves the store wholly old or wholly new.
-                    let changed = upgrade_tables(&txn, found)?;
+                    let changed = if found < 3 {
+                        upgrade_tables(&txn, found)?
+                    } else {
+                        0
+                    };
                     meta.insert("format", FORMAT.to_le_bytes().as_slice())?;
                     tracing::info!(
                         "store upgraded from format {found} to {FORMAT} ({changed} entries rewritten)"
@@ -294,9 +306,87 @@ impl Store {
             txn.open_table(NOTIFICATIONS)?;
             txn.open_table(FILE_TEXTS)?;
             txn.open_table(DELETIONS)?;
+            txn.open_table(DICTIONARIES)?;
         }
         txn.commit()?;
         Ok(())
+    }
+
+    /// Makes the store's compression dictionaries known, and takes up the one
+    /// new values are packed with.
+    fn load_dictionaries(&self) -> Result<()> {
+        let txn = self.begin_read()?;
+        let mut held = Vec::new();
+        for entry in txn.open_table(DICTIONARIES)?.iter()? {
+            let (id, bytes) = entry?;
+            if packing::register(bytes.value()) != Some(id.value()) {
+                return Err(StoreError::Corrupt {
+                    what: format!("compression dictionary {}", id.value()),
+                    message: "not a zstd dictionary of that id".into(),
+                });
+            }
+            held.push(id.value());
+        }
+        let current = txn
+            .open_table(META)?
+            .get("dictionary")?
+            .map(|v| read_u32(v.value()));
+        // Never pack with a dictionary the store does not hold.
+        let current = current.filter(|id| held.contains(id)).unwrap_or(0);
+        self.dictionary.store(current, Ordering::Release);
+        Ok(())
+    }
+
+    /// The compression dictionary new values are packed with, if any.
+    fn dictionary(&self) -> Option<u32> {
+        Some(self.dictionary.load(Ordering::Acquire)).filter(|id| *id != 0)
+    }
+
+    /// Trains a compression dictionary on some records about to be saved by
+    /// `author`, when the store has none and it pays (see [`packing::train`]);
+    /// values saved from then on are packed with it. True when one was adopted.
+    ///
+    /// It is saved in a transaction of its own, with the durability of an
+    /// import's batches: the values packed with it come in later transactions,
+    /// so a crash that loses it loses them too.
+    pub fn train_dictionary<'r>(
+        &self,
+        records: impl ExactSizeIterator<Item = &'r Record>,
+        author: &Author<'_>,
+    ) -> Result<bool> {
+        if self.dictionary().is_some() || records.len() < packing::TRAINING_RECORDS {
+            return Ok(false);
+        }
+        // The revisions these records will be stored as.
+        let time = model::now();
+        let samples: Vec<Vec<u8>> = records
+            .map(|record| {
+                encode(&Revision {
+                    number: record.meta.revision.max(1),
+                    author: author.name.to_owned(),
+                    time,
+                    message: author.message.to_owned(),
+                    record: record.to_json(),
+                })
+            })
+            .collect();
+        let Some(dictionary) = packing::train(&samples) else {
+            return Ok(false);
+        };
+        let Some(id) = packing::register(&dictionary) else {
+            return Ok(false);
+        };
+        self.write_batch(|w| {
+            w.txn
+                .open_table(DICTIONARIES)?
+                .insert(id, dictionary.as_slice())?;
+            w.txn
+                .open_table(META)?
+                .insert("dictionary", id.to_le_bytes().as_slice())?;
+            Ok(())
+        })?;
+        self.dictionary.store(id, Ordering::Release);
+        Ok(true)
     }
 
     /// Runs `f` in one write transaction and commits durably if it succeeds; if it
@@ -329,6 +419,7 @@ impl Store {
             let mut writer = Writer {
                 txn: &txn,
                 slug_hints: &self.slug_hints,
+                dictionary: self.dictionary(),
                 logged: None,
                 deletions: None,
             };
@@ -452,7 +543,11 @@ fn upgrade_tables(txn: &WriteTransaction, from: u32) -> Result<usize> {
         let what = format!("revision {number} of {id}");
         let mut revision: serde_json::Value = decode_json(&what, v.value())?;
         upgrade_revision(&mut revision, from);
-        changed.push((id.to_owned(), number, packing::pack(&encode(&revision))?));
+        changed.push((
+            id.to_owned(),
+            number,
+            packing::pack(&encode(&revision), None)?,
+        ));
     }
     for (id, number, bytes) in &changed {
         revisions.insert((id.as_str(), *number), bytes.as_slice())?;
@@ -478,7 +573,8 @@ fn upgrade_tables(txn: &WriteTransaction, from: u32) -> Result<usize> {
                 message: format!("stored again when the store went from format {from} to {FORMAT}"),
                 record: object,
             };
-            revisions.insert((id, number), packing::pack(&encode(&revision))?.as_slice())?;
+            let packed = packing::pack(&encode(&revision), None)?;
+            revisions.insert((id, number), packed.as_slice())?;
         }
         numbers.push((id.to_owned(), number));
     }
@@ -770,6 +866,8 @@ impl Reader {
 pub struct Writer<'t> {
     txn: &'t WriteTransaction,
     slug_hints: &'t SlugHints,
+    /// The compression dictionary values are packed with.
+    dictionary: Option<u32>,
     /// The sequence number this transaction logged last, once it logged one.
     logged: Option<u64>,
     /// Whether the deletions table may hold something, once looked at: a bulk
@@ -790,7 +888,7 @@ impl Writer<'_> {
             what: format!("text of file {hash}"),
             message: e.to_string(),
         })?;
-        let packed = packing::pack(&json)?;
+        let packed = packing::pack(&json, self.dictionary)?;
         self.txn
             .open_table(FILE_TEXTS)?
             .insert(hash, packed.as_slice())?;
@@ -873,7 +971,7 @@ impl Writer<'_> {
         };
         self.txn.open_table(REVISIONS)?.insert(
             (id.as_str(), revision.number),
-            packing::pack(&encode(&revision))?.as_slice(),
+            packing::pack(&encode(&revision), self.dictionary)?.as_slice(),
         )?;
         self.log_change(&id)?;
         self.reindex_dependents(&record, previous.as_ref())?;

@@ -2,7 +2,8 @@
 
 use redb::{MultimapTableDefinition, TableDefinition};
 
-/// Store-wide values: `format` (u32, little-endian), `next_seq` (u64).
+/// Store-wide values: `format` (u32, little-endian), `next_seq` (u64),
+/// `dictionary` (u32: the compression dictionary new values are packed with).
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 /// Record id → the record as JSON.
 pub const RECORDS: TableDefinition<&str, &[u8]> = TableDefinition::new("records");
@@ -50,3 +51,7 @@ pub const FILE_TEXTS: TableDefinition<&str, &[u8]> = TableDefinition::new("file_
 /// Id of a deleted record → when it was deleted and its last revision, as JSON
 /// ([`super::Deletion`]): what the OAI-PMH provider reports to harvesters.
 pub const DELETIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("deletions");
+/// Id of a zstd dictionary trained on the store's records → the dictionary
+/// (see [`super::packing`]). Kept for as long as the store lasts: values packed
+/// with it need it to be read.
+pub const DICTIONARIES: TableDefinition<u32, &[u8]> = TableDefinition::new("dictionaries");

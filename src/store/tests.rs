@@ -259,7 +259,7 @@ fn a_format_1_backup_is_restored_with_resource_addresses_intact() {
 }
 
 #[test]
-fn a_store_written_by_the_previous_release_is_upgraded_and_its_file_kept() {
+fn a_format_2_store_is_upgraded_and_its_file_kept() {
     // Written by the release before records were compressed (format 2): the demo
     // content, imported, and one account.
     let fixture =
@@ -294,6 +294,115 @@ fn a_store_written_by_the_previous_release_is_upgraded_and_its_file_kept() {
         let (_, v) = entry.expect("entry");
         assert!(packing::unpack("a revision", v.value()).is_ok());
     }
+}
+
+#[test]
+fn a_store_written_by_the_previous_release_is_upgraded_and_its_file_kept() {
+    // Written by the release before compression dictionaries (format 3): the
+    // demo content, imported, and one account.
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/format-3/savoirs.redb");
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(&fixture, dir.path().join("savoirs.redb")).expect("copy");
+    let store = Store::open(dir.path()).expect("the previous format opens");
+    assert_eq!(store.dictionary(), None);
+    let r = store.read().expect("read");
+    let all = r.all(None).expect("all");
+    assert_eq!(all.len(), 33);
+    assert!(store.user("camille").expect("user").is_some());
+    let kept = Database::open(dir.path().join("savoirs.redb.format-3")).expect("kept");
+    assert_eq!(stored_format(&kept.begin_read().expect("txn")), Some(3));
+    let txn = store.begin_read().expect("txn");
+    assert_eq!(stored_format(&txn), Some(FORMAT));
+    // Its values are read as they were written: nothing needed rewriting.
+    let revisions = txn.open_table(REVISIONS).expect("revisions");
+    let kept_txn = kept.begin_read().expect("txn");
+    let kept_revisions = kept_txn.open_table(REVISIONS).expect("revisions");
+    for entry in revisions.iter().expect("iter") {
+        let (k, v) = entry.expect("entry");
+        let before = kept_revisions.get(k.value()).expect("get").expect("kept");
+        assert_eq!(v.value(), before.value());
+    }
+    // And it changes like any store.
+    drop((r, txn));
+    let saved = store
+        .write(|w| w.save(partner("Réseau Ritimo", "RITIMO"), &ME))
+        .expect("save");
+    assert_eq!(saved.meta.revision, 1);
+}
+
+/// Records alike enough for a dictionary to pay, as a large import brings.
+fn methods(n: usize) -> Vec<Record> {
+    let words = [
+        "animation",
+        "territoire",
+        "habitants",
+        "collectif",
+        "projet",
+        "quartier",
+        "association",
+        "accompagnement",
+        "démarche",
+        "participation",
+        "jeunes",
+    ];
+    (0..n)
+        .map(|i| {
+            let summary: Vec<&str> = (0..40)
+                .map(|j| words[(i * 7 + j * 3) % words.len()])
+                .collect();
+            Record::new(Body::Method(crate::model::Method {
+                title: format!("Méthode {i}"),
+                summary: summary.join(" "),
+                ..Default::default()
+            }))
+        })
+        .collect()
+}
+
+#[test]
+fn a_large_batch_teaches_the_store_a_compression_dictionary() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("open");
+    let before = store
+        .write(|w| w.save(partner("Réseau Ritimo", "RITIMO"), &ME))
+        .expect("save");
+    // Too few records teach nothing.
+    let few = methods(packing::TRAINING_RECORDS - 1);
+    assert!(!store.train_dictionary(few.iter(), &ME).expect("train"));
+    let records = methods(packing::TRAINING_RECORDS);
+    assert!(store.train_dictionary(records.iter(), &ME).expect("train"));
+    let id = store.dictionary().expect("a dictionary");
+    // A store keeps the one it has.
+    assert!(!store.train_dictionary(records.iter(), &ME).expect("train"));
+    let saved: Vec<Record> = store
+        .write_batch(|w| records.into_iter().map(|r| w.save(r, &ME)).collect())
+        .expect("save");
+    store.sync().expect("sync");
+    drop(store);
+    // Reopened, the store packs with it still, and reads what was packed with
+    // it and what was packed before it alike.
+    let store = Store::open(dir.path()).expect("open");
+    assert_eq!(store.dictionary(), Some(id));
+    let r = store.read().expect("read");
+    assert_eq!(r.get(&before.meta.id).expect("get"), Some(before.clone()));
+    assert_eq!(
+        r.get(&saved[9].meta.id).expect("get"),
+        Some(saved[9].clone())
+    );
+    let later = store
+        .write(|w| w.save(partner("Ecosol", ""), &ME))
+        .expect("save");
+    let txn = store.begin_read().expect("txn");
+    let revisions = txn.open_table(REVISIONS).expect("revisions");
+    let frame_dictionary = |record: &Record| {
+        let key = (record.meta.id.as_str(), record.meta.revision);
+        let value = revisions.get(key).expect("get").expect("revision");
+        zstd::zstd_safe::get_dict_id_from_frame(value.value()).map(|d| d.get())
+    };
+    assert_eq!(frame_dictionary(&before), None);
+    assert_eq!(frame_dictionary(&saved[9]), Some(id));
+    assert_eq!(frame_dictionary(&later), Some(id));
 }
 
 #[test]
