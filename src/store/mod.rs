@@ -346,9 +346,10 @@ impl Store {
     /// `author`, when the store has none and it pays (see [`packing::train`]);
     /// values saved from then on are packed with it. True when one was adopted.
     ///
-    /// It is saved in a transaction of its own, with the durability of an
-    /// import's batches: the values packed with it come in later transactions,
-    /// so a crash that loses it loses them too.
+    /// It is saved durably, in a transaction of its own, before any value is
+    /// packed with it: whatever happens to the batches that follow (a crash, a
+    /// full disk and the store reopened), no value can need a dictionary the
+    /// store does not hold.
     pub fn train_dictionary<'r>(
         &self,
         records: impl ExactSizeIterator<Item = &'r Record>,
@@ -376,7 +377,7 @@ impl Store {
         let Some(id) = packing::register(&dictionary) else {
             return Ok(false);
         };
-        self.write_batch(|w| {
+        self.write(|w| {
             w.txn
                 .open_table(DICTIONARIES)?
                 .insert(id, dictionary.as_slice())?;
