@@ -158,7 +158,7 @@ pub fn unpack(what: &str, bytes: &[u8]) -> Result<Vec<u8>> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     #[test]
@@ -174,8 +174,9 @@ mod tests {
         zstd::zstd_safe::get_dict_id_from_dict(dictionary).map_or(0, |id| id.get())
     }
 
-    /// Records like those of a base: the interchange format's keys, and French.
-    fn samples(n: usize) -> Vec<Vec<u8>> {
+    /// The summary of the `i`-th of many records alike enough for a dictionary
+    /// to pay, as a large import brings: French words in varying orders.
+    pub(in crate::store) fn summary(i: usize) -> String {
         let words = [
             "animation",
             "territoire",
@@ -189,12 +190,19 @@ mod tests {
             "participation",
             "jeunes",
         ];
+        let summary: Vec<&str> = (0..40)
+            .map(|j| words[(i * 7 + j * 3) % words.len()])
+            .collect();
+        summary.join(" ")
+    }
+
+    /// Revisions of such records, in the interchange format.
+    fn samples(n: usize) -> Vec<Vec<u8>> {
         (0..n)
             .map(|i| {
-                let summary: Vec<&str> = (0..40).map(|j| words[(i * 7 + j * 3) % words.len()]).collect();
                 format!(
                     r#"{{"number":1,"author":"import","message":"import","record":{{"kind":"method","id":"m{i}","lang":"fr","status":"published","title":"Méthode {i}","summary":"{}"}}}}"#,
-                    summary.join(" ")
+                    summary(i)
                 )
                 .into_bytes()
             })

@@ -258,15 +258,22 @@ fn a_format_1_backup_is_restored_with_resource_addresses_intact() {
     assert_eq!(web_address(&first), "https://cartocommune.example.org/");
 }
 
+/// Opens a copy of the store of `tests/fixtures/format-N`, written by the
+/// release of that format.
+fn open_fixture(format: u32) -> (tempfile::TempDir, Store) {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("tests/fixtures/format-{format}/savoirs.redb"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(&fixture, dir.path().join("savoirs.redb")).expect("copy");
+    let store = Store::open(dir.path()).expect("the previous format opens");
+    (dir, store)
+}
+
 #[test]
 fn a_format_2_store_is_upgraded_and_its_file_kept() {
     // Written by the release before records were compressed (format 2): the demo
     // content, imported, and one account.
-    let fixture =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/format-2/savoirs.redb");
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::copy(&fixture, dir.path().join("savoirs.redb")).expect("copy");
-    let store = Store::open(dir.path()).expect("the previous format opens");
+    let (dir, store) = open_fixture(2);
     let r = store.read().expect("read");
     let all = r.all(None).expect("all");
     assert_eq!(all.len(), 33);
@@ -300,11 +307,7 @@ fn a_format_2_store_is_upgraded_and_its_file_kept() {
 fn a_store_written_by_the_previous_release_is_upgraded_and_its_file_kept() {
     // Written by the release before compression dictionaries (format 3): the
     // demo content, imported, and one account.
-    let fixture =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/format-3/savoirs.redb");
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::copy(&fixture, dir.path().join("savoirs.redb")).expect("copy");
-    let store = Store::open(dir.path()).expect("the previous format opens");
+    let (dir, store) = open_fixture(3);
     assert_eq!(store.dictionary(), None);
     let r = store.read().expect("read");
     let all = r.all(None).expect("all");
@@ -333,27 +336,11 @@ fn a_store_written_by_the_previous_release_is_upgraded_and_its_file_kept() {
 
 /// Records alike enough for a dictionary to pay, as a large import brings.
 fn methods(n: usize) -> Vec<Record> {
-    let words = [
-        "animation",
-        "territoire",
-        "habitants",
-        "collectif",
-        "projet",
-        "quartier",
-        "association",
-        "accompagnement",
-        "démarche",
-        "participation",
-        "jeunes",
-    ];
     (0..n)
         .map(|i| {
-            let summary: Vec<&str> = (0..40)
-                .map(|j| words[(i * 7 + j * 3) % words.len()])
-                .collect();
             Record::new(Body::Method(crate::model::Method {
                 title: format!("Méthode {i}"),
-                summary: summary.join(" "),
+                summary: packing::tests::summary(i),
                 ..Default::default()
             }))
         })
