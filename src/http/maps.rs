@@ -21,9 +21,18 @@ use crate::model::ROLES;
 
 pub fn routes(r: &mut Routes) {
     r.get(routes::ACTORS_MAP, actors_page);
-    r.get(routes::ACTORS_MAP_GEXF, actors_gexf);
-    r.get(routes::ACTORS_MAP_GRAPHML, actors_graphml);
-    r.get(routes::ACTORS_MAP_SVG, actors_svg);
+    for (path, file) in [
+        (routes::ACTORS_MAP_GEXF, NetworkFile::Gexf),
+        (routes::ACTORS_MAP_GRAPHML, NetworkFile::GraphMl),
+        (routes::ACTORS_MAP_SVG, NetworkFile::Svg),
+    ] {
+        r.get(
+            path,
+            move |state: State<AppState>, viewer: Viewer, query: RawQuery| {
+                network_file(state, viewer, query, file)
+            },
+        );
+    }
     r.get(routes::PLACES_MAP, places_page);
     r.get(routes::PLACE_SUGGESTIONS, place_suggestions);
 }
@@ -173,30 +182,6 @@ enum NetworkFile {
     Gexf,
     GraphMl,
     Svg,
-}
-
-async fn actors_gexf(
-    state: State<AppState>,
-    viewer: Viewer,
-    query: RawQuery,
-) -> Result<Response, AppError> {
-    network_file(state, viewer, query, NetworkFile::Gexf).await
-}
-
-async fn actors_graphml(
-    state: State<AppState>,
-    viewer: Viewer,
-    query: RawQuery,
-) -> Result<Response, AppError> {
-    network_file(state, viewer, query, NetworkFile::GraphMl).await
-}
-
-async fn actors_svg(
-    state: State<AppState>,
-    viewer: Viewer,
-    query: RawQuery,
-) -> Result<Response, AppError> {
-    network_file(state, viewer, query, NetworkFile::Svg).await
 }
 
 /// The network the filters find, as a download of the kind asked for.

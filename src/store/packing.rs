@@ -97,10 +97,7 @@ pub fn pack(json: &[u8], dictionary: Option<u32>) -> Result<Vec<u8>> {
             None => slot.insert((0, zstd::bulk::Compressor::new(LEVEL).map_err(io_error)?)),
         };
         if *loaded != id {
-            let bytes = match id {
-                0 => None,
-                id => Some(registered(id).ok_or_else(|| unknown_dictionary(id))?),
-            };
+            let bytes = dictionary_bytes(id, "a value to store")?;
             compressor
                 .set_dictionary(LEVEL, bytes.as_deref().unwrap_or_default())
                 .map_err(io_error)?;
@@ -110,10 +107,14 @@ pub fn pack(json: &[u8], dictionary: Option<u32>) -> Result<Vec<u8>> {
     })
 }
 
-fn unknown_dictionary(id: u32) -> StoreError {
-    StoreError::Corrupt {
-        what: format!("compression dictionary {id}"),
-        message: "the store does not hold it".into(),
+/// The dictionary of an id (none for 0), which `what` needs.
+fn dictionary_bytes(id: u32, what: &str) -> Result<Option<Arc<[u8]>>> {
+    match id {
+        0 => Ok(None),
+        id => registered(id).map(Some).ok_or_else(|| StoreError::Corrupt {
+            what: what.to_owned(),
+            message: format!("it needs compression dictionary {id}, which the store does not hold"),
+        }),
     }
 }
 
@@ -124,13 +125,6 @@ pub fn unpack(what: &str, bytes: &[u8]) -> Result<Vec<u8>> {
         message: format!("not a compressed record: {e}"),
     };
     let id = zstd::zstd_safe::get_dict_id_from_frame(bytes).map_or(0, |id| id.get());
-    let dictionary = match id {
-        0 => None,
-        id => Some(registered(id).ok_or_else(|| StoreError::Corrupt {
-            what: what.to_owned(),
-            message: format!("it needs compression dictionary {id}, which the store does not hold"),
-        })?),
-    };
     match zstd::bulk::Decompressor::upper_bound(bytes) {
         Some(size) if size <= MAX_DIRECT => DECOMPRESSOR.with(|cell| {
             let mut slot = cell.borrow_mut();
@@ -138,7 +132,10 @@ pub fn unpack(what: &str, bytes: &[u8]) -> Result<Vec<u8>> {
                 Some(d) => d,
                 None => slot.insert((0, zstd::bulk::Decompressor::new().map_err(io_error)?)),
             };
+            // The dictionary is looked up only when this thread's context
+            // does not hold it already: reads are a hot path.
             if *loaded != id {
+                let dictionary = dictionary_bytes(id, what)?;
                 decompressor
                     .set_dictionary(dictionary.as_deref().unwrap_or_default())
                     .map_err(io_error)?;
@@ -148,6 +145,7 @@ pub fn unpack(what: &str, bytes: &[u8]) -> Result<Vec<u8>> {
         }),
         _ => {
             let mut out = Vec::new();
+            let dictionary = dictionary_bytes(id, what)?;
             let dictionary = dictionary.as_deref().unwrap_or_default();
             let mut decoder =
                 zstd::stream::read::Decoder::with_dictionary(bytes, dictionary).map_err(corrupt)?;
