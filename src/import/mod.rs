@@ -271,8 +271,9 @@ pub struct Batch {
 }
 
 /// Saves parsed items, in batches committed without waiting for the disk, then
-/// makes them durable together at the end: a crash in between loses the
-/// batches of this call, never part of one, and importing again redoes them.
+/// makes them durable together at the end: a crash in between loses batches of
+/// this call (those not yet made durable by another commit, such as a
+/// dictionary's), never part of one, and importing again redoes them.
 /// `progress(n)` is called after each committed batch with the number of items
 /// it held, and `batches` with what it wrote.
 pub fn save(
@@ -304,67 +305,34 @@ pub fn save_from(
     // Links to records further down the file are made once everything is saved.
     let mut deferred: Vec<Deferred> = Vec::new();
     let mut items = items.into_iter().peekable();
-    let mut first = true;
-    while items.peek().is_some() {
-        let batch: Items = items.by_ref().take(BATCH).collect();
-        let batch = batch.as_slice();
-        if std::mem::take(&mut first) {
-            // A large import teaches a store without a compression dictionary
-            // one, from its first batch, before anything of it is saved.
-            store.train_dictionary(batch.iter().map(|(_, item)| &item.record), author)?;
+    // A large import teaches a store without a compression dictionary one, from
+    // its first batch, on a thread of its own: the batches saved meanwhile are
+    // packed without it, and every later one with it.
+    std::thread::scope(|scope| {
+        let mut training = None;
+        while items.peek().is_some() {
+            let batch: Items = items.by_ref().take(BATCH).collect();
+            if training.is_none() && store.would_train_dictionary(batch.len()) {
+                let records: Vec<Record> =
+                    batch.iter().map(|(_, item)| item.record.clone()).collect();
+                training =
+                    Some(scope.spawn(move || store.train_dictionary(records.iter(), author)));
+            }
+            let (saved, mut later) =
+                save_batch(store, origin, &batch, &rules, author, &mut batches)?;
+            report.imported += saved.imported;
+            report.rejected.extend(saved.rejected);
+            deferred.append(&mut later);
+            progress(batch.len());
         }
-        let mut later = Vec::new();
-        let whole = store.write_batch(|w| {
-            let mut saved = Vec::with_capacity(batch.len());
-            for (line, item) in batch {
-                saved.push(save_item(
-                    w,
-                    &rules,
-                    item.clone(),
-                    author,
-                    *line,
-                    &mut later,
-                )?);
-            }
-            Ok(Batch {
-                seq: w.last_seq()?,
-                saved,
-            })
-        });
-        match whole {
-            Ok(done) => {
-                report.imported += batch.len();
-                deferred.append(&mut later);
-                batches(done);
-            }
-            Err(StoreError::Invalid(_) | StoreError::Corrupt { .. }) => {
-                // Find the culprits: one transaction per record.
-                for (line, item) in batch {
-                    let mut later = Vec::new();
-                    let one = store.write_batch(|w| {
-                        let saved = save_item(w, &rules, item.clone(), author, *line, &mut later)?;
-                        Ok(Batch {
-                            seq: w.last_seq()?,
-                            saved: vec![saved],
-                        })
-                    });
-                    match one {
-                        Ok(done) => {
-                            report.imported += 1;
-                            deferred.append(&mut later);
-                            batches(done);
-                        }
-                        Err(e @ (StoreError::Invalid(_) | StoreError::Corrupt { .. })) => {
-                            report.rejected.push(origin.rejection(*line, e.to_string()));
-                        }
-                        Err(e) => return Err(e),
-                    }
-                }
-            }
-            Err(e) => return Err(e),
+        match training {
+            Some(t) => t
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                .map(drop),
+            None => Ok(()),
         }
-        progress(batch.len());
-    }
+    })?;
     for link in deferred {
         let result = store.write_batch(|w| complete_link(w, &rules, &link, author));
         match result {
@@ -380,6 +348,73 @@ pub fn save_from(
     }
     store.sync()?;
     Ok(report)
+}
+
+/// Saves one batch of an import in one transaction; if a record of it is
+/// refused, saves its records one by one so that only the culprits are
+/// rejected, each with its reason.
+/// Returns what was imported and rejected, and the links left for the end.
+fn save_batch(
+    store: &Store,
+    origin: Origin<'_>,
+    batch: &[(Option<usize>, Item)],
+    rules: &Ops<'_>,
+    author: &Author<'_>,
+    batches: &mut impl FnMut(Batch),
+) -> Result<(Report, Vec<Deferred>), StoreError> {
+    let mut report = Report::default();
+    let mut deferred = Vec::new();
+    let mut later = Vec::new();
+    let whole = store.write_batch(|w| {
+        let mut saved = Vec::with_capacity(batch.len());
+        for (line, item) in batch {
+            saved.push(save_item(
+                w,
+                rules,
+                item.clone(),
+                author,
+                *line,
+                &mut later,
+            )?);
+        }
+        Ok(Batch {
+            seq: w.last_seq()?,
+            saved,
+        })
+    });
+    match whole {
+        Ok(done) => {
+            report.imported += batch.len();
+            deferred.append(&mut later);
+            batches(done);
+        }
+        Err(StoreError::Invalid(_) | StoreError::Corrupt { .. }) => {
+            // Find the culprits: one transaction per record.
+            for (line, item) in batch {
+                let mut later = Vec::new();
+                let one = store.write_batch(|w| {
+                    let saved = save_item(w, rules, item.clone(), author, *line, &mut later)?;
+                    Ok(Batch {
+                        seq: w.last_seq()?,
+                        saved: vec![saved],
+                    })
+                });
+                match one {
+                    Ok(done) => {
+                        report.imported += 1;
+                        deferred.append(&mut later);
+                        batches(done);
+                    }
+                    Err(e @ (StoreError::Invalid(_) | StoreError::Corrupt { .. })) => {
+                        report.rejected.push(origin.rejection(*line, e.to_string()));
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        Err(e) => return Err(e),
+    }
+    Ok((report, deferred))
 }
 
 /// What importing an item would do, as a dry run says it.

@@ -215,6 +215,11 @@ impl Store {
             *db = None;
             *db = Some(Self::create(&self.path)?);
             self.reopen.store(false, Ordering::Release);
+            // A dictionary committed without waiting for the disk may be gone:
+            // values are packed without one until the store says which it holds.
+            self.dictionary.store(0, Ordering::Release);
+            drop(db);
+            self.load_dictionaries()?;
             tracing::warn!("the store was reopened after an I/O failure");
         }
         Ok(())
@@ -342,20 +347,30 @@ impl Store {
         Some(self.dictionary.load(Ordering::Acquire)).filter(|id| *id != 0)
     }
 
+    /// True when `records` records saved together would teach the store a
+    /// compression dictionary: it has none, and they are enough to learn from.
+    pub fn would_train_dictionary(&self, records: usize) -> bool {
+        self.dictionary().is_none() && records >= packing::TRAINING_RECORDS
+    }
+
     /// Trains a compression dictionary on some records about to be saved by
     /// `author`, when the store has none and it pays (see [`packing::train`]);
     /// values saved from then on are packed with it. True when one was adopted.
     ///
-    /// It is saved durably, in a transaction of its own, before any value is
-    /// packed with it: whatever happens to the batches that follow (a crash, a
-    /// full disk and the store reopened), no value can need a dictionary the
-    /// store does not hold.
+    /// It is saved in a transaction of its own, committed before any value is
+    /// packed with it, and without waiting for the disk, like the batches of an
+    /// import: the import's own last commit makes them durable together. A
+    /// crash before that loses the dictionary and every value packed with it,
+    /// which were committed after it; and an import killed midway loses all its
+    /// batches, as it did before, so importing the same files again gives the
+    /// same base. Whatever happens (a crash, a full disk and the store
+    /// reopened), no value can need a dictionary the store does not hold.
     pub fn train_dictionary<'r>(
         &self,
         records: impl ExactSizeIterator<Item = &'r Record>,
         author: &Author<'_>,
     ) -> Result<bool> {
-        if self.dictionary().is_some() || records.len() < packing::TRAINING_RECORDS {
+        if !self.would_train_dictionary(records.len()) {
             return Ok(false);
         }
         // The revisions these records will be stored as.
@@ -377,7 +392,7 @@ impl Store {
         let Some(id) = packing::register(&dictionary) else {
             return Ok(false);
         };
-        self.write(|w| {
+        self.write_batch(|w| {
             w.txn
                 .open_table(DICTIONARIES)?
                 .insert(id, dictionary.as_slice())?;
