@@ -372,7 +372,7 @@ fn serve(
             throttle: Default::default(),
             public_url: public_url.map(Arc::from),
             trusted_proxies: trusted_proxies.into(),
-            searches: http::turns_per_core(),
+            searches: Arc::new(crate::search_threads::SearchThreads::per_core()?),
             setup: setup.clone(),
             mailer,
             intake: Arc::new(crate::files::Intake::new(data, max_upload)?),

@@ -30,4 +30,5 @@ pub mod oai;
 pub mod ops;
 pub mod places;
 pub mod search;
+pub mod search_threads;
 pub mod store;

@@ -38,7 +38,7 @@ pub fn routes(r: &mut Routes) {
 }
 
 /// The records a search finds for the viewer (all of them, not a page), with
-/// the facts about every record. Runs in a search turn: at 100 000 records
+/// the facts about every record. Runs on a search thread: at 100 000 records
 /// it reads every match. The ids are those the facts hold, shared rather
 /// than copied: a request allocates no string per record.
 pub(super) async fn found(
@@ -47,13 +47,8 @@ pub(super) async fn found(
     params: &SearchParams,
 ) -> Result<(Arc<Facts>, Vec<Arc<str>>), AppError> {
     let request = params.request(viewer);
-    let _turn = state
-        .searches
-        .acquire()
-        .await
-        .map_err(|e| AppError::Internal(format!("search turns closed: {e}")))?;
     state
-        .blocking(move |s| {
+        .on_search_thread(move |s| {
             let facts = s.facts.get(&s.store.read()?)?;
             let mut ids = Vec::new();
             s.index

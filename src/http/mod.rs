@@ -73,8 +73,8 @@ pub struct AppState {
     /// `serve --trusted-proxy`: the proxies whose `X-Forwarded-For` and
     /// `X-Forwarded-Proto` are believed.
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
-    /// Turns to run a search: see [`AppState::search`].
-    pub searches: Arc<tokio::sync::Semaphore>,
+    /// The threads searches run on: see [`AppState::search`].
+    pub searches: Arc<crate::search_threads::SearchThreads>,
     /// The one-time address that creates the first administrator.
     pub setup: Arc<Setup>,
     /// `serve --smtp-url`: mail for notifications and password resets.
@@ -96,11 +96,6 @@ fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
 }
 
-/// One turn per core, for work that keeps a core busy from start to end.
-pub fn turns_per_core() -> Arc<tokio::sync::Semaphore> {
-    Arc::new(tokio::sync::Semaphore::new(cores()))
-}
-
 impl AppState {
     /// The operations that change the base, as `viewer`'s account.
     pub fn ops<'a>(&'a self, viewer: &'a Viewer) -> crate::ops::Ops<'a> {
@@ -110,17 +105,26 @@ impl AppState {
 
     /// Runs a search of the results page or the API. Searches only use the CPU:
     /// they run at most one per core, and the others wait their turn as tasks,
-    /// not as threads fighting over two cores.
+    /// not as threads fighting over two cores; and they yield to saves (see
+    /// [`crate::search_threads`]).
     pub async fn search(
         &self,
         request: savoirs_index::SearchRequest,
     ) -> Result<savoirs_index::SearchResults, AppError> {
-        let _turn = self
-            .searches
-            .acquire()
+        self.on_search_thread(move |s| Ok(s.index.search(&request)?))
             .await
-            .map_err(|e| AppError::Internal(format!("search turns closed: {e}")))?;
-        self.blocking(move |s| Ok(s.index.search(&request)?)).await
+    }
+
+    /// Runs `f` on a search thread.
+    pub async fn on_search_thread<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&AppState) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let state = self.clone();
+        self.searches
+            .run(move || f(&state))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
     }
 
     /// Runs blocking store or index work off the async threads.

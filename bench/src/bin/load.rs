@@ -90,7 +90,7 @@ async fn main() -> anyhow::Result<()> {
         throttle: Default::default(),
         public_url: None,
         trusted_proxies: Vec::new().into(),
-        searches: http::turns_per_core(),
+        searches: Arc::new(savoirs::search_threads::SearchThreads::per_core()?),
         setup: Default::default(),
         mailer: None,
         intake: Arc::new(intake),
