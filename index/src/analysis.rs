@@ -314,8 +314,8 @@ const LONG_WORD: usize = 48;
 /// row, made in one pass and one copy.
 ///
 /// Those four took a quarter of the index writer's time in an import: each
-/// copied every word again, and each non-ASCII word (one French word in five)
-/// went through the general Unicode tables twice. Here an ASCII word is copied
+/// copied every word again, and each non-ASCII word went through the general
+/// Unicode tables twice. Here an ASCII word is copied
 /// once and lowercased in place, and the accented letters of French, Spanish
 /// and the other Western European languages are lowercased and folded by a
 /// small table. Any other non-ASCII word goes through tantivy's own folding, so
