@@ -92,7 +92,7 @@ pub struct AppState {
 }
 
 /// The machine's cores: how many CPU-bound tasks may usefully run at once.
-fn cores() -> usize {
+pub(crate) fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
 }
 
