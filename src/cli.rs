@@ -428,6 +428,12 @@ async fn shutdown_signal() {
 /// Imports of this many records or more end with the store compacted.
 const BULK_IMPORT: usize = 10_000;
 
+/// The nice value of an import's threads but the index writer's: the lowest.
+/// Nice 5 made no difference, 10 some; 19 made imports a sixth faster
+/// (BENCHMARKS.md). On a machine busy with other work, saving then yields to
+/// that work too, as a batch job should.
+const IMPORT_NICE: i32 = 19;
+
 fn compact(data: &Path) -> Result<ExitCode> {
     let store = open_store(data)?;
     report_compaction(&store)?;
@@ -486,6 +492,14 @@ fn import_files(data: &Path, paths: &[PathBuf]) -> Result<ExitCode> {
                 let _ = read_all.send(());
             })
         });
+        // The index writer is the slowest of the import's threads, and the
+        // last to finish: the threads that feed it give it a core first. This
+        // one saves the store, and the parser, the dictionary's training and
+        // the compaction start from it. The follower keeps its priority, as
+        // the writer's threads start again from it at each commit.
+        if let Err(e) = crate::priority::lower_this_thread(IMPORT_NICE) {
+            tracing::debug!("the import keeps its priority: {e}");
+        }
         let result = (|| -> Result<()> {
             for (source, name) in sources.iter().zip(&names) {
                 let path = match source {

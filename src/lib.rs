@@ -29,6 +29,7 @@ pub mod model;
 pub mod oai;
 pub mod ops;
 pub mod places;
+pub mod priority;
 pub mod search;
 pub mod search_threads;
 pub mod store;

@@ -11,8 +11,7 @@
 //! take all of it when nothing else needs it. One thread per core also admits
 //! the searches one per core: the others wait their turn in the queue.
 //!
-//! A thread may always lower its own priority, but only a privileged process
-//! can raise it again: these threads are made for searches and stay lowered.
+//! These threads are made for searches and stay lowered (see [`crate::priority`]).
 
 use std::sync::{Arc, Mutex, mpsc};
 
@@ -24,7 +23,7 @@ pub struct SearchThreads {
     jobs: mpsc::Sender<Job>,
 }
 
-/// How much lower the search threads' priority is (their nice value).
+/// The search threads' nice value.
 const NICER: i32 = 5;
 
 /// A search gave no answer: it panicked (a bug, in the log), or the threads
@@ -76,17 +75,11 @@ impl SearchThreads {
     }
 }
 
-#[cfg(target_os = "linux")]
 fn lower_priority() {
-    // On Linux the nice value is the thread's own.
-    let me = rustix::thread::gettid();
-    if let Err(e) = rustix::process::setpriority_process(Some(me), NICER) {
+    if let Err(e) = crate::priority::lower_this_thread(NICER) {
         tracing::warn!("search threads keep the server's priority: {e}");
     }
 }
-
-#[cfg(not(target_os = "linux"))]
-fn lower_priority() {}
 
 #[cfg(test)]
 mod tests {
@@ -112,7 +105,7 @@ mod tests {
                 .expect("priority");
             let mine = rustix::process::getpriority_process(Some(rustix::thread::gettid()))
                 .expect("priority");
-            assert_eq!(nice, (mine + NICER).min(19));
+            assert_eq!(nice, mine.max(NICER));
         }
         assert!(threads.run(|| panic!("a bug")).await.is_err());
         // Both threads are still there.

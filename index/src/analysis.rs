@@ -132,10 +132,10 @@ impl Short {
 
 /// Copies the `N` bytes of `from` at `at` to the same place in `to`.
 fn copy<const N: usize>(to: &mut [u8; 24], from: &[u8], at: usize) {
-    if let (Some(to), Some(from)) = (to.get_mut(at..at + N), from.get(at..at + N)) {
-        if let Ok(from) = <&[u8; N]>::try_from(from) {
-            to.copy_from_slice(from);
-        }
+    if let (Some(to), Some(from)) = (to.get_mut(at..at + N), from.get(at..at + N))
+        && let Ok(from) = <&[u8; N]>::try_from(from)
+    {
+        to.copy_from_slice(from);
     }
 }
 
