@@ -428,10 +428,10 @@ async fn shutdown_signal() {
 /// Imports of this many records or more end with the store compacted.
 const BULK_IMPORT: usize = 10_000;
 
-/// The nice value of an import's threads but the index writer's: the lowest.
-/// Nice 5 made no difference, 10 some; 19 made imports a sixth faster
-/// (BENCHMARKS.md). On a machine busy with other work, saving then yields to
-/// that work too, as a batch job should.
+/// The nice value of an import's threads but the index writer's and its
+/// follower's: the lowest. Nice 5 made no difference, 10 some; 19 made imports
+/// a sixth faster (BENCHMARKS.md). Linux shares the processor between sessions
+/// first: beside other work of the same session only, the import yields to it.
 const IMPORT_NICE: i32 = 19;
 
 fn compact(data: &Path) -> Result<ExitCode> {
@@ -494,9 +494,11 @@ fn import_files(data: &Path, paths: &[PathBuf]) -> Result<ExitCode> {
         });
         // The index writer is the slowest of the import's threads, and the
         // last to finish: the threads that feed it give it a core first. This
-        // one saves the store, and the parser, the dictionary's training and
-        // the compaction start from it. The follower keeps its priority, as
-        // the writer's threads start again from it at each commit.
+        // one saves the store, and the parser (with the text extraction of
+        // attached files), the dictionary's training and the compaction start
+        // from it. The follower keeps its priority, as the writer's threads
+        // start again from it at each commit. Leaving the parser at its
+        // priority made the gain a third smaller.
         if let Err(e) = crate::priority::lower_this_thread(IMPORT_NICE) {
             tracing::debug!("the import keeps its priority: {e}");
         }

@@ -520,22 +520,32 @@ fn a_bulk_import_killed_midway_is_completed_by_importing_again() {
     let expected = comparable_export(whole.path());
     assert_eq!(expected.len(), 3_050, "3 000 methods and 50 partners");
 
-    let killed = tempfile::tempdir().expect("tempdir");
-    let mut import = std::process::Command::new(env!("CARGO_BIN_EXE_savoirs"))
-        .arg("--data")
-        .arg(killed.path())
-        .args(["import", file])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("start the import");
-    std::thread::sleep(took / 2);
-    assert!(
-        import.try_wait().expect("wait").is_none(),
-        "the import ended before it could be killed"
-    );
-    import.kill().expect("SIGKILL");
-    import.wait().expect("reap");
+    // Killed halfway through, as long as the first import took. An import's
+    // saving yields to the rest of the machine, here the other tests, so its
+    // length varies: one that ended first is started again, killed sooner.
+    let mut wait = took / 2;
+    let killed = loop {
+        let killed = tempfile::tempdir().expect("tempdir");
+        let mut import = std::process::Command::new(env!("CARGO_BIN_EXE_savoirs"))
+            .arg("--data")
+            .arg(killed.path())
+            .args(["import", file])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start the import");
+        std::thread::sleep(wait);
+        if import.try_wait().expect("wait").is_none() {
+            import.kill().expect("SIGKILL");
+            import.wait().expect("reap");
+            break killed;
+        }
+        assert!(
+            wait > took / 8,
+            "the import always ended before it could be killed"
+        );
+        wait /= 2;
+    };
 
     // A restart brings the index level with what the store kept.
     Server::start(killed.path()).kill();
