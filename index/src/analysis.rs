@@ -95,31 +95,8 @@ impl Short {
             return None;
         }
         let mut short = [0; 24];
-        // Two copies of a fixed size, overlapping, cover every length from that
-        // size to twice it. The compiler makes them a few moves, where a copy
-        // of the word's own length was a call to `memcpy`: a fifth of the time
-        // of remembering a stem, for words of a few bytes.
-        let n = bytes.len();
-        match n {
-            16.. => {
-                copy::<16>(&mut short, bytes, 0);
-                copy::<16>(&mut short, bytes, n - 16);
-            }
-            8.. => {
-                copy::<8>(&mut short, bytes, 0);
-                copy::<8>(&mut short, bytes, n - 8);
-            }
-            4.. => {
-                copy::<4>(&mut short, bytes, 0);
-                copy::<4>(&mut short, bytes, n - 4);
-            }
-            _ => {
-                for (to, from) in short.iter_mut().zip(bytes) {
-                    *to = *from;
-                }
-            }
-        }
-        short[Self::MAX] = n as u8;
+        short[..bytes.len()].copy_from_slice(bytes);
+        short[Self::MAX] = bytes.len() as u8;
         Some(Short(short))
     }
 
@@ -127,15 +104,6 @@ impl Short {
         let len = usize::from(self.0[Self::MAX]).min(Self::MAX);
         // Always valid: made from a `&str` of exactly these bytes.
         std::str::from_utf8(&self.0[..len]).unwrap_or_default()
-    }
-}
-
-/// Copies the `N` bytes of `from` at `at` to the same place in `to`.
-fn copy<const N: usize>(to: &mut [u8; 24], from: &[u8], at: usize) {
-    if let (Some(to), Some(from)) = (to.get_mut(at..at + N), from.get(at..at + N))
-        && let Ok(from) = <&[u8; N]>::try_from(from)
-    {
-        to.copy_from_slice(from);
     }
 }
 
